@@ -1,0 +1,50 @@
+/**
+ * The HTTP server that owns the app's port: SvelteKit's request handler for every request;
+ * server/upgrades.ts attaches WebSocket upgrades to the same server.
+ */
+import http from 'node:http';
+
+export type RequestHandler = (
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	next?: () => void
+) => void;
+
+export interface AppServer {
+	server: http.Server;
+	listen(port: number, host: string): Promise<number>;
+	/** Stops accepting, lets requests in flight finish (up to `graceMs`), then closes the rest. */
+	close(graceMs?: number): Promise<void>;
+}
+
+export function createAppServer(handler: RequestHandler): AppServer {
+	const server = http.createServer((req, res) => {
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end('Not found');
+		});
+	});
+
+	return {
+		server,
+		listen: (port, host) =>
+			new Promise((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(port, host, () => {
+					server.off('error', reject);
+					const address = server.address();
+					resolve(typeof address === 'object' && address ? address.port : port);
+				});
+			}),
+		close: (graceMs = 10_000) =>
+			new Promise((resolve) => {
+				const force = setTimeout(() => server.closeAllConnections(), graceMs);
+				force.unref();
+				server.close(() => {
+					clearTimeout(force);
+					resolve();
+				});
+				server.closeIdleConnections();
+			})
+	};
+}

@@ -1,0 +1,77 @@
+/**
+ * Production entry: `node build/server.js`. One process, one port: SvelteKit's handler and
+ * the realtime WebSocket endpoint share the HTTP server created here.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, readConfig } from '../src/lib/server/config';
+import { DatabaseStartError } from '../src/lib/server/db/open';
+import { createAppServer, type RequestHandler } from './http';
+import { startRuntime, type Runtime } from './runtime';
+import { attachUpgrades } from './upgrades';
+
+function fail(message: string): never {
+	console.error(`Common Ground could not start: ${message}`);
+	process.exit(1);
+}
+
+async function main() {
+	let config;
+	try {
+		config = readConfig();
+	} catch (error) {
+		if (error instanceof ConfigError) fail(error.message);
+		throw error;
+	}
+
+	let runtime: Runtime;
+	try {
+		runtime = await startRuntime(config);
+	} catch (error) {
+		if (error instanceof DatabaseStartError) fail(error.message);
+		throw error;
+	}
+
+	const here = path.dirname(fileURLToPath(import.meta.url));
+	const { handler } = (await import(pathToFileURL(path.join(here, 'handler.js')).href)) as {
+		handler: RequestHandler;
+	};
+	const app = createAppServer(handler);
+	attachUpgrades(app.server, runtime, { rejectUnknown: true });
+
+	let port: number;
+	try {
+		port = await app.listen(config.port, config.host);
+	} catch (error) {
+		await runtime.stop();
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EADDRINUSE') {
+			fail(
+				`port ${config.port} is already in use: stop the other program or set PORT to a free port.`
+			);
+		}
+		if (code === 'EACCES')
+			fail(`no permission to listen on port ${config.port}: use a port above 1023.`);
+		if (code === 'EADDRNOTAVAIL') fail(`HOST ${config.host} is not an address of this machine.`);
+		throw error;
+	}
+	const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+	console.log(`Common Ground listening on http://${config.host}:${port} (database: ${where})`);
+
+	let shuttingDown = false;
+	const shutdown = async (signal: string) => {
+		if (shuttingDown) return;
+		shuttingDown = true;
+		console.log(`${signal} received: finishing requests and closing the database`);
+		await app.close();
+		await runtime.stop();
+		process.exit(0);
+	};
+	process.on('SIGTERM', () => void shutdown('SIGTERM'));
+	process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+	console.error('Common Ground stopped on an unexpected error:', error);
+	process.exit(1);
+});

@@ -1,0 +1,54 @@
+/**
+ * What every way of running the app shares (production entry, `vite dev`, tests): open the
+ * database, register it for the SvelteKit bundle, start housekeeping, and stop all of it in
+ * the right order.
+ */
+import { fileURLToPath } from 'node:url';
+import type { AppConfig } from '../src/lib/server/config';
+import { registerDatabase, type Database } from '../src/lib/server/db';
+import { openDatabase } from '../src/lib/server/db/open';
+import * as sessions from '../src/lib/server/auth/sessions';
+
+export interface Runtime {
+	database: Database;
+	/** Called in order at shutdown, before the database closes (e.g. flush realtime docs). */
+	onStop(task: () => Promise<void> | void): void;
+	stop(): Promise<void>;
+}
+
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+
+export async function startRuntime(config: AppConfig): Promise<Runtime> {
+	const database = await openDatabase({
+		databaseUrl: config.databaseUrl,
+		dataDir: config.dataDir,
+		migrationsDir:
+			process.env.MIGRATIONS_DIR || fileURLToPath(new URL('../drizzle', import.meta.url))
+	});
+	registerDatabase(database);
+
+	const housekeeping = setInterval(() => {
+		sessions.deleteExpired().catch((error) => console.error('[housekeeping]', error));
+	}, HOUSEKEEPING_INTERVAL_MS);
+	housekeeping.unref();
+
+	const stopTasks: Array<() => Promise<void> | void> = [];
+	let stopping: Promise<void> | undefined;
+	return {
+		database,
+		onStop: (task) => stopTasks.push(task),
+		stop: () =>
+			(stopping ??= (async () => {
+				clearInterval(housekeeping);
+				for (const task of stopTasks) {
+					try {
+						await task();
+					} catch (error) {
+						console.error('[shutdown]', error);
+					}
+				}
+				registerDatabase(undefined);
+				await database.close();
+			})())
+	};
+}

@@ -1,0 +1,22 @@
+import type { AccountActor, ParticipantActor } from '$lib/server/auth/sessions';
+
+declare global {
+	/** From package.json, set at build time. */
+	const __APP_VERSION__: string;
+
+	namespace App {
+		interface Locals {
+			/** The signed-in facilitator or leader on this device, if any. */
+			account: AccountActor | null;
+			/** This device's participant session (one workshop), if any. */
+			participant: ParticipantActor | null;
+		}
+		interface Error {
+			message: string;
+			/** Quoted to support to find the log line; no details of the failure. */
+			errorId?: string;
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,62 @@
+import * as v from 'valibot';
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 256;
+
+const email = v.pipe(
+	v.string(),
+	v.trim(),
+	v.nonEmpty('Enter your email address.'),
+	v.maxLength(254, 'That email address is too long.'),
+	v.email('Enter a valid email address, like name@company.com.')
+);
+
+const newPassword = v.pipe(
+	v.string(),
+	v.minLength(
+		MIN_PASSWORD_LENGTH,
+		`Use at least ${MIN_PASSWORD_LENGTH} characters for the password.`
+	),
+	v.maxLength(
+		MAX_PASSWORD_LENGTH,
+		`Use at most ${MAX_PASSWORD_LENGTH} characters for the password.`
+	)
+);
+
+export const signUpFields = ['name', 'email', 'password'] as const;
+export const signUpSchema = v.object({
+	name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.nonEmpty('Enter your name.'),
+		v.maxLength(100, 'Use at most 100 characters for your name.')
+	),
+	email,
+	password: newPassword
+});
+
+export const signInFields = ['email', 'password'] as const;
+export const signInSchema = v.object({
+	email,
+	password: v.pipe(
+		v.string(),
+		v.nonEmpty('Enter your password.'),
+		v.maxLength(MAX_PASSWORD_LENGTH, 'That password is too long.')
+	)
+});
+
+export const changePasswordFields = ['currentPassword', 'newPassword', 'confirmPassword'] as const;
+export const changePasswordSchema = v.pipe(
+	v.object({
+		currentPassword: v.pipe(v.string(), v.nonEmpty('Enter your current password.')),
+		newPassword,
+		confirmPassword: v.string()
+	}),
+	v.forward(
+		v.check(
+			(input) => input.newPassword === input.confirmPassword,
+			'The two new passwords differ.'
+		),
+		['confirmPassword']
+	)
+);

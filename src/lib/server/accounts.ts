@@ -1,0 +1,78 @@
+import { count, eq } from 'drizzle-orm';
+import { db } from './db';
+import { account } from './db/schema';
+import { hashPassword, verifyAgainstNothing, verifyPassword } from './auth/passwords';
+import { newId } from './ids';
+
+export interface AccountSummary {
+	id: string;
+	email: string;
+	name: string;
+	role: 'facilitator' | 'leader';
+}
+
+export class DuplicateEmailError extends Error {
+	override name = 'DuplicateEmailError';
+}
+
+export function normaliseEmail(email: string): string {
+	return email.trim().toLowerCase();
+}
+
+export async function total(): Promise<number> {
+	const [row] = await db().select({ n: count() }).from(account);
+	return row?.n ?? 0;
+}
+
+export async function createFacilitator(input: {
+	email: string;
+	name: string;
+	password: string;
+}): Promise<AccountSummary> {
+	const email = normaliseEmail(input.email);
+	const passwordHash = await hashPassword(input.password);
+	const id = newId();
+	const rows = await db()
+		.insert(account)
+		.values({ id, email, name: input.name.trim(), passwordHash, role: 'facilitator' })
+		.onConflictDoNothing({ target: account.email })
+		.returning({ id: account.id });
+	if (rows.length === 0) throw new DuplicateEmailError(`An account with ${email} already exists.`);
+	return { id, email, name: input.name.trim(), role: 'facilitator' };
+}
+
+export async function findByEmail(email: string) {
+	const [row] = await db()
+		.select()
+		.from(account)
+		.where(eq(account.email, normaliseEmail(email)))
+		.limit(1);
+	return row;
+}
+
+/** The account for these credentials, or null; takes as long for unknown emails. */
+export async function verifyCredentials(
+	email: string,
+	password: string
+): Promise<AccountSummary | null> {
+	const row = await findByEmail(email);
+	if (!row || !row.passwordHash) {
+		await verifyAgainstNothing(password);
+		return null;
+	}
+	if (!(await verifyPassword(row.passwordHash, password))) return null;
+	return { id: row.id, email: row.email, name: row.name, role: row.role };
+}
+
+export async function checkPassword(accountId: string, password: string): Promise<boolean> {
+	const [row] = await db().select().from(account).where(eq(account.id, accountId)).limit(1);
+	if (!row?.passwordHash) return false;
+	return verifyPassword(row.passwordHash, password);
+}
+
+export async function changePassword(accountId: string, password: string): Promise<void> {
+	await db()
+		.update(account)
+		.set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
+		.where(eq(account.id, accountId));
+}

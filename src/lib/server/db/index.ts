@@ -1,0 +1,37 @@
+/**
+ * One database per process, whichever code asks for it. The Node entry in server/ and the
+ * SvelteKit bundle are separate module graphs, so the open database is kept on `globalThis`
+ * (registered by `openDatabase`, read by `db()`); a second copy of this module finds it there
+ * instead of opening the data directory twice.
+ */
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+	kind: DatabaseKind;
+	db: Db;
+	/** Runs a raw SQL text; used for health checks and locks. */
+	ping(): Promise<void>;
+	close(): Promise<void>;
+}
+
+const KEY = Symbol.for('common-ground.database');
+type Registry = { [KEY]?: Database };
+
+export function registerDatabase(database: Database | undefined): void {
+	(globalThis as Registry)[KEY] = database;
+}
+
+export function currentDatabase(): Database {
+	const database = (globalThis as Registry)[KEY];
+	if (!database) throw new Error('The database is not open: the server opens it at start-up.');
+	return database;
+}
+
+/** The drizzle instance of the process's database. */
+export function db(): Db {
+	return currentDatabase().db;
+}

@@ -1,0 +1,151 @@
+/**
+ * The database schema. Table names are singular snake_case; every id is a random text id
+ * (see ids.ts) so rows can be referenced in links without exposing counts or order.
+ *
+ * Later features attach to these tables without reshaping them: polls and ballots hang off
+ * `workshop` and `team` (a ballot carries its team, never a participant), charters and
+ * signatures off `workshop` and `account` (leaders are accounts with role `leader`).
+ */
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	check,
+	customType,
+	index,
+	integer,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+	dataType: () => 'bytea'
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const account = pgTable(
+	'account',
+	{
+		id: text('id').primaryKey(),
+		/** Stored lower-cased and trimmed; uniqueness is on this form. */
+		email: text('email').notNull(),
+		name: text('name').notNull(),
+		passwordHash: text('password_hash'),
+		role: text('role', { enum: ['facilitator', 'leader'] })
+			.notNull()
+			.default('facilitator'),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [uniqueIndex('account_email_key').on(t.email)]
+);
+
+export const workshop = pgTable(
+	'workshop',
+	{
+		id: text('id').primaryKey(),
+		title: text('title').notNull(),
+		clientOrganisation: text('client_organisation').notNull(),
+		ownerId: text('owner_id')
+			.notNull()
+			.references(() => account.id, { onDelete: 'restrict' }),
+		joinCode: text('join_code').notNull(),
+		status: text('status', { enum: ['draft', 'live', 'archived'] })
+			.notNull()
+			.default('draft'),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		uniqueIndex('workshop_join_code_key').on(t.joinCode),
+		index('workshop_owner_idx').on(t.ownerId)
+	]
+);
+
+export const team = pgTable(
+	'team',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		/** A CSS hex colour, e.g. #1d4ed8. */
+		colour: text('colour').notNull(),
+		position: integer('position').notNull().default(0),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('team_workshop_name_key').on(t.workshopId, t.name)]
+);
+
+export const participant = pgTable(
+	'participant',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		teamId: text('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'restrict' }),
+		displayName: text('display_name').notNull(),
+		joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+		/** Set when the facilitator removes the participant; their sessions are deleted then. */
+		removedAt: timestamp('removed_at', { withTimezone: true })
+	},
+	(t) => [index('participant_workshop_idx').on(t.workshopId)]
+);
+
+/**
+ * Lucia's session design: the cookie holds a random token, the id stored here is the
+ * SHA-256 of that token, so a leaked table cannot be replayed as cookies.
+ * A session belongs either to an account or to a participant (scoped to one workshop).
+ */
+export const session = pgTable(
+	'session',
+	{
+		id: text('id').primaryKey(),
+		accountId: text('account_id').references(() => account.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id').references(() => participant.id, {
+			onDelete: 'cascade'
+		}),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('session_account_idx').on(t.accountId),
+		index('session_participant_idx').on(t.participantId),
+		check('session_one_subject', sql`(${t.accountId} is null) <> (${t.participantId} is null)`)
+	]
+);
+
+/** Fixed-window counters for rate limits, shared by every instance on one database. */
+export const rateLimit = pgTable('rate_limit', {
+	key: text('key').primaryKey(),
+	count: integer('count').notNull(),
+	windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull()
+});
+
+/** Append log of accepted Yjs updates per document; compacted into `yjs_snapshot`. */
+export const yjsUpdate = pgTable(
+	'yjs_update',
+	{
+		docName: text('doc_name').notNull(),
+		seq: bigint('seq', { mode: 'number' }).notNull(),
+		data: bytea('data').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.docName, t.seq] })]
+);
+
+/** The merged state of a document up to and including update `seq`. */
+export const yjsSnapshot = pgTable('yjs_snapshot', {
+	docName: text('doc_name').primaryKey(),
+	seq: bigint('seq', { mode: 'number' }).notNull(),
+	data: bytea('data').notNull(),
+	updatedAt: updatedAt()
+});

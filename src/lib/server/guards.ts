@@ -1,0 +1,38 @@
+/**
+ * Guards used by every form action and endpoint. A layout's load does not protect actions
+ * (they run without it), so each action calls one of these itself.
+ */
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { can, type Capability } from '../domain/permissions';
+import type { AccountActor, ParticipantActor } from './auth/sessions';
+import * as workshops from './workshops';
+
+export function requireAccount(event: RequestEvent, capability: Capability): AccountActor {
+	const actor = event.locals.account;
+	if (!actor) {
+		const next = event.url.pathname + event.url.search;
+		redirect(303, `/signin?next=${encodeURIComponent(next)}`);
+	}
+	if (!can(actor.role, capability)) error(403, 'Your account may not do this.');
+	return actor;
+}
+
+/** The workshop, if this facilitator owns it; 404 otherwise (its existence is not revealed). */
+export async function requireOwnedWorkshop(event: RequestEvent, workshopId: string) {
+	const actor = requireAccount(event, 'workshop.manage');
+	const found = await workshops.get(workshopId);
+	if (!found || found.ownerId !== actor.account.id)
+		error(404, 'No workshop of yours has this address.');
+	return { actor, workshop: found };
+}
+
+/** The participant, if this device's session belongs to that workshop. */
+export function requireParticipantOf(event: RequestEvent, workshopId: string): ParticipantActor {
+	const actor = event.locals.participant;
+	if (!actor) error(401, 'Join this workshop with its code or link first.');
+	if (actor.participant.workshopId !== workshopId) {
+		error(403, 'Your session belongs to another workshop. Join this one with its code or link.');
+	}
+	if (!can(actor.role, 'room.participate')) error(403, 'You may not take part in this workshop.');
+	return actor;
+}

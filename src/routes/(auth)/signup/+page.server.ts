@@ -1,0 +1,34 @@
+import { redirect } from '@sveltejs/kit';
+import * as accounts from '$lib/server/accounts';
+import { startSession } from '$lib/server/auth/cookie-session';
+import { parseForm } from '$lib/schemas/forms';
+import { signUpFields, signUpSchema } from '$lib/schemas/auth';
+import { invalid } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	if (locals.account) redirect(303, '/dashboard');
+	return { isFirstAccount: (await accounts.total()) === 0 };
+};
+
+export const actions: Actions = {
+	default: async ({ request, cookies }) => {
+		const parsed = parseForm(signUpSchema, await request.formData(), signUpFields);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		let created;
+		try {
+			created = await accounts.createFacilitator(parsed.data);
+		} catch (error) {
+			if (error instanceof accounts.DuplicateEmailError) {
+				return invalid(
+					409,
+					{ email: 'An account with this email already exists. Sign in instead.' },
+					{ ...parsed.data, password: '' }
+				);
+			}
+			throw error;
+		}
+		await startSession(cookies, { accountId: created.id });
+		redirect(303, '/dashboard');
+	}
+};

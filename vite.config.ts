@@ -1,0 +1,45 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig, type Plugin } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+/**
+ * `npm run dev` behaves like production: the same runtime (database, housekeeping) is started
+ * inside Vite's process, and WebSocket upgrades on Vite's own port reach the same handlers
+ * that server/main.ts attaches.
+ */
+function commonGroundServer(): Plugin {
+	return {
+		name: 'common-ground-server',
+		apply: 'serve',
+		async configureServer(server) {
+			// Vitest runs Vite in serve mode too; tests start their own servers.
+			if (process.env.VITEST) return;
+			const { readConfig } = await import('./src/lib/server/config');
+			const { startRuntime } = await import('./server/runtime');
+			const { attachUpgrades } = await import('./server/upgrades');
+			const runtime = await startRuntime(readConfig());
+			if (server.httpServer) {
+				attachUpgrades(server.httpServer as import('node:http').Server, runtime, {
+					rejectUnknown: false
+				});
+				server.httpServer.once('close', () => void runtime.stop());
+			}
+		}
+	};
+}
+
+export default defineConfig({
+	plugins: [sveltekit(), commonGroundServer()],
+	define: {
+		__APP_VERSION__: JSON.stringify(pkg.version)
+	},
+	test: {
+		include: ['tests/**/*.test.ts'],
+		testTimeout: 60_000,
+		hookTimeout: 120_000,
+		reporters: ['default', './tests/support/summary-reporter.ts'],
+		pool: 'forks'
+	}
+});
