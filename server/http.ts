@@ -17,8 +17,17 @@ export interface AppServer {
 	close(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Without ORIGIN, adapter-node takes the scheme from PROTOCOL_HEADER and otherwise assumes
+ * https, which breaks form posts on plain http. This server knows its sockets are plain
+ * http, so it states that in a header of its own (overwriting whatever a client sent).
+ */
+export const OWN_PROTOCOL_HEADER = 'x-common-ground-protocol';
+
 export function createAppServer(handler: RequestHandler): AppServer {
+	const statesProtocol = process.env.PROTOCOL_HEADER === OWN_PROTOCOL_HEADER;
 	const server = http.createServer((req, res) => {
+		if (statesProtocol) req.headers[OWN_PROTOCOL_HEADER] = 'http';
 		handler(req, res, () => {
 			res.statusCode = 404;
 			res.end('Not found');

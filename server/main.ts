@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, readConfig } from '../src/lib/server/config';
 import { DatabaseStartError } from '../src/lib/server/db/open';
-import { createAppServer, type RequestHandler } from './http';
+import { createAppServer, OWN_PROTOCOL_HEADER, type RequestHandler } from './http';
 import { startRuntime, type Runtime } from './runtime';
 import { attachUpgrades } from './upgrades';
 
@@ -16,6 +16,10 @@ function fail(message: string): never {
 }
 
 async function main() {
+	// An empty variable means "not set" (adapter-node would reject an empty ORIGIN).
+	for (const name of ['ORIGIN', 'DATABASE_URL', 'DATA_DIR', 'HOST', 'PORT']) {
+		if (process.env[name] === '') delete process.env[name];
+	}
 	let config;
 	try {
 		config = readConfig();
@@ -32,6 +36,9 @@ async function main() {
 		throw error;
 	}
 
+	if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
+		process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
+	}
 	const here = path.dirname(fileURLToPath(import.meta.url));
 	const { handler } = (await import(pathToFileURL(path.join(here, 'handler.js')).href)) as {
 		handler: RequestHandler;

@@ -7,8 +7,11 @@ import path from 'node:path';
 export interface AppConfig {
 	port: number;
 	host: string;
-	/** Public origin of the app, e.g. https://workshops.example.com. */
-	origin: string;
+	/**
+	 * Public origin of the app, e.g. https://workshops.example.com. Unset: each request's own
+	 * origin is used (plain http on the app's port), which suits a laptop or a test run.
+	 */
+	origin: string | undefined;
 	/** Set: real PostgreSQL. Unset: embedded PGlite in `dataDir`. */
 	databaseUrl: string | undefined;
 	dataDir: string;
@@ -42,6 +45,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		origin,
 		databaseUrl: env.DATABASE_URL || undefined,
 		dataDir: path.resolve(env.DATA_DIR || './data'),
-		isSecure: originUrl.protocol === 'https:'
+		isSecure: origin?.startsWith('https:') ?? false
 	};
 }

@@ -11,7 +11,13 @@ export interface Limit {
 	windowMs: number;
 }
 
-export const SIGN_IN_LIMIT: Limit = { max: 10, windowMs: 15 * 60 * 1000 };
+/** Failed sign-ins per account (email), whoever tries. */
+export const SIGN_IN_ACCOUNT_LIMIT: Limit = { max: 10, windowMs: 15 * 60 * 1000 };
+/**
+ * Failed sign-ins per client address, across emails. Higher than the account limit: an
+ * office or conference network puts many people behind one address.
+ */
+export const SIGN_IN_ADDRESS_LIMIT: Limit = { max: 30, windowMs: 15 * 60 * 1000 };
 
 /** Milliseconds until `key` may try again, or 0 when it is under its limit. */
 export async function retryAfter(key: string, limit: Limit): Promise<number> {

@@ -22,10 +22,11 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 
 		const email = accounts.normaliseEmail(parsed.data.email);
-		const keys = [`sign-in:email:${email}`, `sign-in:address:${getClientAddress()}`];
-		const waits = await Promise.all(
-			keys.map((key) => rateLimit.retryAfter(key, rateLimit.SIGN_IN_LIMIT))
-		);
+		const limits = [
+			{ key: `sign-in:email:${email}`, limit: rateLimit.SIGN_IN_ACCOUNT_LIMIT },
+			{ key: `sign-in:address:${getClientAddress()}`, limit: rateLimit.SIGN_IN_ADDRESS_LIMIT }
+		];
+		const waits = await Promise.all(limits.map((l) => rateLimit.retryAfter(l.key, l.limit)));
 		const wait = Math.max(...waits);
 		if (wait > 0) {
 			const message = `Too many failed sign-in attempts. Try again in ${rateLimit.describeWait(wait)}.`;
@@ -34,10 +35,11 @@ export const actions: Actions = {
 
 		const found = await accounts.verifyCredentials(email, parsed.data.password);
 		if (!found) {
-			await Promise.all(keys.map((key) => rateLimit.recordFailure(key, rateLimit.SIGN_IN_LIMIT)));
+			await Promise.all(limits.map((l) => rateLimit.recordFailure(l.key, l.limit)));
 			return invalid(400, { form: GENERIC_FAILURE }, { email, password: '' });
 		}
-		await rateLimit.reset(keys[0]!);
+		// A correct password clears the account's count, not the address's.
+		await rateLimit.reset(limits[0]!.key);
 		await startSession(cookies, { accountId: found.id });
 		redirect(303, safeNext(url.searchParams.get('next'), '/dashboard'));
 	}

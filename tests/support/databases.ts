@@ -1,0 +1,54 @@
+/**
+ * The databases every database test runs against: PGlite always, and real PostgreSQL when
+ * DATABASE_URL is set (CI sets it). Each test suite gets its own fresh database.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface TestDatabase {
+	kind: DatabaseKind;
+	/** Environment for a server process using this database. */
+	env: { DATABASE_URL?: string; DATA_DIR?: string };
+	/** For opening it in-process (openDatabase options). */
+	options: { databaseUrl?: string; dataDir?: string };
+	drop(): Promise<void>;
+}
+
+export function databaseKinds(): DatabaseKind[] {
+	return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+	if (kind === 'pglite') {
+		const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-test-'));
+		return {
+			kind,
+			env: { DATA_DIR: dataDir },
+			options: { dataDir },
+			drop: async () => fs.rmSync(dataDir, { recursive: true, force: true })
+		};
+	}
+	const adminUrl = process.env.DATABASE_URL;
+	if (!adminUrl) throw new Error('DATABASE_URL is not set: no PostgreSQL to test against.');
+	const name = `cg_test_${randomBytes(6).toString('hex')}`;
+	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database ${name}`);
+	await admin.end();
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	return {
+		kind,
+		env: { DATABASE_URL: url.toString() },
+		options: { databaseUrl: url.toString() },
+		drop: async () => {
+			const again = postgres(adminUrl, { max: 1, onnotice: () => {} });
+			await again.unsafe(`drop database if exists ${name} with (force)`);
+			await again.end();
+		}
+	};
+}

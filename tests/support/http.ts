@@ -1,0 +1,89 @@
+/**
+ * A small HTTP client for tests that behaves like one browser: it keeps cookies, sends the
+ * Origin header SvelteKit's CSRF check expects, and posts form actions the way
+ * `use:enhance` does, returning the action's parsed result.
+ */
+import * as devalue from 'devalue';
+
+export interface ActionResult {
+	type: 'success' | 'failure' | 'redirect' | 'error';
+	status: number;
+	location?: string;
+	data?: Record<string, unknown>;
+	error?: { message: string };
+}
+
+export class Client {
+	readonly cookies = new Map<string, string>();
+
+	/** @param address sent as X-Forwarded-For, for servers started with ADDRESS_HEADER. */
+	constructor(
+		readonly baseUrl: string,
+		readonly address = '127.0.0.1'
+	) {}
+
+	private headers(extra: Record<string, string> = {}): Record<string, string> {
+		return { cookie: this.cookieHeader(), 'x-forwarded-for': this.address, ...extra };
+	}
+
+	cookieHeader(): string {
+		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+	}
+
+	private remember(response: Response) {
+		for (const line of response.headers.getSetCookie()) {
+			const [pair, ...attributes] = line.split(';');
+			const index = pair!.indexOf('=');
+			const name = pair!.slice(0, index).trim();
+			const value = pair!.slice(index + 1).trim();
+			const expired = attributes.some((a) => {
+				const [k, v] = a.trim().split('=');
+				return (
+					(k?.toLowerCase() === 'max-age' && Number(v) <= 0) ||
+					(k?.toLowerCase() === 'expires' && new Date(v!).getTime() <= Date.now())
+				);
+			});
+			if (expired || value === '') this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+	}
+
+	async get(path: string, init: RequestInit = {}): Promise<Response> {
+		const response = await fetch(this.baseUrl + path, {
+			...init,
+			redirect: 'manual',
+			headers: this.headers(init.headers as Record<string, string>)
+		});
+		this.remember(response);
+		return response;
+	}
+
+	/** Posts a form action (e.g. "/signin" or "/workshops/x?/removeParticipant"). */
+	async action(path: string, fields: Record<string, string>): Promise<ActionResult> {
+		const response = await fetch(this.baseUrl + path, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: this.headers({
+				origin: this.baseUrl,
+				accept: 'application/json',
+				'x-sveltekit-action': 'true'
+			}),
+			body: new URLSearchParams(fields)
+		});
+		this.remember(response);
+		const body = (await response.json()) as {
+			type: ActionResult['type'];
+			status: number;
+			location?: string;
+			data?: string;
+			error?: { message: string };
+		};
+		return {
+			type: body.type,
+			status: body.status ?? response.status,
+			location: body.location,
+			data: body.data ? (devalue.parse(body.data) as Record<string, unknown>) : undefined,
+			error: body.error
+		};
+	}
+}
