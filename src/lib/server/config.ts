@@ -30,13 +30,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${rawPort}".`);
 	}
 	const host = env.HOST || '0.0.0.0';
-	const origin = (env.ORIGIN || `http://localhost:${port}`).replace(/\/+$/, '');
-	let originUrl: URL;
-	try {
-		originUrl = new URL(origin);
-	} catch {
+	const origin = env.ORIGIN ? env.ORIGIN.replace(/\/+$/, '') : undefined;
+	if (origin !== undefined && !/^https?:\/\/[^/\s]+$/.test(origin)) {
 		throw new ConfigError(
-			`ORIGIN must be a full URL such as https://example.com, got "${origin}".`
+			`ORIGIN must be a scheme and host such as https://workshops.example.com, got "${origin}".`
 		);
 	}
 	return {
