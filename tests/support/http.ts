@@ -26,6 +26,13 @@ export class Client {
 		return { cookie: this.cookieHeader(), 'x-forwarded-for': this.address, ...extra };
 	}
 
+	/** The same device talking to another server (a restarted or second instance). */
+	at(baseUrl: string): Client {
+		const moved = new Client(baseUrl, this.address);
+		for (const [name, value] of this.cookies) moved.cookies.set(name, value);
+		return moved;
+	}
+
 	cookieHeader(): string {
 		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 	}

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+	createWorkshop,
+	facilitatorWithWorkshop,
+	joinAs,
+	signUpFacilitator,
+	type FacilitatorWithWorkshop
+} from '../factories/workshops';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { Client } from '../support/http';
+import { startServer, type RunningServer } from '../support/server';
+
+describe.each(databaseKinds())('workshops and joining on %s', (kind) => {
+	let database: TestDatabase;
+	let server: RunningServer;
+	let ws: FacilitatorWithWorkshop;
+
+	beforeAll(async () => {
+		database = await createTestDatabase(kind);
+		server = await startServer(database);
+		ws = await facilitatorWithWorkshop(server.url);
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+	});
+
+	test('/healthz reports the database kind and version', async () => {
+		const response = await fetch(`${server.url}/healthz`);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({
+			status: 'ok',
+			db: kind,
+			version: expect.stringMatching(/^\d+\.\d+\.\d+/)
+		});
+	});
+
+	test('a new workshop gets a 6-character join code from the unambiguous alphabet and two teams', async () => {
+		expect(ws.joinCode).toMatch(/^[ACDEFGHJKMNPQRTUVWXY34679]{6}$/);
+		expect(Object.keys(ws.teams).sort()).toEqual(['Marketing', 'Sales']);
+		const dashboard = await (await ws.facilitator.get('/dashboard')).text();
+		expect(dashboard).toContain('Q3 Alignment');
+		expect(dashboard).toContain(ws.joinCode);
+	});
+
+	test('creating a workshop with missing or oversized fields answers per field and creates nothing', async () => {
+		const { facilitator } = await signUpFacilitator(server.url, 'Empty Handed');
+		const missing = await facilitator.action('/workshops/new', {});
+		expect(missing.status).toBe(400);
+		const errors = missing.data?.errors as Record<string, string>;
+		expect(errors.title).toMatch(/title/);
+		expect(errors.clientOrganisation).toMatch(/organisation/);
+		const long = await facilitator.action('/workshops/new', {
+			title: 'x'.repeat(121),
+			clientOrganisation: 'Acme'
+		});
+		expect((long.data?.errors as Record<string, string>).title).toMatch(/at most 120/);
+		expect((long.data?.values as Record<string, string>).clientOrganisation).toBe('Acme');
+		expect(await (await facilitator.get('/dashboard')).text()).toContain('No workshops yet');
+	});
+
+	test('creating a workshop needs a facilitator session', async () => {
+		const anonymous = await new Client(server.url).action('/workshops/new', {
+			title: 'X',
+			clientOrganisation: 'Y'
+		});
+		expect(anonymous).toMatchObject({
+			type: 'redirect',
+			location: '/signin?next=%2Fworkshops%2Fnew'
+		});
+		const participant = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, 'Pat');
+		const asParticipant = await participant.action('/workshops/new', {
+			title: 'X',
+			clientOrganisation: 'Y'
+		});
+		expect(asParticipant.type).toBe('redirect');
+		expect(asParticipant.location).toMatch(/^\/signin/);
+	});
+
+	test('another facilitator cannot see or change the workshop', async () => {
+		const { facilitator: other } = await signUpFacilitator(server.url, 'Other Facilitator');
+		expect((await other.get(`/workshops/${ws.workshopId}`)).status).toBe(404);
+		const participant = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, 'Target');
+		const page = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		const participantId = [...page.matchAll(/name="participantId" value="([a-z2-7]+)"/g)].at(
+			-1
+		)![1]!;
+		const attempt = await other.action(`/workshops/${ws.workshopId}?/removeParticipant`, {
+			participantId
+		});
+		expect(attempt.status).toBe(404);
+		expect((await participant.get(`/w/${ws.workshopId}`)).status).toBe(200);
+	});
+
+	test('an unknown join code gets a 404 page that says so', async () => {
+		const response = await new Client(server.url).get('/j/QQQQQQ');
+		expect(response.status).toBe(404);
+		expect(await response.text()).toContain('No workshop uses the code QQQQQQ');
+		const typed = await new Client(server.url).action('/join', { code: 'qqq-qqq' });
+		expect(typed.status).toBe(404);
+		expect((typed.data?.errors as Record<string, string>).code).toMatch(
+			/No workshop uses the code QQQQQQ/
+		);
+		const short = await new Client(server.url).action('/join', { code: 'AB' });
+		expect((short.data?.errors as Record<string, string>).code).toMatch(/6 characters/);
+		const found = await new Client(server.url).action('/join', { code: ws.joinCode.toLowerCase() });
+		expect(found).toMatchObject({ type: 'redirect', location: `/j/${ws.joinCode}` });
+	});
+
+	test("joining without a name or team, or with another workshop's team, is refused and writes nothing", async () => {
+		const device = new Client(server.url);
+		const empty = await device.action(`/j/${ws.joinCode}`, {});
+		expect(empty.status).toBe(400);
+		expect(Object.keys(empty.data?.errors as object).sort()).toEqual(['displayName', 'teamId']);
+
+		const { facilitator: other } = await signUpFacilitator(server.url, 'Third');
+		const otherWorkshop = await createWorkshop(other, 'Other workshop');
+		const foreignTeam = (
+			await (await new Client(server.url).get(`/j/${otherWorkshop.joinCode}`)).text()
+		).match(/name="teamId" value="([a-z2-7]+)"/)![1]!;
+		const wrongTeam = await device.action(`/j/${ws.joinCode}`, {
+			displayName: 'Sneaky',
+			teamId: foreignTeam
+		});
+		expect(wrongTeam.status).toBe(400);
+		expect((wrongTeam.data?.errors as Record<string, string>).teamId).toMatch(/teams listed/);
+		expect(device.cookies.has('cg_participant')).toBe(false);
+		const roster = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		expect(roster).not.toContain('Sneaky');
+	});
+
+	test('a participant joins, lands in the waiting room, and resumes on the same device', async () => {
+		const phone = await joinAs(
+			server.url,
+			ws.joinCode,
+			ws.teams.Marketing!,
+			'Morgan from Marketing'
+		);
+		const room = await phone.get(`/w/${ws.workshopId}`);
+		expect(room.status).toBe(200);
+		const html = await room.text();
+		expect(html).toContain('Q3 Alignment');
+		expect(html).toContain('Morgan from Marketing');
+		const again = await phone.get(`/j/${ws.joinCode}`);
+		expect(again.status).toBe(303);
+		expect(again.headers.get('location')).toBe(`/w/${ws.workshopId}`);
+		const roster = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		expect(roster).toContain('Morgan from Marketing');
+	});
+
+	test('a participant session used on another workshop is refused with 403', async () => {
+		const phone = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, 'Sam');
+		const { facilitator: other } = await signUpFacilitator(server.url, 'Fourth');
+		const elsewhere = await createWorkshop(other, 'Somewhere else');
+		const response = await phone.get(`/w/${elsewhere.workshopId}`);
+		expect(response.status).toBe(403);
+		expect(await response.text()).toContain('belongs to another workshop');
+		expect((await new Client(server.url).get(`/w/${ws.workshopId}`)).status).toBe(401);
+	});
+
+	test('a removed participant is out at once and cannot come back with the old session', async () => {
+		const phone = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, 'Removable Rita');
+		const token = phone.cookies.get('cg_participant')!;
+		const page = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		const participantId =
+			/Removable Rita<\/span>[\s\S]*?name="participantId" value="([a-z2-7]+)"/.exec(page)![1]!;
+		const removed = await ws.facilitator.action(`/workshops/${ws.workshopId}?/removeParticipant`, {
+			participantId
+		});
+		expect(removed.type).toBe('success');
+		expect((await ws.facilitator.get(`/workshops/${ws.workshopId}`)).status).toBe(200);
+		expect(await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text()).not.toContain(
+			'Removable Rita'
+		);
+
+		const old = new Client(server.url);
+		old.cookies.set('cg_participant', token);
+		expect((await old.get(`/w/${ws.workshopId}`)).status).toBe(401);
+		// The join page offers a fresh join instead of resuming the removed participant.
+		const rejoin = new Client(server.url);
+		rejoin.cookies.set('cg_participant', token);
+		expect((await rejoin.get(`/j/${ws.joinCode}`)).status).toBe(200);
+
+		const again = await ws.facilitator.action(`/workshops/${ws.workshopId}?/removeParticipant`, {
+			participantId
+		});
+		expect(again.status).toBe(404);
+	});
+});

@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest';
+import { can, ROLES } from '../../src/lib/domain/permissions';
+
+describe('can(role, capability)', () => {
+	test('only facilitators create and manage workshops', () => {
+		expect(can('facilitator', 'workshop.create')).toBe(true);
+		expect(can('facilitator', 'workshop.manage')).toBe(true);
+		for (const role of ['participant', 'leader', null] as const) {
+			expect(can(role, 'workshop.create')).toBe(false);
+			expect(can(role, 'workshop.manage')).toBe(false);
+		}
+	});
+
+	test('only participants take part in a room; the facilitator stays neutral', () => {
+		expect(can('participant', 'room.participate')).toBe(true);
+		expect(can('facilitator', 'room.participate')).toBe(false);
+		expect(can('leader', 'room.participate')).toBe(false);
+	});
+
+	test('anyone may open the join page, signed in or not', () => {
+		for (const role of [...ROLES, null]) expect(can(role, 'room.join')).toBe(true);
+	});
+
+	test('signed-out visitors can do nothing else', () => {
+		expect(can(null, 'workshop.read')).toBe(false);
+		expect(can(undefined, 'account.changePassword')).toBe(false);
+	});
+});
