@@ -26,6 +26,12 @@ function commonGroundServer(): Plugin {
 				});
 				server.httpServer.once('close', () => void runtime.stop());
 			}
+			// Close the embedded database cleanly on Ctrl-C, as the production entry does.
+			for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+				process.once(signal, () => {
+					void runtime.stop().finally(() => process.exit(0));
+				});
+			}
 		}
 	};
 }
