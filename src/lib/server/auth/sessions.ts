@@ -2,7 +2,7 @@
  * Sessions after Lucia's design (lucia-auth.com/sessions): the cookie carries a random
  * token, the database stores its SHA-256, and the expiry slides forward while it is used.
  */
-import { eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Role } from '../../domain/permissions';
 import { db } from '../db';
 import { account, participant, session, team, workshop } from '../db/schema';
@@ -135,11 +135,13 @@ export async function revokeAllForAccount(
 	accountId: string,
 	exceptSessionId?: string
 ): Promise<void> {
-	const rows = await db()
-		.select({ id: session.id })
-		.from(session)
-		.where(eq(session.accountId, accountId));
-	for (const { id } of rows) if (id !== exceptSessionId) await revoke(id);
+	await db()
+		.delete(session)
+		.where(
+			exceptSessionId
+				? and(eq(session.accountId, accountId), ne(session.id, exceptSessionId))
+				: eq(session.accountId, accountId)
+		);
 }
 
 export async function revokeAllForParticipant(participantId: string): Promise<void> {
