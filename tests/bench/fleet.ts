@@ -1,0 +1,300 @@
+/**
+ * A fleet of stock y-websocket providers in this process, all on one document, and the two
+ * measurements the fan-out benchmark makes with it: how long one client's write takes to reach
+ * every other client, and how many presence (awareness) messages the clients receive.
+ *
+ * Every client is the unmodified `WebsocketProvider` a browser would run; only the socket class
+ * is Node's `ws`, so that each client can send its own session cookie and Origin header.
+ */
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { WebsocketProvider, messageAwareness } from 'y-websocket';
+import * as Y from 'yjs';
+
+export interface Endpoint {
+	/** "ours" or "reference": used in messages. */
+	label: string;
+	/** What the provider is given as server URL, e.g. ws://127.0.0.1:4100/realtime. */
+	serverUrl: string;
+	docName: string;
+	/** Headers of client i's upgrade request (session cookie, Origin). */
+	headers(index: number): Record<string, string>;
+	/** How many distinct clients this endpoint can admit (participant sessions we hold). */
+	capacity: number;
+}
+
+export interface PresenceState {
+	name: string;
+	team: string;
+	colour: string;
+	stage: string;
+}
+
+export interface BenchClient {
+	index: number;
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	/** Messages counted since the last `resetCounters`. */
+	awarenessIn: number;
+	awarenessOut: number;
+}
+
+export interface Fleet {
+	endpoint: Endpoint;
+	clients: BenchClient[];
+	/** One line per client that never synced (e.g. "Unexpected server response: 401"). */
+	failures: string[];
+	connectMs: number;
+	resetCounters(): void;
+	close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+	count: number;
+	/** null: the client publishes no presence at all (no awareness heartbeat either). */
+	presence: ((index: number) => PresenceState) | null;
+	/** Connections opened at once; the next batch starts when this one has settled. */
+	batchSize?: number;
+	/** A client that has not synced by then counts as failed. */
+	settleTimeoutMs?: number;
+}
+
+/** A `WebSocket` class for the provider that sends fixed headers with the upgrade request. */
+function socketWithHeaders(headers: Record<string, string>): typeof globalThis.WebSocket {
+	class HeaderSocket extends WebSocket {
+		constructor(url: string, protocols?: string | string[]) {
+			super(url, protocols, { headers });
+		}
+	}
+	return HeaderSocket as unknown as typeof globalThis.WebSocket;
+}
+
+function connectOne(
+	endpoint: Endpoint,
+	index: number,
+	presence: ConnectOptions['presence'],
+	timeoutMs: number
+): Promise<{ client: BenchClient } | { failure: string; client: BenchClient }> {
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(endpoint.serverUrl, endpoint.docName, doc, {
+		connect: false,
+		// Every client lives in this one process: over a BroadcastChannel they would sync with
+		// each other without the server, which is exactly what must not be measured.
+		disableBc: true,
+		WebSocketPolyfill: socketWithHeaders(endpoint.headers(index))
+	});
+	const client: BenchClient = { index, doc, provider, awarenessIn: 0, awarenessOut: 0 };
+
+	// Count presence traffic at the protocol level: every awareness frame that reaches this
+	// client, and every one the stock provider sends (it re-sends remote changes too).
+	const handleAwareness = provider.messageHandlers[messageAwareness]!;
+	provider.messageHandlers[messageAwareness] = (...args) => {
+		client.awarenessIn++;
+		handleAwareness(...args);
+	};
+	provider.awareness.on('update', () => {
+		if (provider.wsconnected) client.awarenessOut++;
+	});
+	if (presence) provider.awareness.setLocalState(presence(index));
+	else provider.awareness.setLocalState(null);
+
+	return new Promise((resolve) => {
+		let lastError = '';
+		const finish = (failure?: string) => {
+			clearTimeout(timer);
+			provider.off('sync', onSync);
+			provider.off('connection-error', onError);
+			provider.off('connection-close', onClose);
+			if (failure) {
+				// Stop the stock provider from retrying a refused client forever.
+				provider.disconnect();
+				resolve({ failure, client });
+			} else resolve({ client });
+		};
+		const onSync = (synced: boolean) => {
+			if (synced) finish();
+		};
+		const onError = (event: Event) => {
+			lastError = (event as unknown as { message?: string }).message ?? 'socket error';
+		};
+		const onClose = (event: CloseEvent | null) => {
+			finish(
+				lastError ||
+					(event ? `closed with ${event.code} ${event.reason}`.trim() : 'closed before sync')
+			);
+		};
+		const timer = setTimeout(() => finish(lastError || 'no sync within timeout'), timeoutMs);
+		provider.on('sync', onSync);
+		provider.on('connection-error', onError);
+		provider.on('connection-close', onClose);
+		provider.connect();
+	});
+}
+
+function destroyClient(client: BenchClient): Promise<void> {
+	const socket = client.provider.ws as unknown as WebSocket | null;
+	client.provider.destroy();
+	client.doc.destroy();
+	if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => {
+			socket.terminate();
+			resolve();
+		}, 3_000);
+		socket.once('close', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
+}
+
+export async function connectFleet(endpoint: Endpoint, options: ConnectOptions): Promise<Fleet> {
+	const { count, presence, batchSize = 50, settleTimeoutMs = 30_000 } = options;
+	if (count > endpoint.capacity) {
+		throw new Error(`${endpoint.label} can admit ${endpoint.capacity} clients, not ${count}`);
+	}
+	const started = performance.now();
+	const clients: BenchClient[] = [];
+	const failures: string[] = [];
+	const refused: BenchClient[] = [];
+	for (let first = 0; first < count; first += batchSize) {
+		const batch = await Promise.all(
+			Array.from({ length: Math.min(batchSize, count - first) }, (_, k) =>
+				connectOne(endpoint, first + k, presence, settleTimeoutMs)
+			)
+		);
+		for (const result of batch) {
+			if ('failure' in result) {
+				failures.push(`client ${result.client.index}: ${result.failure}`);
+				refused.push(result.client);
+			} else clients.push(result.client);
+		}
+	}
+	const connectMs = performance.now() - started;
+	await Promise.all(refused.map(destroyClient));
+	return {
+		endpoint,
+		clients,
+		failures,
+		connectMs,
+		resetCounters() {
+			for (const c of clients) c.awarenessIn = c.awarenessOut = 0;
+		},
+		async close() {
+			await Promise.all(clients.map(destroyClient));
+		}
+	};
+}
+
+export interface FanoutResult {
+	/** Per round: ms from the write until the last other client had it. */
+	samples: number[];
+	/** Rounds in which some client never got the write within the round timeout. */
+	timeouts: number;
+	/** Clients missing the write, summed over timed-out rounds. */
+	missing: number;
+}
+
+/**
+ * One client (the first) writes a new value per round; every other client watches for it.
+ * A round ends when the last receiver has it (or at the timeout); rounds do not overlap.
+ * The first `warmup` rounds are not counted: they include loading the document and JIT.
+ */
+export async function measureFanout(
+	fleet: Fleet,
+	options: { rounds: number; warmup?: number; roundTimeoutMs?: number; tag: string }
+): Promise<FanoutResult> {
+	const { rounds, warmup = 2, roundTimeoutMs = 15_000, tag } = options;
+	const [writer, ...receivers] = fleet.clients;
+	if (!writer || receivers.length === 0) return { samples: [], timeouts: 0, missing: 0 };
+
+	let current: { id: string; remaining: number; done: () => void } | null = null;
+	const seen = new Set<number>();
+	const unobserve: Array<() => void> = [];
+	// Each round adds one card to the board, as a participant adding a note does.
+	for (const receiver of receivers) {
+		const cards = receiver.doc.getMap<Y.Map<string>>('cards');
+		const observer = (event: Y.YMapEvent<Y.Map<string>>) => {
+			if (current && event.keysChanged.has(current.id) && !seen.has(receiver.index)) {
+				seen.add(receiver.index);
+				if (--current.remaining === 0) current.done();
+			}
+		};
+		cards.observe(observer);
+		unobserve.push(() => cards.unobserve(observer));
+	}
+
+	const result: FanoutResult = { samples: [], timeouts: 0, missing: 0 };
+	const writerCards = writer.doc.getMap<Y.Map<string>>('cards');
+	try {
+		for (let round = 0; round < warmup + rounds; round++) {
+			seen.clear();
+			const id = `${tag}-${round}-${Math.random().toString(36).slice(2, 8)}`;
+			let timer: NodeJS.Timeout | undefined;
+			const finished = new Promise<boolean>((resolve) => {
+				current = { id, remaining: receivers.length, done: () => resolve(true) };
+				timer = setTimeout(() => resolve(false), roundTimeoutMs);
+			});
+			const card = new Y.Map<string>();
+			card.set('text', `Round ${round}: a definition of SQL`);
+			const started = performance.now();
+			writerCards.set(id, card);
+			const complete = await finished;
+			const elapsed = performance.now() - started;
+			clearTimeout(timer);
+			const missing = current!.remaining;
+			current = null;
+			if (round < warmup) continue;
+			if (complete) result.samples.push(elapsed);
+			else {
+				result.timeouts++;
+				result.missing += missing;
+			}
+			// Let trailing work of this round (acks, persistence) drain before the next write.
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	} finally {
+		for (const stop of unobserve) stop();
+	}
+	return result;
+}
+
+export interface PresenceResult {
+	windowMs: number;
+	/** Awareness frames received by all clients together, per second. */
+	receivedPerSecond: number;
+	/** Awareness frames sent by all clients together, per second. */
+	sentPerSecond: number;
+	/** Mean number of other people each client saw at the end (who-is-here accuracy). */
+	meanPeersSeen: number;
+}
+
+/**
+ * Counts presence traffic over a fixed window while every client runs the stock awareness
+ * heartbeat (a renewal every ~15 s). The window starts after the join burst has settled.
+ */
+export async function measurePresence(
+	fleet: Fleet,
+	options: { windowMs: number; settleMs: number }
+): Promise<PresenceResult> {
+	await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+	fleet.resetCounters();
+	await new Promise((resolve) => setTimeout(resolve, options.windowMs));
+	let received = 0;
+	let sent = 0;
+	let peers = 0;
+	for (const c of fleet.clients) {
+		received += c.awarenessIn;
+		sent += c.awarenessOut;
+		peers += [...c.provider.awareness.getStates().keys()].filter(
+			(id) => id !== c.doc.clientID
+		).length;
+	}
+	const seconds = options.windowMs / 1000;
+	return {
+		windowMs: options.windowMs,
+		receivedPerSecond: received / seconds,
+		sentPerSecond: sent / seconds,
+		meanPeersSeen: fleet.clients.length ? peers / fleet.clients.length : 0
+	};
+}
