@@ -302,7 +302,11 @@ async function main() {
 			oursProblem = `our server could not be prepared: ${String(error)}`;
 		}
 	}
-	const docName = ours ? `workshop/${ours.workshopId}/stage/${STAGE_KEY}` : 'bench/fanout';
+	// Both servers get the same names: our pattern, which the reference accepts like any other.
+	const workshopId = ours?.workshopId ?? 'bench';
+	const docName = `workshop/${workshopId}/stage/${STAGE_KEY}`;
+	// Presence lives on the room document, which every screen of a workshop has open.
+	const presenceDocName = `workshop/${workshopId}/room`;
 	const endpoints: Partial<Record<ServerName, Endpoint>> = {
 		reference: {
 			label: 'reference',
@@ -332,7 +336,7 @@ async function main() {
 	}
 	for (const server of SERVERS) {
 		const endpoint = endpoints[server];
-		if (endpoint) await runPresence(endpoint, server);
+		if (endpoint) await runPresence({ ...endpoint, docName: presenceDocName }, server);
 		else presence.set(server, 'server not available');
 	}
 	if (ours && endpoints.ours) {
