@@ -26,14 +26,13 @@ export interface DocConnectionOptions {
 	/** The document to sync; a new one is made (and destroyed with the connection) otherwise. */
 	doc?: Y.Doc;
 	/**
-	 * Whether the server treats this connection as read-only, read reactively. The server
-	 * decides (at upgrade, and again when the facilitator locks a stage) and silently drops
-	 * writes from a read-only connection, so the screen must know in order to stop offering
-	 * edits. Callers derive it from the room document, which carries each stage's `locked` flag
-	 * (see `readStageState` in $lib/collab/room), e.g.
-	 * `() => role === 'participant' && room.stage(key).locked`.
+	 * Whether the server treats this connection as read-only, read reactively; null while not
+	 * known yet (status stays 'connecting'). The server decides at the upgrade and again when
+	 * the facilitator locks a stage, and from then on silently drops this connection's writes,
+	 * so the screen must know in order to stop offering edits. Pass `DocAccess.isReadOnly`
+	 * (./doc-access.svelte.ts), which applies the server's own rule to the room document.
 	 */
-	isReadOnly?: () => boolean;
+	isReadOnly?: () => boolean | null;
 	backoff?: BackoffPolicy;
 	/** For tests: a seeded generator in place of Math.random. */
 	random?: () => number;
@@ -66,13 +65,15 @@ export class DocConnection {
 	isBrowserOnline = $state(true);
 
 	#phase = $state<Phase>('closed');
-	#isReadOnly: () => boolean;
+	#isReadOnly: () => boolean | null;
 
 	/** What a screen shows. 'live' means synced and writable. */
 	status: ConnectionStatus = $derived.by(() => {
 		if (this.#phase === 'closed' || !this.isBrowserOnline || this.refusal) return 'offline';
 		if (this.#phase === 'connecting' || !this.isSynced) return 'connecting';
-		return this.#isReadOnly() ? 'read-only' : 'live';
+		const isReadOnly = this.#isReadOnly();
+		if (isReadOnly === null) return 'connecting';
+		return isReadOnly ? 'read-only' : 'live';
 	});
 
 	/** Whether edits made now reach everyone: show editing controls only while this holds. */
@@ -165,8 +166,8 @@ export class DocConnection {
 		this.#wantsConnection = true;
 		this.refusal = null;
 		this.#clearRetry();
-		this.#phase = 'connecting';
-		this.provider.connect();
+		// Already connected or connecting: nothing to open.
+		if (this.provider.ws === null) this.#reopen();
 	}
 
 	disconnect(): void {
