@@ -4,22 +4,42 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { readConfig } from '../src/lib/server/config';
+import { startRealtime } from './realtime';
 import type { Runtime } from './runtime';
 
 export type UpgradeRoute = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
 export function attachUpgrades(
-	// Vite's dev server may be typed as an http2 server; only the 'upgrade' event is used.
-	server: Pick<http.Server, 'on'>,
-	_runtime: Runtime,
+	// Vite's dev server may be typed as an http2 server; only 'upgrade' and close are used.
+	server: Pick<http.Server, 'on' | 'close'>,
+	runtime: Runtime,
 	options: { rejectUnknown: boolean }
 ): void {
-	// The realtime endpoint (/realtime/<docName>) registers here.
-	const routes: UpgradeRoute[] = [];
+	const realtime = startRealtime(runtime.database, readConfig());
+	runtime.onStop(() => realtime.stop());
+	drainBeforeClose(server, () => realtime.drain());
+
+	const routes: UpgradeRoute[] = [realtime.route];
 	server.on('upgrade', (req, socket, head) => {
 		for (const route of routes) if (route(req, socket, head)) return;
 		if (options.rejectUnknown) {
 			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 		}
 	});
+}
+
+/**
+ * An HTTP server's close waits for every connection, and upgraded sockets count but are never
+ * closed by it: closing would hang. So closing the server first drains the realtime sockets
+ * (commit everything, then close them with 1012), then closes the server as asked.
+ */
+function drainBeforeClose(server: Pick<http.Server, 'close'>, drain: () => Promise<void>): void {
+	const close = server.close.bind(server);
+	server.close = ((callback?: (error?: Error) => void) => {
+		drain()
+			.catch((error) => console.error('[realtime] draining failed:', error))
+			.finally(() => close(callback));
+		return server;
+	}) as typeof server.close;
 }

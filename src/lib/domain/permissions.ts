@@ -13,7 +13,19 @@ export type Capability =
 	| 'workshop.read'
 	| 'room.join'
 	| 'room.participate'
-	| 'account.changePassword';
+	| 'account.changePassword'
+	/** Receive the room document (stage, timer, polls, agreements); nobody but the server writes it. */
+	| 'room.read'
+	/** Receive a stage's shared board. */
+	| 'board.read'
+	/** Write on a stage's shared board while the stage is unlocked. */
+	| 'board.write'
+	/** Keep writing on a stage's board while it is locked (the facilitator tidies up). */
+	| 'board.writeLocked'
+	/** Write on one's own team board while the stage is in private-write mode. */
+	| 'teamBoard.writeOwn'
+	/** Receive and write every team's private board (the facilitator runs the exercise). */
+	| 'teamBoard.writeAny';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -21,10 +33,22 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'workshop.list',
 		'workshop.manage',
 		'workshop.read',
-		'account.changePassword'
+		'account.changePassword',
+		'room.read',
+		'board.read',
+		'board.write',
+		'board.writeLocked',
+		'teamBoard.writeAny'
 	],
-	participant: ['room.participate', 'workshop.read'],
-	leader: ['workshop.read', 'account.changePassword']
+	participant: [
+		'room.participate',
+		'workshop.read',
+		'room.read',
+		'board.read',
+		'board.write',
+		'teamBoard.writeOwn'
+	],
+	leader: ['workshop.read', 'account.changePassword', 'room.read', 'board.read']
 };
 
 export function can(role: Role | null | undefined, capability: Capability): boolean {

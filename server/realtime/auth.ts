@@ -1,0 +1,120 @@
+/**
+ * Who is behind an upgrade request, and whether they belong to the workshop of the document.
+ * SvelteKit's hooks do not run for WebSocket upgrades, so the session cookies are read and
+ * validated here with the same session module.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Member } from '../../src/lib/collab/access';
+import type { DocAddress } from '../../src/lib/collab/doc-names';
+import { can } from '../../src/lib/domain/permissions';
+import {
+	ACCOUNT_COOKIE,
+	PARTICIPANT_COOKIE,
+	parseCookieHeader,
+	sessionCookieOptions
+} from '../../src/lib/server/auth/cookies';
+import * as sessions from '../../src/lib/server/auth/sessions';
+import { db } from '../../src/lib/server/db';
+import { team } from '../../src/lib/server/db/schema';
+import * as workshops from '../../src/lib/server/workshops';
+
+/** One way a request belongs to the workshop (a browser may carry both cookies). */
+export interface Membership {
+	member: Member;
+	sessionId: string;
+	participantId: string | null;
+	displayName: string;
+}
+
+export type Authentication =
+	| { ok: true; memberships: Membership[]; setCookies: string[] }
+	| { ok: false; status: 401 | 403 | 404; message: string };
+
+export async function authenticate(
+	cookieHeader: string | undefined,
+	address: DocAddress,
+	isSecure: boolean
+): Promise<Authentication> {
+	const cookies = parseCookieHeader(cookieHeader);
+	const setCookies: string[] = [];
+	const actors: sessions.Actor[] = [];
+	for (const name of [ACCOUNT_COOKIE, PARTICIPANT_COOKIE]) {
+		const token = cookies.get(name);
+		if (!token) continue;
+		const validated = await sessions.validate(token);
+		if (!validated) continue;
+		actors.push(validated.actor);
+		// The session slid forward; the browser only learns the new expiry from a cookie.
+		if (validated.isRenewed) {
+			setCookies.push(serializeCookie(name, token, validated.actor.expiresAt, isSecure));
+		}
+	}
+	if (actors.length === 0) {
+		return { ok: false, status: 401, message: 'Sign in or join the workshop first.' };
+	}
+
+	const memberships: Membership[] = [];
+	for (const actor of actors) {
+		if (actor.kind === 'participant') {
+			if (actor.participant.workshopId !== address.workshopId) continue;
+			memberships.push({
+				member: { role: actor.role, teamId: actor.participant.teamId },
+				sessionId: actor.sessionId,
+				participantId: actor.participant.id,
+				displayName: actor.participant.displayName
+			});
+		} else if (can(actor.role, 'workshop.manage')) {
+			const found = await workshops.get(address.workshopId);
+			if (found?.ownerId !== actor.account.id) continue;
+			memberships.push({
+				member: { role: actor.role, teamId: null },
+				sessionId: actor.sessionId,
+				participantId: null,
+				displayName: actor.account.name
+			});
+		}
+		// TODO(#6): leaders get a workshop through their review link; until leader links
+		// exist, a leader account is not a member of any workshop.
+	}
+	if (memberships.length === 0) {
+		return { ok: false, status: 403, message: 'Your session does not belong to this workshop.' };
+	}
+
+	if (address.kind === 'team') {
+		const [found] = await db()
+			.select({ id: team.id })
+			.from(team)
+			.where(and(eq(team.id, address.teamId), eq(team.workshopId, address.workshopId)))
+			.limit(1);
+		if (!found) return { ok: false, status: 404, message: 'This workshop has no such team.' };
+	}
+	return { ok: true, memberships, setCookies };
+}
+
+function serializeCookie(name: string, token: string, expires: Date, isSecure: boolean): string {
+	const options = sessionCookieOptions(expires, isSecure);
+	return (
+		`${name}=${encodeURIComponent(token)}; Path=${options.path}; Expires=${expires.toUTCString()}` +
+		`; HttpOnly; SameSite=Lax${options.secure ? '; Secure' : ''}`
+	);
+}
+
+/**
+ * The Origin check SvelteKit's CSRF protection does not do for WebSockets: with ORIGIN set
+ * the page must come from there; without it, from the host the request was sent to.
+ */
+export function isAllowedOrigin(
+	origin: string | undefined,
+	host: string | undefined,
+	configured: string | undefined
+): boolean {
+	if (!origin) return false;
+	if (configured) return origin === configured;
+	if (!host) return false;
+	try {
+		const url = new URL(origin);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host;
+	} catch {
+		return false;
+	}
+}

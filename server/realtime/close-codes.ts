@@ -1,0 +1,22 @@
+/**
+ * WebSocket close codes the realtime server uses. The stock y-websocket provider reconnects
+ * after any code except 4400–4499, which by its convention mean "reconnecting will not help".
+ */
+export const CLOSE = {
+	/** A text frame, or a message type the protocol does not have. */
+	unsupportedData: 1003,
+	/** Truncated or malformed bytes. */
+	invalidPayload: 1007,
+	/** Too many messages or bytes: the client is flooding. */
+	policyViolation: 1008,
+	/** A frame over the size limit (ws sends this itself for frames over `maxPayload`). */
+	tooBig: 1009,
+	/** The server is shutting down or restarting: reconnect to the next process. */
+	serviceRestart: 1012,
+	/** The client reads too slowly and its send buffer is full. */
+	tryAgainLater: 1013,
+	/** The session behind the connection ended (signed out, removed, expired). */
+	sessionEnded: 4401,
+	/** The member may no longer receive this document (e.g. another team's board went private). */
+	accessRevoked: 4403
+} as const;

@@ -1,0 +1,366 @@
+/**
+ * The registry of loaded documents and their connections, and the server-side API that
+ * src/lib/server/rooms.ts reaches through `globalThis`.
+ *
+ * A document is loaded on first use (a board loads its room first: the room decides who may
+ * write the board), held while anyone uses it, and flushed, compacted and unloaded after it
+ * has been idle for a while. Whenever a room document changes, from whatever source, the
+ * access of every connection to that workshop's boards is decided again, so a lock takes
+ * effect on live sockets at once.
+ */
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { accessTo, type Access } from '../../src/lib/collab/access';
+import { parseDocName, roomDocName, type DocAddress } from '../../src/lib/collab/doc-names';
+import {
+	WHO_IS_HERE,
+	type PresentParticipant,
+	type WhoIsHere
+} from '../../src/lib/collab/presence';
+import { DEFAULT_STAGE_STATE, initRoom, readStageState } from '../../src/lib/collab/room';
+import type { Database } from '../../src/lib/server/db';
+import type { RealtimeHub } from '../../src/lib/server/rooms';
+import type { Membership } from './auth';
+import { CLOSE } from './close-codes';
+import { Connection } from './connection';
+import type { RealtimeSettings } from './settings';
+import { SharedDoc } from './shared-doc';
+import { DocumentStore } from './store';
+
+/** Transaction origin of changes made through the server API. */
+export const FROM_SERVER = Symbol('from-server');
+
+export class StoppingError extends Error {
+	override name = 'StoppingError';
+	constructor() {
+		super('The realtime server is shutting down.');
+	}
+}
+
+const ACCESS_RANK: Record<Access, number> = { none: 0, read: 1, write: 2 };
+
+export class Hub implements RealtimeHub {
+	readonly store: DocumentStore;
+	readonly connections = new Set<Connection>();
+	private docs = new Map<string, SharedDoc>();
+	private loading = new Map<string, Promise<void>>();
+	private unloading = new Map<string, Promise<void>>();
+	private pingTimer: ReturnType<typeof setInterval>;
+	private draining: Promise<void> | null = null;
+	isStopping = false;
+
+	constructor(
+		database: Database,
+		readonly settings: RealtimeSettings,
+		notify: { instanceId: string } | null
+	) {
+		this.store = new DocumentStore(database, settings, notify);
+		this.pingTimer = setInterval(() => this.ping(), settings.pingIntervalMs);
+		this.pingTimer.unref();
+	}
+
+	// ── documents ────────────────────────────────────────────────────────────────────────
+
+	/** The loaded document, held for the caller until `release`. */
+	async acquire(name: string): Promise<SharedDoc> {
+		const address = parseDocName(name);
+		if (!address) throw new Error(`Not a document name: ${name}`);
+		for (;;) {
+			if (this.isStopping) throw new StoppingError();
+			const unloading = this.unloading.get(name);
+			if (unloading) {
+				await unloading;
+				continue;
+			}
+			const loaded = this.docs.get(name);
+			if (loaded) {
+				this.hold(loaded);
+				return loaded;
+			}
+			let loading = this.loading.get(name);
+			if (!loading) {
+				loading = this.load(name, address).finally(() => this.loading.delete(name));
+				this.loading.set(name, loading);
+			}
+			await loading;
+		}
+	}
+
+	hold(shared: SharedDoc): void {
+		shared.refs++;
+		if (shared.idleTimer) {
+			clearTimeout(shared.idleTimer);
+			shared.idleTimer = null;
+		}
+	}
+
+	release(shared: SharedDoc): void {
+		shared.refs--;
+		if (shared.refs > 0 || this.isStopping || shared.idleTimer) return;
+		shared.idleTimer = setTimeout(() => this.unload(shared), this.settings.idleUnloadMs);
+		shared.idleTimer.unref();
+	}
+
+	/** How many documents are in memory (for tests and logs). */
+	get loadedCount(): number {
+		return this.docs.size;
+	}
+
+	/** Another instance appended entry `seq` to a document. */
+	pointer(name: string, seq: number): void {
+		const shared = this.docs.get(name);
+		if (shared && seq > shared.persist.appliedSeq) void this.store.catchUp(shared.persist);
+	}
+
+	/** Notifications may have been missed (the listener reconnected): read every tail. */
+	resync(): void {
+		for (const shared of this.docs.values()) void this.store.catchUp(shared.persist);
+	}
+
+	private async load(name: string, address: DocAddress): Promise<void> {
+		const shared = new SharedDoc(name, address, this.store, this.settings.presence, (changed) =>
+			this.changed(changed)
+		);
+		try {
+			if (address.kind !== 'room') {
+				const room = await this.acquire(roomDocName(address.workshopId));
+				shared.room = room;
+				room.boards.add(shared);
+				// A board's rules come from its room: a room change that allowed or forbade
+				// writing must be applied here before the board content written after it.
+				shared.persist.beforeCatchUp = () => this.store.catchUp(room.persist);
+			}
+			await this.store.load(shared.persist, address.kind === 'room' ? initialRoom() : null);
+		} catch (error) {
+			this.detachFromRoom(shared);
+			shared.destroy();
+			throw error;
+		}
+		this.docs.set(name, shared);
+	}
+
+	private unload(shared: SharedDoc): void {
+		shared.idleTimer = null;
+		if (shared.refs > 0 || this.docs.get(shared.name) !== shared) return;
+		this.docs.delete(shared.name);
+		const done = (async () => {
+			await shared.persist.catchingUp;
+			await shared.whenPersisted();
+			if (shared.persist.sinceCompaction > 0) await this.store.compact(shared.persist);
+		})()
+			.catch((error) => console.error(`[realtime] unloading ${shared.name} failed:`, error))
+			.finally(() => {
+				shared.destroy();
+				this.detachFromRoom(shared);
+				this.unloading.delete(shared.name);
+				console.log(`[realtime] unloaded ${shared.name} (${this.docs.size} loaded)`);
+			});
+		this.unloading.set(shared.name, done);
+	}
+
+	private detachFromRoom(shared: SharedDoc): void {
+		if (!shared.room) return;
+		shared.room.boards.delete(shared);
+		this.release(shared.room);
+		shared.room = null;
+	}
+
+	// ── access ──────────────────────────────────────────────────────────────────────────
+
+	/** The best access any of the request's memberships gives to a loaded document. */
+	accessFor(memberships: Membership[], shared: SharedDoc): Access {
+		const address = shared.address;
+		const stage =
+			address.kind === 'room' || !shared.room
+				? DEFAULT_STAGE_STATE
+				: readStageState(shared.room.doc, address.stageKey);
+		let best: Access = 'none';
+		for (const { member } of memberships) {
+			const access = accessTo(member, address, stage);
+			if (ACCESS_RANK[access] > ACCESS_RANK[best]) best = access;
+		}
+		return best;
+	}
+
+	private changed(shared: SharedDoc): void {
+		if (shared.address.kind !== 'room') return;
+		for (const board of shared.boards) {
+			for (const connection of board.connections) {
+				connection.setAccess(this.accessFor(connection.memberships, board));
+			}
+		}
+	}
+
+	// ── connections ─────────────────────────────────────────────────────────────────────
+
+	/** Takes over an upgraded socket; the caller's hold on `shared` passes to the connection. */
+	attach(socket: WebSocket, shared: SharedDoc, memberships: Membership[]): void {
+		// The room may have changed while the socket was being upgraded: decide again. The
+		// membership giving the most access speaks for the connection (who-is-here, logs).
+		memberships = [...memberships].sort(
+			(a, b) => ACCESS_RANK[this.accessFor([b], shared)] - ACCESS_RANK[this.accessFor([a], shared)]
+		);
+		const access = this.accessFor(memberships, shared);
+		const connection = new Connection(
+			socket,
+			shared,
+			memberships,
+			access,
+			this.settings,
+			(closed) => this.detach(closed)
+		);
+		if (this.isStopping || access === 'none') {
+			connection.close(
+				this.isStopping ? CLOSE.serviceRestart : CLOSE.accessRevoked,
+				this.isStopping ? 'server restarting' : 'access to this document was withdrawn'
+			);
+			return;
+		}
+		shared.connections.add(connection);
+		this.connections.add(connection);
+		connection.start();
+		if (shared.address.kind === 'room') this.updateWhoIsHere(shared);
+	}
+
+	private detach(connection: Connection): void {
+		const shared = connection.shared;
+		const wasAttached = shared.connections.delete(connection);
+		this.connections.delete(connection);
+		shared.presence.removeOwner(connection);
+		if (shared.address.kind === 'room' && wasAttached) this.updateWhoIsHere(shared);
+		this.release(shared);
+	}
+
+	private ping(): void {
+		for (const connection of this.connections) {
+			if (!connection.isAlive) {
+				connection.socket.terminate();
+				continue;
+			}
+			connection.isAlive = false;
+			try {
+				connection.socket.ping();
+			} catch {
+				connection.socket.terminate();
+			}
+		}
+	}
+
+	// ── presence ────────────────────────────────────────────────────────────────────────
+
+	private updateWhoIsHere(room: SharedDoc): void {
+		room.presence.setServerState(room.doc.clientID, whoIsHereOf(room));
+	}
+
+	whoIsHere(workshopId: string): WhoIsHere {
+		const room = this.docs.get(roomDocName(workshopId));
+		return room ? whoIsHereOf(room) : { kind: WHO_IS_HERE, participants: [], facilitators: 0 };
+	}
+
+	disconnect(who: { participantId?: string; sessionId?: string }): number {
+		let closed = 0;
+		for (const connection of [...this.connections]) {
+			const matches = connection.memberships.some(
+				(m) =>
+					(who.participantId !== undefined && m.participantId === who.participantId) ||
+					(who.sessionId !== undefined && m.sessionId === who.sessionId)
+			);
+			if (!matches) continue;
+			connection.close(CLOSE.sessionEnded, 'your session has ended');
+			closed++;
+		}
+		return closed;
+	}
+
+	// ── server API (src/lib/server/rooms.ts) ────────────────────────────────────────────
+
+	async change(name: string, change: (doc: Y.Doc) => void): Promise<void> {
+		const shared = await this.acquire(name);
+		try {
+			shared.doc.transact(() => change(shared.doc), FROM_SERVER);
+			await shared.whenPersisted();
+		} finally {
+			this.release(shared);
+		}
+	}
+
+	async read<T>(name: string, read: (doc: Y.Doc) => T): Promise<T> {
+		const shared = await this.acquire(name);
+		try {
+			return read(shared.doc);
+		} finally {
+			this.release(shared);
+		}
+	}
+
+	// ── shutdown ────────────────────────────────────────────────────────────────────────
+
+	/**
+	 * Stops taking messages, commits everything accepted, then closes every socket with 1012
+	 * so clients reconnect to the next process and resend whatever was not committed.
+	 */
+	drain(): Promise<void> {
+		return (this.draining ??= (async () => {
+			this.isStopping = true;
+			for (const connection of this.connections) connection.isPaused = true;
+			await this.store.flushAll();
+			const sockets = [...this.connections].map((connection) => connection.socket);
+			for (const connection of [...this.connections]) {
+				connection.close(CLOSE.serviceRestart, 'server restarting');
+			}
+			await Promise.race([
+				Promise.all(sockets.map((socket) => closedPromise(socket))),
+				new Promise((resolve) => setTimeout(resolve, 1_000).unref())
+			]);
+			for (const socket of sockets) socket.terminate();
+		})());
+	}
+
+	/** After `drain`: snapshots for what changed, then the documents are let go. */
+	async stop(): Promise<void> {
+		await this.drain();
+		clearInterval(this.pingTimer);
+		await this.store.flushAll();
+		for (const shared of this.docs.values()) {
+			if (shared.idleTimer) clearTimeout(shared.idleTimer);
+			if (shared.persist.sinceCompaction > 0) await this.store.compact(shared.persist);
+		}
+		for (const shared of this.docs.values()) shared.destroy();
+		this.docs.clear();
+	}
+}
+
+function closedPromise(socket: WebSocket): Promise<void> {
+	if (socket.readyState === socket.CLOSED) return Promise.resolve();
+	return new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
+function initialRoom(): Uint8Array {
+	const doc = new Y.Doc();
+	initRoom(doc);
+	const update = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return update;
+}
+
+function whoIsHereOf(room: SharedDoc): WhoIsHere {
+	const participants = new Map<string, PresentParticipant>();
+	let facilitators = 0;
+	for (const connection of room.connections) {
+		const { member, participantId, displayName } = connection.membership;
+		if (participantId === null || member.teamId === null) {
+			facilitators++;
+			continue;
+		}
+		const present = participants.get(participantId);
+		if (present) present.devices++;
+		else
+			participants.set(participantId, {
+				participantId,
+				displayName,
+				teamId: member.teamId,
+				devices: 1
+			});
+	}
+	return { kind: WHO_IS_HERE, participants: [...participants.values()], facilitators };
+}

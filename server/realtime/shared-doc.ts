@@ -1,0 +1,68 @@
+/**
+ * A loaded document: the Y.Doc, its open connections, its presence and its persistence state.
+ * Every accepted change, whoever made it (a client, the server, another instance through the
+ * log), passes through the Y.Doc's update event, which relays it to the other connections and,
+ * unless it came from the database, queues it for the log.
+ */
+import * as Y from 'yjs';
+import type { DocAddress } from '../../src/lib/collab/doc-names';
+import type { Connection } from './connection';
+import { updateMessage } from './connection';
+import { Presence, type PresenceSettings } from './presence';
+import { FROM_DATABASE, PersistState, type DocumentStore } from './store';
+
+export class SharedDoc {
+	readonly doc = new Y.Doc();
+	readonly connections = new Set<Connection>();
+	readonly presence: Presence;
+	readonly persist: PersistState;
+	/** Holders: connections, server operations in progress, and (for a room) loaded boards. */
+	refs = 0;
+	idleTimer: ReturnType<typeof setTimeout> | null = null;
+	/** A board's room document, which decides its access rules; null for a room. */
+	room: SharedDoc | null = null;
+	/** For a room: its loaded boards, re-checked whenever the room changes. */
+	readonly boards = new Set<SharedDoc>();
+
+	constructor(
+		readonly name: string,
+		readonly address: DocAddress,
+		private readonly store: DocumentStore,
+		presenceSettings: PresenceSettings,
+		private readonly onChange: (shared: SharedDoc) => void
+	) {
+		this.persist = new PersistState(name, this.doc);
+		this.presence = new Presence(
+			presenceSettings,
+			() => this.connections.size,
+			(message) => this.broadcast(message)
+		);
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			const message = updateMessage(update);
+			for (const connection of this.connections) {
+				// The sender already has its own update.
+				if (connection !== origin) connection.send(message);
+			}
+			if (origin !== FROM_DATABASE) this.store.enqueue(this.persist, update);
+			this.onChange(this);
+		});
+	}
+
+	broadcast(message: Uint8Array): number {
+		for (const connection of this.connections) connection.send(message);
+		return this.connections.size;
+	}
+
+	isPersisted(): boolean {
+		return this.store.isPersisted(this.persist);
+	}
+
+	whenPersisted(): Promise<void> {
+		return this.store.whenPersisted(this.persist);
+	}
+
+	destroy(): void {
+		this.presence.destroy();
+		this.doc.destroy();
+	}
+}

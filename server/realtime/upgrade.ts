@@ -1,0 +1,107 @@
+/**
+ * The `/realtime/<docName>` upgrade. Everything is decided before the socket opens, and a
+ * refusal is a plain HTTP answer: 404 for a name that is no document, 403 for a foreign Origin,
+ * 401 without a valid session, 403 for the wrong workshop or a document the member may not
+ * read, 503 while the server shuts down.
+ */
+import type http from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocketServer } from 'ws';
+import { parseDocName, roomDocName } from '../../src/lib/collab/doc-names';
+import { authenticate, isAllowedOrigin } from './auth';
+import type { Hub } from './hub';
+import type { SharedDoc } from './shared-doc';
+
+export const REALTIME_PREFIX = '/realtime/';
+
+export interface UpgradeOptions {
+	/** ORIGIN, when set; otherwise the request's Host is the expected origin. */
+	origin: string | undefined;
+	isSecure: boolean;
+}
+
+/** Set-Cookie headers to send with the 101 answer (a session renewed during the check). */
+const renewedCookies = new WeakMap<http.IncomingMessage, string[]>();
+
+export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: UpgradeOptions) {
+	wss.on('headers', (headers, req) => {
+		for (const cookie of renewedCookies.get(req) ?? []) headers.push(`Set-Cookie: ${cookie}`);
+	});
+
+	return (req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+		const url = req.url ?? '';
+		if (!url.startsWith(REALTIME_PREFIX)) return false;
+		// A client that gives up mid-check must not crash the process with an unhandled error.
+		socket.on('error', () => {});
+		upgrade(hub, wss, options, req, socket, head).catch((error) => {
+			console.error('[realtime] upgrade failed:', error);
+			refuse(socket, 500, 'The realtime server failed; try again.');
+		});
+		return true;
+	};
+}
+
+async function upgrade(
+	hub: Hub,
+	wss: WebSocketServer,
+	options: UpgradeOptions,
+	req: http.IncomingMessage,
+	socket: Duplex,
+	head: Buffer
+): Promise<void> {
+	const path = (req.url ?? '').split('?')[0]!;
+	const name = path.slice(REALTIME_PREFIX.length);
+	const address = parseDocName(name);
+	if (!address) return refuse(socket, 404, 'No such document.');
+	if (hub.isStopping) return refuse(socket, 503, 'The server is restarting; reconnect shortly.');
+	if (!isAllowedOrigin(req.headers.origin, req.headers.host, options.origin)) {
+		return refuse(socket, 403, 'This page may not open the workshop from its origin.');
+	}
+
+	const auth = await authenticate(req.headers.cookie, address, options.isSecure);
+	if (!auth.ok) return refuse(socket, auth.status, auth.message);
+
+	// The room decides access to its boards, so it is loaded first.
+	const room = await hub.acquire(roomDocName(address.workshopId));
+	let shared: SharedDoc;
+	try {
+		if (address.kind === 'room') {
+			hub.hold(room);
+			shared = room;
+		} else {
+			shared = await hub.acquire(name);
+		}
+	} finally {
+		hub.release(room);
+	}
+	if (hub.accessFor(auth.memberships, shared) === 'none') {
+		hub.release(shared);
+		return refuse(socket, 403, 'You may not open this document.');
+	}
+	if (socket.destroyed) {
+		hub.release(shared);
+		return;
+	}
+
+	let isAttached = false;
+	socket.once('close', () => {
+		if (!isAttached) hub.release(shared);
+	});
+	renewedCookies.set(req, auth.setCookies);
+	wss.handleUpgrade(req, socket, head, (ws) => {
+		isAttached = true;
+		hub.attach(ws, shared, auth.memberships);
+	});
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+	if (socket.destroyed) return;
+	socket.end(
+		`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+			'Connection: close\r\n' +
+			'Content-Type: text/plain; charset=utf-8\r\n' +
+			`Content-Length: ${Buffer.byteLength(message)}\r\n\r\n` +
+			message
+	);
+}

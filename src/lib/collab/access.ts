@@ -1,0 +1,44 @@
+/**
+ * What a member of a workshop may do with each of its shared documents, given the stage's
+ * current state. The realtime server enforces this at the upgrade and again whenever the room
+ * document changes; the browser uses the same function to show "read-only" honestly.
+ *
+ * Membership (is this the workshop's facilitator, is this participant in it) is checked by
+ * the caller against the database; this only applies the rules of the table in issue 3.
+ */
+import { can, type Role } from '../domain/permissions';
+import type { DocAddress } from './doc-names';
+import type { StageState } from './room';
+
+export type Access = 'none' | 'read' | 'write';
+
+export interface Member {
+	role: Role;
+	/** The participant's team; null for accounts. */
+	teamId: string | null;
+}
+
+export function accessTo(member: Member, address: DocAddress, stage: StageState): Access {
+	const { role } = member;
+	switch (address.kind) {
+		case 'room':
+			// Written only by the server, through HTTP actions checked against the session.
+			return can(role, 'room.read') ? 'read' : 'none';
+		case 'stage':
+			if (!can(role, 'board.read')) return 'none';
+			if (can(role, 'board.write') && (!stage.locked || can(role, 'board.writeLocked'))) {
+				return 'write';
+			}
+			return 'read';
+		case 'team': {
+			const isOwnTeam = member.teamId !== null && member.teamId === address.teamId;
+			if (can(role, 'teamBoard.writeAny')) return stage.privateWrite ? 'write' : 'read';
+			if (isOwnTeam && can(role, 'teamBoard.writeOwn')) {
+				return stage.privateWrite && !stage.locked ? 'write' : 'read';
+			}
+			// Another team's board is nobody else's business until the facilitator reveals it.
+			const isRevealed = stage.revealedAt !== null && !stage.privateWrite;
+			return isRevealed && can(role, 'board.read') ? 'read' : 'none';
+		}
+	}
+}

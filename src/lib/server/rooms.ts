@@ -1,0 +1,101 @@
+/**
+ * The server's side of the shared documents, for form actions and endpoints: the room
+ * document is written only through here (`rooms.change`), and stage locks, private writing
+ * and reveals are applied here, so the realtime server enforces them on live connections at
+ * once.
+ *
+ * The realtime server (server/realtime) runs in the same process but is a different module
+ * graph from the SvelteKit bundle, so it registers itself on `globalThis` and this module
+ * finds it there instead of importing it.
+ */
+import * as Y from 'yjs';
+import { mergeBoard } from '../collab/board';
+import { roomDocName, stageDocName, teamDocName } from '../collab/doc-names';
+import type { WhoIsHere } from '../collab/presence';
+import { readStageState, writeStageState, type StageState } from '../collab/room';
+import * as workshops from './workshops';
+
+/** What server/realtime offers this process; see server/realtime/hub.ts. */
+export interface RealtimeHub {
+	/** Applies `change` in one transaction and resolves once it is committed to the database. */
+	change(docName: string, change: (doc: Y.Doc) => void): Promise<void>;
+	/** Reads a document (loading it if needed) without changing it. */
+	read<T>(docName: string, read: (doc: Y.Doc) => T): Promise<T>;
+	/** Participants and facilitators connected to the workshop's room on this instance. */
+	whoIsHere(workshopId: string): WhoIsHere;
+	/** Closes the connections of a participant or a session; returns how many were closed. */
+	disconnect(who: { participantId?: string; sessionId?: string }): number;
+}
+
+const KEY = Symbol.for('common-ground.realtime');
+type Registry = { [KEY]?: RealtimeHub };
+
+export function registerHub(hub: RealtimeHub | undefined): void {
+	(globalThis as Registry)[KEY] = hub;
+}
+
+function hub(): RealtimeHub {
+	const found = (globalThis as Registry)[KEY];
+	if (!found) throw new Error('The realtime server is not running: the server starts it.');
+	return found;
+}
+
+/** Changes a workshop's room document (the only way it is ever written). */
+export function change(docName: string, apply: (doc: Y.Doc) => void): Promise<void> {
+	return hub().change(docName, apply);
+}
+
+export function stageState(workshopId: string, stageKey: string): Promise<StageState> {
+	return hub().read(roomDocName(workshopId), (doc) => readStageState(doc, stageKey));
+}
+
+/** Locked: participants can only read the stage's board and their team board. */
+export function setStageLocked(workshopId: string, stageKey: string, locked: boolean) {
+	return change(roomDocName(workshopId), (doc) => writeStageState(doc, stageKey, { locked }));
+}
+
+/**
+ * Private writing: each team writes on its own board, which other teams' devices do not
+ * receive until `reveal`. Starting a new private round hides the boards again.
+ */
+export function setPrivateWrite(workshopId: string, stageKey: string, privateWrite: boolean) {
+	return change(roomDocName(workshopId), (doc) =>
+		writeStageState(
+			doc,
+			stageKey,
+			privateWrite ? { privateWrite: true, revealedAt: null } : { privateWrite: false }
+		)
+	);
+}
+
+/** Ends private writing and merges every team's board into the stage board. */
+export async function reveal(workshopId: string, stageKey: string): Promise<void> {
+	// First stop the writing, so nothing lands on a team board after it was merged.
+	await setPrivateWrite(workshopId, stageKey, false);
+	const teams = await workshops.teams(workshopId);
+	const states = await Promise.all(
+		teams.map((team) =>
+			hub().read(teamDocName(workshopId, stageKey, team.id), (doc) => Y.encodeStateAsUpdate(doc))
+		)
+	);
+	await change(stageDocName(workshopId, stageKey), (doc) => {
+		for (const state of states) mergeBoard(doc, state);
+	});
+	await change(roomDocName(workshopId), (doc) =>
+		writeStageState(doc, stageKey, { revealedAt: Date.now() })
+	);
+}
+
+export function whoIsHere(workshopId: string): WhoIsHere {
+	return hub().whoIsHere(workshopId);
+}
+
+/** A removed participant's devices lose their live connections at once. */
+export function disconnectParticipant(participantId: string): number {
+	return hub().disconnect({ participantId });
+}
+
+/** A signed-out session's live connections end with it. */
+export function disconnectSession(sessionId: string): number {
+	return hub().disconnect({ sessionId });
+}

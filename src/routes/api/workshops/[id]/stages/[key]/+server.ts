@@ -1,0 +1,48 @@
+/**
+ * A stage's live controls for its facilitator: lock or unlock the board, start private
+ * writing, reveal the team boards. The realtime server applies each change to every open
+ * connection before this answers, so "locked" means locked on every device right away.
+ *
+ * JSON only: a cross-site page cannot send it without a CORS preflight, which this endpoint
+ * never grants (SvelteKit's CSRF check covers form posts only).
+ */
+import { error, json } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { isStageKey } from '$lib/collab/doc-names';
+import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as rooms from '$lib/server/rooms';
+import type { RequestHandler } from './$types';
+
+const stageControl = v.object({
+	action: v.picklist(
+		['lock', 'unlock', 'startPrivate', 'reveal'],
+		'Say what to do: lock, unlock, startPrivate or reveal.'
+	)
+});
+
+export const POST: RequestHandler = async (event) => {
+	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+	const stageKey = event.params.key;
+	if (!isStageKey(stageKey)) error(404, 'No stage has this key.');
+	if (!event.request.headers.get('content-type')?.startsWith('application/json')) {
+		error(415, 'Send the control as JSON.');
+	}
+	const parsed = v.safeParse(stageControl, await event.request.json().catch(() => null));
+	if (!parsed.success) error(400, parsed.issues[0].message);
+
+	switch (parsed.output.action) {
+		case 'lock':
+			await rooms.setStageLocked(workshop.id, stageKey, true);
+			break;
+		case 'unlock':
+			await rooms.setStageLocked(workshop.id, stageKey, false);
+			break;
+		case 'startPrivate':
+			await rooms.setPrivateWrite(workshop.id, stageKey, true);
+			break;
+		case 'reveal':
+			await rooms.reveal(workshop.id, stageKey);
+			break;
+	}
+	return json(await rooms.stageState(workshop.id, stageKey));
+};

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { roomDocName, stageDocName, teamDocName } from '../../src/lib/collab/doc-names';
+import { readStageState } from '../../src/lib/collab/room';
+import {
+	controlStage,
+	facilitatorWithWorkshop,
+	joinAsParticipant,
+	type FacilitatorWithWorkshop,
+	type Participant
+} from '../support/actors';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { connectPeer, openRaw, syncUpdateFrame, waitFor, type Peer } from '../support/realtime';
+import { startServer, type RunningServer } from '../support/server';
+
+function cards(peer: Peer): Y.Map<string> {
+	return peer.doc.getMap<string>('cards');
+}
+
+describe.each(databaseKinds())('realtime documents on %s', (kind) => {
+	let database: TestDatabase;
+	let server: RunningServer;
+	let facilitator: FacilitatorWithWorkshop;
+	let sales: Participant;
+	let marketing: Participant;
+	const peers: Peer[] = [];
+
+	function peer(client: Participant['client'], docName: string): Peer {
+		const created = connectPeer(server.url, client, docName);
+		peers.push(created);
+		return created;
+	}
+
+	beforeAll(async () => {
+		database = await createTestDatabase(kind);
+		server = await startServer(database);
+		facilitator = await facilitatorWithWorkshop(server);
+		sales = await joinAsParticipant(server, facilitator, 'Sales', 'Sam Sales');
+		marketing = await joinAsParticipant(server, facilitator, 'Marketing', 'Mia Marketing');
+	});
+	afterAll(async () => {
+		for (const p of peers) p.destroy();
+		if (process.env.DEBUG_SERVER) console.log(server?.output());
+		await server?.stop();
+		await database?.drop();
+	});
+
+	test('two providers on one stage board converge', async () => {
+		const board = stageDocName(facilitator.workshopId, 'focus');
+		const a = peer(sales.client, board);
+		const b = peer(marketing.client, board);
+		await Promise.all([a.whenSynced(), b.whenSynced()]);
+		cards(a).set('a1', 'Sales needs leads with a budget');
+		cards(b).set('b1', 'Marketing needs feedback on lead quality');
+		await waitFor('both cards on both sides', () => cards(a).size === 2 && cards(b).size === 2);
+		expect(cards(a).toJSON()).toEqual(cards(b).toJSON());
+	});
+
+	test('the room document is read-only for everyone: client writes are dropped, not relayed, not stored', async () => {
+		const room = roomDocName(facilitator.workshopId);
+		const writer = peer(facilitator.client, room);
+		const reader = peer(sales.client, room);
+		await Promise.all([writer.whenSynced(), reader.whenSynced()]);
+		writer.doc.getMap('current').set('stage', 'forged');
+		await writer.ack();
+		// Something the server did write reaches the reader, so the reader is live…
+		await controlStage(facilitator, 'focus', 'lock');
+		await waitFor('the lock to reach the reader', () => readStageState(reader.doc, 'focus').locked);
+		// …and the forged write never did.
+		expect(reader.doc.getMap('current').get('stage')).toBeUndefined();
+		const fresh = peer(marketing.client, room);
+		await fresh.whenSynced();
+		expect(fresh.doc.getMap('current').get('stage')).toBeUndefined();
+		expect(readStageState(fresh.doc, 'focus').locked).toBe(true);
+		await controlStage(facilitator, 'focus', 'unlock');
+		expect(server.output()).toMatch(
+			/dropped an update from a read-only facilitator on workshop\/\w+\/room/
+		);
+	});
+
+	test('locking a stage makes live participant connections read-only at once, and unlocking restores them', async () => {
+		const board = stageDocName(facilitator.workshopId, 'terms');
+		const participant = peer(sales.client, board);
+		const observer = peer(facilitator.client, board);
+		await Promise.all([participant.whenSynced(), observer.whenSynced()]);
+		cards(participant).set('before', 'written before the lock');
+		await waitFor('the first card to arrive', () => cards(observer).has('before'));
+
+		const locked = await controlStage(facilitator, 'terms', 'lock');
+		expect(locked.status).toBe(200);
+		expect(await locked.json()).toMatchObject({ locked: true });
+		// The socket stayed open: the lock changed its access, not its connection.
+		expect(participant.socket!.readyState).toBe(participant.socket!.OPEN);
+		cards(participant).set('during', 'written while locked');
+		await participant.ack();
+		// The facilitator may still write while locked, and that write is relayed.
+		cards(observer).set('facilitator', 'tidied up while locked');
+		await waitFor('the facilitator card to arrive', () => cards(participant).has('facilitator'));
+		expect(cards(observer).has('during')).toBe(false);
+		const late = peer(marketing.client, board);
+		await late.whenSynced();
+		expect(cards(late).has('during')).toBe(false);
+
+		await controlStage(facilitator, 'terms', 'unlock');
+		cards(participant).set('after', 'written after the unlock');
+		await waitFor('the card written after the unlock', () => cards(observer).has('after'));
+	});
+
+	test('private team boards reach only their team until the reveal merges them into the stage board', async () => {
+		const stage = 'barriers';
+		await controlStage(facilitator, stage, 'startPrivate');
+		const salesBoard = teamDocName(facilitator.workshopId, stage, sales.team.id);
+		const marketingBoard = teamDocName(facilitator.workshopId, stage, marketing.team.id);
+
+		// The other team is refused before any socket opens, so no byte of the board leaves.
+		const spy = openRaw(server.url, salesBoard, {
+			cookie: marketing.client.cookieHeader(),
+			origin: server.url
+		});
+		await expect(spy.opened).rejects.toThrow(/403/);
+
+		const own = peer(sales.client, salesBoard);
+		const other = peer(marketing.client, marketingBoard);
+		const overseer = peer(facilitator.client, salesBoard);
+		await Promise.all([own.whenSynced(), other.whenSynced(), overseer.whenSynced()]);
+		cards(own).set('s1', 'Comp plan rewards volume, not fit');
+		cards(other).set('m1', 'No feedback loop on lead quality');
+		await waitFor('the facilitator to see the Sales card', () => cards(overseer).has('s1'));
+		await other.ack();
+
+		const stageBoard = peer(marketing.client, stageDocName(facilitator.workshopId, stage));
+		await stageBoard.whenSynced();
+		expect(cards(stageBoard).size).toBe(0);
+
+		const revealed = await controlStage(facilitator, stage, 'reveal');
+		expect(await revealed.json()).toMatchObject({ privateWrite: false });
+		await waitFor('both teams’ cards on the stage board', () => cards(stageBoard).size === 2);
+		expect(cards(stageBoard).toJSON()).toEqual({
+			s1: 'Comp plan rewards volume, not fit',
+			m1: 'No feedback loop on lead quality'
+		});
+
+		// After the reveal the team boards are read-only, and the other team may read them.
+		cards(own).set('s2', 'written after the reveal');
+		await own.ack();
+		const reader = peer(marketing.client, salesBoard);
+		await reader.whenSynced();
+		expect(cards(reader).toJSON()).toEqual({ s1: 'Comp plan rewards volume, not fit' });
+
+		// A new private round closes the other team's view again, on the live socket.
+		await controlStage(facilitator, stage, 'startPrivate');
+		await waitFor('the other team’s socket to be closed', () => reader.sockets[0]!.closedWith);
+		expect(reader.sockets[0]!.closedWith!.code).toBe(4403);
+		reader.provider.disconnect();
+	});
+
+	test('a raw update on a read-only connection is dropped without closing it', async () => {
+		const room = roomDocName(facilitator.workshopId);
+		const raw = openRaw(server.url, room, {
+			cookie: sales.client.cookieHeader(),
+			origin: server.url
+		});
+		await raw.opened;
+		const forged = new Y.Doc();
+		forged.getMap('agreements').set('x', 'forged agreement');
+		raw.socket.send(syncUpdateFrame(Y.encodeStateAsUpdate(forged)));
+		const check = peer(facilitator.client, room);
+		await check.whenSynced();
+		expect(check.doc.getMap('agreements').size).toBe(0);
+		expect(raw.socket.readyState).toBe(raw.socket.OPEN);
+		raw.socket.close();
+	});
+});
