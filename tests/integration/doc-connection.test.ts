@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { setupWSConnection } from '@y/websocket-server/utils';
 import { DocConnection } from '../../src/lib/state/doc-connection.svelte';
+import { DocAccess } from '../../src/lib/state/doc-access.svelte';
+import { writeStageState } from '../../src/lib/collab/room';
 import type { BackoffPolicy } from '../../src/lib/state/backoff';
 
 interface TestServer {
@@ -83,6 +85,10 @@ describe('a document connection', () => {
 		await waitFor(() => expect([a.status, b.status]).toEqual(['live', 'live']));
 		expect(a.isSynced).toBe(true);
 		expect(a.canWrite).toBe(true);
+
+		// Asking an open connection to connect changes nothing.
+		a.connect();
+		expect(a.status).toBe('live');
 
 		a.doc.getMap('cards').set('c1', 'MQL means…');
 		await waitFor(() => expect(b.doc.getMap('cards').get('c1')).toBe('MQL means…'));
@@ -182,5 +188,69 @@ describe('a document connection', () => {
 		expect(c.provider.shouldConnect).toBe(false);
 		expect(c.provider.ws).toBeNull();
 		server = await startTestServer(port);
+	});
+});
+
+describe('read-only from the room document', () => {
+	// On this test server any client may write the room; here one stands in for our server,
+	// which is the only writer of the room in production.
+	// The test server keeps documents in memory for the whole file: a workshop per test.
+	let room = '';
+	let board = '';
+	let workshops = 0;
+	beforeEach(() => {
+		const id = `w${++workshops}`;
+		room = `workshop/${id}/room`;
+		board = `workshop/${id}/stage/shared-terms`;
+	});
+	const participant = { role: 'participant', teamId: 't1' } as const;
+	const facilitator = { role: 'facilitator', teamId: null } as const;
+
+	test("a participant's board turns read-only when the stage is locked, and back", async () => {
+		const serverSide = open(room);
+		const roomConnection = open(room, { connect: false });
+		const access = new DocAccess(roomConnection, participant, board);
+		const boardConnection = open(board, { isReadOnly: () => access.isReadOnly });
+		// Until the room has synced nobody knows whether the stage is locked: no edits offered.
+		await waitFor(() => expect(boardConnection.isSynced).toBe(true));
+		expect(access.access).toBeNull();
+		expect(boardConnection.status).toBe('connecting');
+
+		roomConnection.connect();
+		await waitFor(() => expect(boardConnection.status).toBe('live'));
+		expect(access.access).toBe('write');
+
+		await waitFor(() => expect(serverSide.isSynced).toBe(true));
+		writeStageState(serverSide.doc, 'shared-terms', { locked: true });
+		await waitFor(() => expect(boardConnection.status).toBe('read-only'));
+		expect(boardConnection.canWrite).toBe(false);
+
+		writeStageState(serverSide.doc, 'shared-terms', { locked: false });
+		await waitFor(() => expect(boardConnection.status).toBe('live'));
+		access.destroy();
+	});
+
+	test("the facilitator keeps writing on a locked stage; another team's board is closed", async () => {
+		const serverSide = open(room);
+		await waitFor(() => expect(serverSide.isSynced).toBe(true));
+		writeStageState(serverSide.doc, 'shared-terms', { locked: true, privateWrite: true });
+
+		const roomConnection = open(room);
+		const asFacilitator = new DocAccess(roomConnection, facilitator, board);
+		const otherTeam = new DocAccess(roomConnection, participant, `${board}/team/t2`);
+		const ownTeam = new DocAccess(roomConnection, participant, `${board}/team/t1`);
+		await waitFor(() => expect(asFacilitator.access).toBe('write'));
+		expect(otherTeam.access).toBe('none');
+		// Locked wins over private writing for the team's own board.
+		expect(ownTeam.access).toBe('read');
+		expect(ownTeam.isReadOnly).toBe(true);
+		for (const a of [asFacilitator, otherTeam, ownTeam]) a.destroy();
+	});
+
+	test('a name that is not a workshop document is refused at once', () => {
+		const roomConnection = open(room, { connect: false });
+		expect(() => new DocAccess(roomConnection, participant, 'bench/fanout')).toThrow(
+			/Not a workshop document name/
+		);
 	});
 });
