@@ -11,6 +11,7 @@ import type { Access } from '../../src/lib/collab/access';
 import type { Membership } from './auth';
 import { CLOSE } from './close-codes';
 import {
+	checkUpdate,
 	FrameError,
 	MESSAGE_SYNC,
 	parseFrame,
@@ -152,6 +153,7 @@ export class Connection {
 					}
 					return;
 				}
+				checkUpdate(frame.update);
 				try {
 					Y.applyUpdate(shared.doc, frame.update, this);
 				} catch {

@@ -98,7 +98,8 @@ export interface Peer {
 	destroy(): void;
 }
 
-export function headersOf(client: Client, origin = client.baseUrl): Record<string, string> {
+/** The upgrade headers a browser tab of `client` on the page at `origin` would send. */
+export function headersOf(client: Client, origin: string): Record<string, string> {
 	return { cookie: client.cookieHeader(), origin };
 }
 
@@ -113,7 +114,7 @@ export function connectPeer(
 	const sockets: ObservedSocket[] = [];
 	const provider = new WebsocketProvider(baseUrl + '/realtime', docName, doc, {
 		WebSocketPolyfill: socketClassFor(
-			() => headersOf(client, options.origin),
+			() => headersOf(client, options.origin ?? baseUrl),
 			(s) => sockets.push(s)
 		),
 		// Node has BroadcastChannel: peers in one test process would talk past the server.
