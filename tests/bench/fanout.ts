@@ -8,15 +8,15 @@
  * It prints figures and asserts nothing. It talks only to 127.0.0.1, stops by itself (see
  * BENCH_DEADLINE_MS), and removes its child processes and its database on every way out.
  *
- * Knobs (environment): BENCH_SIZES (default "50,200,500,1000"), BENCH_ROUNDS (20),
+ * Knobs (environment): BENCH_SIZES (default "50,200,500,1000"), BENCH_ROUNDS (50),
  * BENCH_PRESENCE_N (300), BENCH_PRESENCE_WINDOW_MS (30000), BENCH_DURABILITY_SAMPLES (200),
  * BENCH_FANOUT_PRESENCE=1 (clients keep the stock awareness heartbeat during fan-out rounds),
  * BENCH_DEADLINE_MS (900000).
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { connectFleet, measureFanout, measurePresence, type Endpoint } from './fleet';
-import type { FanoutResult, Fleet, PresenceResult, PresenceState } from './fleet';
+import { connectFleet, createFanoutProbe, measurePresence, type Endpoint } from './fleet';
+import type { FanoutProbe, FanoutResult, Fleet, PresenceResult, PresenceState } from './fleet';
 import { measureDurability, type DurabilityResult } from './durability';
 import { probeRealtime, startOurs, type OurServer } from './ours';
 import { startReference, type ReferenceServer } from './reference';
@@ -24,7 +24,9 @@ import { formatMs, formatRate, percentile, table } from './stats';
 
 const env = process.env;
 const SIZES = (env.BENCH_SIZES ?? '50,200,500,1000').split(',').map(Number);
-const ROUNDS = Number(env.BENCH_ROUNDS ?? 20);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 50);
+/** Rounds not counted: the first writes load the document and warm up the JIT. */
+const WARMUP = 3;
 const PRESENCE_N = Number(env.BENCH_PRESENCE_N ?? 300);
 const PRESENCE_WINDOW_MS = Number(env.BENCH_PRESENCE_WINDOW_MS ?? 30_000);
 const DURABILITY_SAMPLES = Number(env.BENCH_DURABILITY_SAMPLES ?? 200);
@@ -68,6 +70,10 @@ function cleanUp(): Promise<void> {
 }
 
 const startedAt = Date.now();
+const loadAtStart = os
+	.loadavg()
+	.map((l) => l.toFixed(2))
+	.join(' ');
 function log(line: string) {
 	const seconds = ((Date.now() - startedAt) / 1000).toFixed(1).padStart(6);
 	process.stderr.write(`[${seconds}s] ${line}\n`);
@@ -115,41 +121,74 @@ function presenceOf(index: number): PresenceState {
 	};
 }
 
-async function runFanout(endpoint: Endpoint, server: ServerName, n: number): Promise<void> {
-	if (n > endpoint.capacity) {
-		fanoutRows.push({ n, server, connected: 0, note: `only ${endpoint.capacity} sessions` });
-		return;
-	}
-	log(`${server}: connecting ${n} clients`);
-	let fleet: Fleet | undefined;
+/**
+ * Connects N clients to each available server, then runs the rounds alternately (ours,
+ * reference, reference, ours, …) so that both see the same background load on this machine.
+ */
+async function runFanout(
+	endpoints: Partial<Record<ServerName, Endpoint>>,
+	n: number
+): Promise<void> {
+	const fleets: Array<{ server: ServerName; fleet: Fleet; probe: FanoutProbe; row: FanoutRow }> =
+		[];
 	try {
-		fleet = await connectFleet(endpoint, {
-			count: n,
-			presence: FANOUT_PRESENCE ? presenceOf : null
-		});
-		const row: FanoutRow = {
-			n,
-			server,
-			connected: fleet.clients.length,
-			connectMs: fleet.connectMs
-		};
-		fanoutRows.push(row);
-		if (fleet.failures.length) {
-			row.note = `${fleet.failures.length} failed to connect, e.g. ${summariseFailures(fleet.failures)}`;
-		}
-		log(
-			`${server}: ${fleet.clients.length}/${n} synced in ${(fleet.connectMs / 1000).toFixed(1)} s; ${ROUNDS} rounds`
-		);
-		if (fleet.clients.length >= 2) {
-			row.result = await measureFanout(fleet, { rounds: ROUNDS, tag: `${server}-${n}` });
+		for (const server of SERVERS) {
+			const endpoint = endpoints[server];
+			if (!endpoint) {
+				fanoutRows.push({ n, server, connected: 0, note: 'server not available' });
+				continue;
+			}
+			if (n > endpoint.capacity) {
+				fanoutRows.push({ n, server, connected: 0, note: `only ${endpoint.capacity} sessions` });
+				continue;
+			}
+			log(`${server}: connecting ${n} clients`);
+			let fleet: Fleet;
+			try {
+				fleet = await connectFleet(endpoint, {
+					count: n,
+					presence: FANOUT_PRESENCE ? presenceOf : null
+				});
+			} catch (error) {
+				fanoutRows.push({ n, server, connected: 0, note: `failed: ${String(error)}` });
+				continue;
+			}
+			const row: FanoutRow = {
+				n,
+				server,
+				connected: fleet.clients.length,
+				connectMs: fleet.connectMs
+			};
+			if (fleet.failures.length) {
+				row.note = `${fleet.failures.length} failed to connect, e.g. ${summariseFailures(fleet.failures)}`;
+			}
+			fanoutRows.push(row);
 			log(
-				`${server}: N=${n} p50 ${formatMs(percentile(row.result.samples, 50))} ms, p90 ${formatMs(percentile(row.result.samples, 90))} ms`
+				`${server}: ${fleet.clients.length}/${n} synced in ${(fleet.connectMs / 1000).toFixed(1)} s`
+			);
+			const probe = createFanoutProbe(fleet, { warmup: WARMUP, tag: `${server}-${n}` });
+			fleets.push({ server, fleet, probe, row });
+		}
+		for (let round = 0; round < WARMUP + ROUNDS; round++) {
+			const order = round % 2 === 0 ? fleets : [...fleets].reverse();
+			for (const { probe } of order) {
+				await probe.round();
+				// Let the round's trailing work (acknowledgements, the commit) finish first.
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+		}
+		for (const { server, probe, row } of fleets) {
+			row.result = probe.result;
+			const s = probe.result.samples;
+			log(
+				`${server}: N=${n} p50 ${formatMs(percentile(s, 50))} ms, p90 ${formatMs(percentile(s, 90))} ms`
 			);
 		}
-	} catch (error) {
-		fanoutRows.push({ n, server, connected: 0, note: `failed: ${String(error)}` });
 	} finally {
-		await fleet?.close();
+		for (const { fleet, probe } of fleets) {
+			probe.dispose();
+			await fleet.close();
+		}
 	}
 }
 
@@ -203,11 +242,18 @@ function p90Of(n: number, server: ServerName): number | undefined {
 function printReport() {
 	const out: string[] = [];
 	out.push('');
+	const load = os
+		.loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ');
 	out.push(
-		`Fan-out benchmark · ${os.cpus().length} cores · Node ${process.version} · open-file limit ${fileDescriptorLimit()} · ${ROUNDS} rounds per row`
+		`Fan-out benchmark · ${os.cpus().length} cores · Node ${process.version} · open-file limit ${fileDescriptorLimit()} · load average at start ${loadAtStart}, at end ${load}`
 	);
 	out.push(
-		`Time until every other client has one client's write, in ms (presence ${FANOUT_PRESENCE ? 'on' : 'off'} during rounds).`
+		`Clients, our server, PostgreSQL and the reference share this machine; rounds alternate between the servers so both see the same background load.`
+	);
+	out.push(
+		`Time until every other client has one client's write, in ms, over ${ROUNDS} rounds after ${WARMUP} warm-up rounds (presence ${FANOUT_PRESENCE ? 'on' : 'off'} during rounds).`
 	);
 	const rows = [...fanoutRows]
 		.sort((a, b) => a.n - b.n || SERVERS.indexOf(a.server) - SERVERS.indexOf(b.server))
@@ -234,7 +280,8 @@ function printReport() {
 	);
 	out.push('');
 	out.push(
-		`Presence at N=${PRESENCE_N}: awareness frames per second, all clients together, over ${PRESENCE_WINDOW_MS / 1000} s after the join burst.`
+		`Presence at N=${PRESENCE_N}: awareness frames per second, all clients together, over ${PRESENCE_WINDOW_MS / 1000} s after the join burst` +
+			` (every client runs the stock 15 s heartbeat; the stock provider also sends back every change it receives, hence "sent").`
 	);
 	out.push(
 		table(
@@ -285,6 +332,13 @@ function printReport() {
 async function main() {
 	const maxN = Math.max(...SIZES, PRESENCE_N);
 	log(`sizes ${SIZES.join(', ')}; presence at ${PRESENCE_N}; deadline ${DEADLINE_MS / 1000} s`);
+	// Each client holds one socket here and one in the server process under test.
+	const limit = Number(fileDescriptorLimit());
+	if (Number.isFinite(limit) && limit < maxN + 200) {
+		notes.push(
+			`the open-file limit (${limit}) is below ${maxN + 200}: runs near N=${maxN} will fail to connect (EMFILE); raise it with \`ulimit -n 4096\``
+		);
+	}
 
 	const reference: ReferenceServer = await startReference();
 	track(() => reference.stop());
@@ -328,11 +382,7 @@ async function main() {
 	}
 
 	for (const n of SIZES) {
-		for (const server of SERVERS) {
-			const endpoint = endpoints[server];
-			if (endpoint) await runFanout(endpoint, server, n);
-			else fanoutRows.push({ n, server, connected: 0, note: 'server not available' });
-		}
+		await runFanout(endpoints, n);
 	}
 	for (const server of SERVERS) {
 		const endpoint = endpoints[server];

@@ -195,23 +195,34 @@ export interface FanoutResult {
 	missing: number;
 }
 
+export interface FanoutProbe {
+	/** One write by the first client; resolves when every other client has it or at the timeout. */
+	round(): Promise<void>;
+	result: FanoutResult;
+	dispose(): void;
+}
+
 /**
- * One client (the first) writes a new value per round; every other client watches for it.
- * A round ends when the last receiver has it (or at the timeout); rounds do not overlap.
+ * Fan-out rounds on one fleet: each round the first client adds a card to the board (as a
+ * participant adding a note does) and every other client watches for it. A round ends when
+ * the last receiver has it, or at the timeout. The caller runs rounds one at a time, so the
+ * benchmark can alternate the two servers' rounds and both see the same background load.
  * The first `warmup` rounds are not counted: they include loading the document and JIT.
  */
-export async function measureFanout(
+export function createFanoutProbe(
 	fleet: Fleet,
-	options: { rounds: number; warmup?: number; roundTimeoutMs?: number; tag: string }
-): Promise<FanoutResult> {
-	const { rounds, warmup = 2, roundTimeoutMs = 15_000, tag } = options;
+	options: { warmup?: number; roundTimeoutMs?: number; tag: string }
+): FanoutProbe {
+	const { warmup = 2, roundTimeoutMs = 15_000, tag } = options;
 	const [writer, ...receivers] = fleet.clients;
-	if (!writer || receivers.length === 0) return { samples: [], timeouts: 0, missing: 0 };
+	const result: FanoutResult = { samples: [], timeouts: 0, missing: 0 };
+	if (!writer || receivers.length === 0) {
+		return { round: async () => {}, result, dispose: () => {} };
+	}
 
 	let current: { id: string; remaining: number; done: () => void } | null = null;
 	const seen = new Set<number>();
 	const unobserve: Array<() => void> = [];
-	// Each round adds one card to the board, as a participant adding a note does.
 	for (const receiver of receivers) {
 		const cards = receiver.doc.getMap<Y.Map<string>>('cards');
 		const observer = (event: Y.YMapEvent<Y.Map<string>>) => {
@@ -224,19 +235,24 @@ export async function measureFanout(
 		unobserve.push(() => cards.unobserve(observer));
 	}
 
-	const result: FanoutResult = { samples: [], timeouts: 0, missing: 0 };
 	const writerCards = writer.doc.getMap<Y.Map<string>>('cards');
-	try {
-		for (let round = 0; round < warmup + rounds; round++) {
+	let round = 0;
+	return {
+		result,
+		dispose: () => {
+			for (const stop of unobserve.splice(0)) stop();
+		},
+		round: async () => {
+			const index = round++;
 			seen.clear();
-			const id = `${tag}-${round}-${Math.random().toString(36).slice(2, 8)}`;
+			const id = `${tag}-${index}-${Math.random().toString(36).slice(2, 8)}`;
 			let timer: NodeJS.Timeout | undefined;
 			const finished = new Promise<boolean>((resolve) => {
 				current = { id, remaining: receivers.length, done: () => resolve(true) };
 				timer = setTimeout(() => resolve(false), roundTimeoutMs);
 			});
 			const card = new Y.Map<string>();
-			card.set('text', `Round ${round}: a definition of SQL`);
+			card.set('text', `Round ${index}: a definition of SQL`);
 			const started = performance.now();
 			writerCards.set(id, card);
 			const complete = await finished;
@@ -244,19 +260,14 @@ export async function measureFanout(
 			clearTimeout(timer);
 			const missing = current!.remaining;
 			current = null;
-			if (round < warmup) continue;
+			if (index < warmup) return;
 			if (complete) result.samples.push(elapsed);
 			else {
 				result.timeouts++;
 				result.missing += missing;
 			}
-			// Let trailing work of this round (acks, persistence) drain before the next write.
-			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
-	} finally {
-		for (const stop of unobserve) stop();
-	}
-	return result;
+	};
 }
 
 export interface PresenceResult {
