@@ -113,14 +113,17 @@ export function connectPeer(
 	const doc = options.doc ?? new Y.Doc();
 	const sockets: ObservedSocket[] = [];
 	const provider = new WebsocketProvider(baseUrl + '/realtime', docName, doc, {
+		// The Origin follows the server the provider is pointed at (see `movePeer`).
 		WebSocketPolyfill: socketClassFor(
-			() => headersOf(client, options.origin ?? baseUrl),
+			() => headersOf(client, options.origin ?? new URL(provider.serverUrl).origin),
 			(s) => sockets.push(s)
 		),
 		// Node has BroadcastChannel: peers in one test process would talk past the server.
 		disableBc: true,
-		connect: options.connect ?? true
+		// Connected below: the socket class reads `provider`, which must exist by then.
+		connect: false
 	});
+	if (options.connect ?? true) provider.connect();
 	const peer: Peer = {
 		doc,
 		provider,
@@ -138,9 +141,23 @@ export function connectPeer(
 			encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
 			socket.send(encoding.toUint8Array(encoder));
 			const expected = socket.step1Sent;
-			await waitFor(`the server to acknowledge ${docName}`, () => {
-				if (socket.readyState !== socket.OPEN) throw new Error('the socket closed before the ack');
-				return socket.step2Received >= expected;
+			await new Promise<void>((resolve, reject) => {
+				const check = () => {
+					if (socket.step2Received >= expected) done(null);
+				};
+				const closed = () => done(new Error('the socket closed before the acknowledgement'));
+				const timer = setTimeout(() => done(new Error('no acknowledgement within 15 s')), 15_000);
+				const done = (error: Error | null) => {
+					clearTimeout(timer);
+					socket.off('message', check);
+					socket.off('close', closed);
+					if (error) reject(error);
+					else resolve();
+				};
+				// Registered after the counting listener, so the count is current here.
+				socket.on('message', check);
+				socket.on('close', closed);
+				check();
 			});
 		},
 		destroy: () => {
@@ -149,6 +166,11 @@ export function connectPeer(
 		}
 	};
 	return peer;
+}
+
+/** Points a peer at another server process (e.g. after a restart on a new port). */
+export function movePeer(peer: Peer, baseUrl: string): void {
+	peer.provider.serverUrl = baseUrl + '/realtime';
 }
 
 export interface RawSocket {
