@@ -112,10 +112,11 @@ export function connectPeer(
 ): Peer {
 	const doc = options.doc ?? new Y.Doc();
 	const sockets: ObservedSocket[] = [];
-	const provider = new WebsocketProvider(baseUrl + '/realtime', docName, doc, {
+	const provider: WebsocketProvider = new WebsocketProvider(baseUrl + '/realtime', docName, doc, {
 		// The Origin follows the server the provider is pointed at (see `movePeer`).
 		WebSocketPolyfill: socketClassFor(
-			() => headersOf(client, options.origin ?? new URL(provider.serverUrl).origin),
+			(): Record<string, string> =>
+				headersOf(client, options.origin ?? new URL(provider.serverUrl).origin),
 			(s) => sockets.push(s)
 		),
 		// Node has BroadcastChannel: peers in one test process would talk past the server.
