@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { AppConfig } from '../../src/lib/server/config';
 import type { Database } from '../../src/lib/server/db';
-import { registerHub } from '../../src/lib/server/rooms';
+import { registerHub, unregisterHub } from '../../src/lib/server/rooms';
 import { startBus, type Bus } from './bus';
 import { Hub } from './hub';
 import { readRealtimeSettings } from './settings';
@@ -57,7 +57,7 @@ export function startRealtime(database: Database, config: AppConfig): Realtime {
 			(stopping ??= (async () => {
 				await hub.stop();
 				await (await bus)?.stop();
-				registerHub(undefined);
+				unregisterHub(hub);
 			})())
 	};
 }

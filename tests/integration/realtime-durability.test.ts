@@ -122,3 +122,69 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 		);
 	});
 });
+
+// PGlite is one process's database (a second instance refuses its data directory), so
+// instances sharing a database only exist on PostgreSQL.
+describe.each(databaseKinds().filter((kind) => kind === 'postgres'))(
+	'two instances on one %s',
+	(kind) => {
+		let database: TestDatabase;
+		let first: RunningServer;
+		let second: RunningServer;
+		const peers: Peer[] = [];
+
+		beforeAll(async () => {
+			database = await createTestDatabase(kind);
+			[first, second] = await Promise.all([startServer(database), startServer(database)]);
+		});
+		afterAll(async () => {
+			for (const p of peers) p.destroy();
+			await Promise.all([first?.stop(), second?.stop()]);
+			await database?.drop();
+		});
+
+		function peer(server: RunningServer, client: Participant['client'], docName: string): Peer {
+			const created = connectPeer(server.url, client, docName);
+			peers.push(created);
+			return created;
+		}
+
+		test('clients on different instances converge, and a lock made on one applies on the other', async () => {
+			const facilitator = await facilitatorWithWorkshop(first);
+			const writers = await Promise.all(
+				Array.from({ length: 6 }, (_, i) =>
+					joinAsParticipant(first, facilitator, i % 2 ? 'Sales' : 'Marketing', `Writer ${i}`)
+				)
+			);
+			const board = stageDocName(facilitator.workshopId, 'journey');
+			const onFirst = writers.slice(0, 3).map((w) => peer(first, w.client, board));
+			const onSecond = writers.slice(3).map((w) => peer(second, w.client, board));
+			const all = [...onFirst, ...onSecond];
+			await Promise.all(all.map((p) => p.whenSynced()));
+			all.forEach((p, i) => {
+				for (let n = 0; n < 5; n++) p.doc.getMap('cards').set(`p${i}-${n}`, `step ${n}`);
+			});
+			await waitFor('every instance’s clients to hold all 30 cards', () =>
+				all.every((p) => p.doc.getMap('cards').size === 30)
+			);
+			expect(onSecond[0]!.doc.getMap('cards').toJSON()).toEqual(
+				onFirst[0]!.doc.getMap('cards').toJSON()
+			);
+
+			// The lock is made through the first instance; the second learns it from the log.
+			await controlStage(facilitator, 'journey', 'lock');
+			const watcher = peer(second, facilitator.client, roomDocName(facilitator.workshopId));
+			await waitFor('the second instance to see the lock', async () => {
+				await watcher.whenSynced();
+				return readStageState(watcher.doc, 'journey').locked;
+			});
+			const lockedOut = onSecond[0]!;
+			lockedOut.doc.getMap('cards').set('while-locked', 'must not land');
+			await lockedOut.ack();
+			const checker = peer(first, facilitator.client, board);
+			await checker.whenSynced();
+			expect(checker.doc.getMap('cards').has('while-locked')).toBe(false);
+			expect(checker.doc.getMap('cards').size).toBe(30);
+		});
+	}
+);

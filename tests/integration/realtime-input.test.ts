@@ -291,7 +291,7 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 					socket = openRaw(
 						server.url,
 						target,
-						headersOf(index % 2 ? sales.client : facilitator.client, server.url)
+						headersOf(index % 2 ? sales.client : marketing.client, server.url)
 					);
 					await socket.opened;
 				}

@@ -30,8 +30,17 @@ export interface RealtimeHub {
 const KEY = Symbol.for('common-ground.realtime');
 type Registry = { [KEY]?: RealtimeHub };
 
-export function registerHub(hub: RealtimeHub | undefined): void {
+export function registerHub(hub: RealtimeHub): void {
 	(globalThis as Registry)[KEY] = hub;
+}
+
+/**
+ * Only the hub that is registered may unregister: under `vite dev` a restarted server
+ * registers its new hub before the old one has finished stopping.
+ */
+export function unregisterHub(hub: RealtimeHub): void {
+	const registry = globalThis as Registry;
+	if (registry[KEY] === hub) registry[KEY] = undefined;
 }
 
 function hub(): RealtimeHub {
