@@ -187,3 +187,202 @@ describe.each(databaseKinds())('workshops and joining on %s', (kind) => {
 		expect(again.status).toBe(404);
 	});
 });
+
+describe.each(databaseKinds())('what a new workshop starts from on %s', (kind) => {
+	let database: TestDatabase;
+	let server: RunningServer;
+
+	beforeAll(async () => {
+		database = await createTestDatabase(kind);
+		server = await startServer(database);
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+	});
+
+	test("the template, a blank workshop, or a copy of one of the facilitator's own", async () => {
+		const { facilitator } = await signUpFacilitator(server.url);
+		const fromTemplate = await createWorkshop(facilitator, 'From the template');
+		const templateStages = await stageTitles(facilitator, fromTemplate.workshopId);
+		expect(templateStages).toEqual([
+			'Focus & value',
+			'Shared terms',
+			'Connections',
+			'Barriers & incentives',
+			'Measures & cadence',
+			'Agreements'
+		]);
+
+		const blank = await facilitator.action('/workshops/new', {
+			title: 'Blank',
+			clientOrganisation: 'Acme',
+			startFrom: 'blank'
+		});
+		expect(await stageTitles(facilitator, blank.location!.split('/').at(-1)!)).toEqual([]);
+
+		const copy = await facilitator.action('/workshops/new', {
+			title: 'Copy',
+			clientOrganisation: 'Acme',
+			startFrom: `copy:${fromTemplate.workshopId}`
+		});
+		expect(await stageTitles(facilitator, copy.location!.split('/').at(-1)!)).toEqual(
+			templateStages
+		);
+	});
+
+	test("copying another facilitator's workshop or an unknown source is refused and creates nothing", async () => {
+		const { facilitator: owner } = await signUpFacilitator(server.url, 'Owner');
+		const theirs = await createWorkshop(owner, 'Theirs');
+		const { facilitator: other } = await signUpFacilitator(server.url, 'Other');
+		for (const startFrom of [
+			`copy:${theirs.workshopId}`,
+			'copy:aaaaaaaaaaaaaaaa',
+			'copy:../x',
+			'everything'
+		]) {
+			const result = await other.action('/workshops/new', {
+				title: 'Mine',
+				clientOrganisation: 'Acme',
+				startFrom
+			});
+			expect(result.status).toBe(400);
+			expect((result.data?.errors as Record<string, string>).startFrom).toMatch(/Choose/);
+		}
+		expect(await (await other.get('/dashboard')).text()).toContain('No workshops yet');
+	});
+});
+
+async function stageTitles(facilitator: Client, workshopId: string): Promise<string[]> {
+	const html = await (await facilitator.get(`/workshops/${workshopId}`)).text();
+	return [...html.matchAll(/data-testid="stage-title"[^>]*>([^<]*)</g)].map((m) =>
+		m[1]!.replace(/&amp;/g, '&').trim()
+	);
+}
+
+describe.each(databaseKinds())('preparing the stages on %s', (kind) => {
+	let database: TestDatabase;
+	let server: RunningServer;
+	let ws: FacilitatorWithWorkshop;
+
+	beforeAll(async () => {
+		database = await createTestDatabase(kind);
+		server = await startServer(database);
+		ws = await facilitatorWithWorkshop(server.url);
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+	});
+
+	const act = (name: string, fields: Record<string, string>, client = ws.facilitator) =>
+		client.action(`/workshops/${ws.workshopId}?/${name}`, fields);
+
+	test('rename a stage and change its prompt and timebox; bad values are refused per field', async () => {
+		const saved = await act('updateStage', {
+			stageKey: 'shared-terms',
+			title: 'Our shared terms',
+			prompt: 'One wording per term.',
+			timeboxMinutes: '50'
+		});
+		expect(saved.type).toBe('success');
+		expect(await stageTitles(ws.facilitator, ws.workshopId)).toContain('Our shared terms');
+
+		const bad = await act('updateStage', {
+			stageKey: 'shared-terms',
+			title: '',
+			prompt: '',
+			timeboxMinutes: '0'
+		});
+		expect(bad.status).toBe(400);
+		const errors = bad.data?.errors as Record<string, string>;
+		expect(errors.title).toMatch(/title/);
+		expect(errors.timeboxMinutes).toMatch(/at least 1 minute/);
+		const fraction = await act('updateStage', {
+			stageKey: 'shared-terms',
+			title: 'X',
+			prompt: '',
+			timeboxMinutes: '2.5'
+		});
+		expect((fraction.data?.errors as Record<string, string>).timeboxMinutes).toMatch(
+			/whole number/
+		);
+		expect(await stageTitles(ws.facilitator, ws.workshopId)).toContain('Our shared terms');
+
+		const unknown = await act('updateStage', {
+			stageKey: 'nope',
+			title: 'X',
+			prompt: '',
+			timeboxMinutes: '5'
+		});
+		expect(unknown.status).toBe(404);
+	});
+
+	test('reorder stages; a move to an invalid position or of an unknown stage changes nothing', async () => {
+		const before = await stageTitles(ws.facilitator, ws.workshopId);
+		expect((await act('moveStage', { stageKey: 'agreements', to: '1' })).type).toBe('success');
+		const after = await stageTitles(ws.facilitator, ws.workshopId);
+		expect(after[0]).toBe('Agreements');
+		expect(after.slice(1)).toEqual(before.filter((t) => t !== 'Agreements'));
+
+		for (const fields of [
+			{ stageKey: 'agreements', to: '0' },
+			{ stageKey: 'agreements', to: '99' },
+			{ stageKey: 'agreements', to: '-1' },
+			{ stageKey: 'agreements', to: 'first' },
+			{ stageKey: 'unknown', to: '2' }
+		]) {
+			const result = await act('moveStage', fields);
+			expect(result.status).toBe(400);
+		}
+		expect(await stageTitles(ws.facilitator, ws.workshopId)).toEqual(after);
+		await act('moveStage', { stageKey: 'agreements', to: String(after.length) });
+	});
+
+	test('add and remove stages; an unknown kind is refused', async () => {
+		const added = await act('addStage', {
+			title: 'Open discussion',
+			kind: 'open',
+			prompt: '',
+			timeboxMinutes: '15'
+		});
+		expect(added.type).toBe('success');
+		expect((await stageTitles(ws.facilitator, ws.workshopId)).at(-1)).toBe('Open discussion');
+		const twice = await act('addStage', {
+			title: 'Open discussion',
+			kind: 'open',
+			prompt: '',
+			timeboxMinutes: '15'
+		});
+		expect(twice.type).toBe('success');
+		const html = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		expect(html).toContain('value="open-discussion-2"');
+
+		const badKind = await act('addStage', {
+			title: 'X',
+			kind: 'karaoke',
+			prompt: '',
+			timeboxMinutes: '15'
+		});
+		expect((badKind.data?.errors as Record<string, string>).kind).toMatch(/kind of stage/);
+
+		expect((await act('removeStage', { stageKey: 'open-discussion-2' })).type).toBe('success');
+		expect((await act('removeStage', { stageKey: 'open-discussion-2' })).status).toBe(404);
+		expect(
+			(await stageTitles(ws.facilitator, ws.workshopId)).filter((t) => t === 'Open discussion')
+		).toHaveLength(1);
+	});
+
+	test("only the workshop's own facilitator may change its stages", async () => {
+		const { facilitator: other } = await signUpFacilitator(server.url, 'Not the owner');
+		const participant = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, 'Eager participant');
+		const before = await stageTitles(ws.facilitator, ws.workshopId);
+		const fields = { stageKey: 'connections', title: 'Hijacked', prompt: '', timeboxMinutes: '5' };
+		expect((await act('updateStage', fields, other)).status).toBe(404);
+		const asParticipant = await act('updateStage', fields, participant);
+		expect(asParticipant.type).toBe('redirect');
+		expect(asParticipant.location).toMatch(/^\/signin/);
+		expect((await act('removeStage', { stageKey: 'connections' }, other)).status).toBe(404);
+		expect(await stageTitles(ws.facilitator, ws.workshopId)).toEqual(before);
+	});
+});

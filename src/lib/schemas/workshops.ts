@@ -1,7 +1,13 @@
 import * as v from 'valibot';
 
-export const createWorkshopFields = ['title', 'clientOrganisation'] as const;
+export const createWorkshopFields = ['title', 'clientOrganisation', 'startFrom'] as const;
 export const createWorkshopSchema = v.object({
+	/** `template` (also when not given), `blank`, or `copy:<id>` of one's own workshop. */
+	startFrom: v.pipe(
+		v.string(),
+		v.transform((s) => s || 'template'),
+		v.regex(/^(template|blank|copy:[a-z2-7]{16})$/, 'Choose what the workshop starts from.')
+	),
 	title: v.pipe(
 		v.string(),
 		v.trim(),

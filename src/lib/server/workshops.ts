@@ -1,8 +1,10 @@
 import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
 import { DEFAULT_TEAMS } from '../domain/teams';
+import { ALIGNMENT_TEMPLATE, type StageTemplate } from '../domain/template';
 import { db } from './db';
 import { participant, team, workshop } from './db/schema';
 import { newId, newJoinCode, normaliseJoinCode } from './ids';
+import * as stages from './stages';
 
 export type Workshop = typeof workshop.$inferSelect;
 export type Team = typeof team.$inferSelect;
@@ -11,6 +13,9 @@ export async function create(input: {
 	ownerId: string;
 	title: string;
 	clientOrganisation: string;
+	/** The stages to start with: the alignment template unless said otherwise (blank: none). */
+	stages?: readonly StageTemplate[];
+	teams?: ReadonlyArray<{ name: string; colour: string }>;
 }): Promise<Workshop> {
 	const id = newId();
 	// A join code collision is astronomically rare (25^6 codes) but must not fail a create.
@@ -28,7 +33,7 @@ export async function create(input: {
 					})
 					.returning();
 				await tx.insert(team).values(
-					DEFAULT_TEAMS.map((t, position) => ({
+					(input.teams ?? DEFAULT_TEAMS).map((t, position) => ({
 						id: newId(),
 						workshopId: id,
 						name: t.name,
@@ -36,6 +41,7 @@ export async function create(input: {
 						position
 					}))
 				);
+				await stages.insertAll(tx, id, input.stages ?? ALIGNMENT_TEMPLATE);
 				return created!;
 			});
 		} catch (error) {
@@ -100,4 +106,19 @@ export async function teams(workshopId: string): Promise<Team[]> {
 		.from(team)
 		.where(eq(team.workshopId, workshopId))
 		.orderBy(asc(team.position));
+}
+
+/** What a new workshop copied from `sourceId` starts with: its stages and teams. */
+export async function copySource(sourceId: string) {
+	const [sourceStages, sourceTeams] = await Promise.all([stages.list(sourceId), teams(sourceId)]);
+	return {
+		stages: sourceStages.map((s) => ({
+			key: s.key,
+			kind: s.kind,
+			title: s.title,
+			prompt: s.prompt,
+			timeboxMinutes: s.timeboxMinutes
+		})),
+		teams: sourceTeams.map((t) => ({ name: t.name, colour: t.colour }))
+	};
 }

@@ -19,6 +19,7 @@ import {
 	timestamp,
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
+import { STAGE_KINDS } from '../../domain/template';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 	dataType: () => 'bytea'
@@ -149,3 +150,96 @@ export const yjsSnapshot = pgTable('yjs_snapshot', {
 	data: bytea('data').notNull(),
 	updatedAt: updatedAt()
 });
+
+/**
+ * A workshop's stages in running order. Their live state (current stage, timer, lock,
+ * private writing) is in the room document; their content is in the stage board documents.
+ */
+export const stage = pgTable(
+	'stage',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		/** Slug used in document names; stays the same when the stage is renamed. */
+		key: text('key').notNull(),
+		kind: text('kind', {
+			enum: [
+				'focus-value',
+				'shared-terms',
+				'connections',
+				'barriers',
+				'measures',
+				'agreements',
+				'open'
+			]
+		}).notNull(),
+		title: text('title').notNull(),
+		prompt: text('prompt').notNull().default(''),
+		timeboxMinutes: integer('timebox_minutes').notNull(),
+		position: integer('position').notNull(),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [uniqueIndex('stage_workshop_key_key').on(t.workshopId, t.key)]
+);
+
+/** The agreement register the charter is built from. */
+export const agreement = pgTable(
+	'agreement',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		/** Where it was created from (a stage, and an item on its board), if anywhere. */
+		stageKey: text('stage_key'),
+		sourceItemId: text('source_item_id'),
+		statement: text('statement').notNull(),
+		ownerTeamId: text('owner_team_id').references(() => team.id, { onDelete: 'set null' }),
+		ownerName: text('owner_name'),
+		/** A calendar date, YYYY-MM-DD. */
+		dueDate: text('due_date'),
+		metric: text('metric'),
+		status: text('status', { enum: ['proposed', 'adopted', 'rejected'] })
+			.notNull()
+			.default('proposed'),
+		position: integer('position').notNull().default(0),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [index('agreement_workshop_idx').on(t.workshopId)]
+);
+
+/** "Only the buyer gets to be right": the customer evidence behind an agreement. */
+export const agreementEvidence = pgTable(
+	'agreement_evidence',
+	{
+		id: text('id').primaryKey(),
+		agreementId: text('agreement_id')
+			.notNull()
+			.references(() => agreement.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['quote', 'lost-deal', 'figure', 'other'] }).notNull(),
+		text: text('text').notNull(),
+		source: text('source').notNull().default(''),
+		createdAt: createdAt()
+	},
+	(t) => [index('agreement_evidence_agreement_idx').on(t.agreementId)]
+);
+
+/** "I'm done" signals: one per participant and stage, counted per team on screen. */
+export const stageDone = pgTable(
+	'stage_done',
+	{
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		stageKey: text('stage_key').notNull(),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participant.id, { onDelete: 'cascade' }),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.workshopId, t.stageKey, t.participantId] })]
+);

@@ -6,9 +6,16 @@ import { createWorkshopFields, createWorkshopSchema } from '$lib/schemas/worksho
 import { invalid } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
-	requireAccount(event, 'workshop.create');
-	return {};
+export const load: PageServerLoad = async (event) => {
+	const actor = requireAccount(event, 'workshop.create');
+	const earlier = await workshops.listForOwner(actor.account.id);
+	return {
+		earlier: earlier.map((w) => ({
+			id: w.id,
+			title: w.title,
+			clientOrganisation: w.clientOrganisation
+		}))
+	};
 };
 
 export const actions: Actions = {
@@ -20,7 +27,22 @@ export const actions: Actions = {
 			createWorkshopFields
 		);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const created = await workshops.create({ ownerId: actor.account.id, ...parsed.data });
+		const { startFrom, ...details } = parsed.data;
+		let start: Pick<Parameters<typeof workshops.create>[0], 'stages' | 'teams'> = {};
+		if (startFrom === 'blank') start = { stages: [] };
+		if (startFrom.startsWith('copy:')) {
+			const source = await workshops.get(startFrom.slice('copy:'.length));
+			// Only one's own workshops can be copied; another's is as good as unknown.
+			if (!source || source.ownerId !== actor.account.id) {
+				return invalid(
+					400,
+					{ startFrom: 'Choose one of your own workshops to copy.' },
+					parsed.data
+				);
+			}
+			start = await workshops.copySource(source.id);
+		}
+		const created = await workshops.create({ ownerId: actor.account.id, ...details, ...start });
 		redirect(303, `/workshops/${created.id}`);
 	}
 };
