@@ -36,7 +36,8 @@ export class Connection {
 	constructor(
 		readonly socket: WebSocket,
 		readonly shared: SharedDoc,
-		readonly memberships: Membership[],
+		/** Replaced when some of the sessions behind the connection end (hub.checkSessions). */
+		public memberships: Membership[],
 		access: Access,
 		private readonly settings: RealtimeSettings,
 		private readonly onClosed: (connection: Connection) => void

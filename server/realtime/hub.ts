@@ -25,6 +25,7 @@ import { CLOSE } from './close-codes';
 import { Connection } from './connection';
 import type { RealtimeSettings } from './settings';
 import { SharedDoc } from './shared-doc';
+import { liveSessions } from './session-check';
 import { DocumentStore } from './store';
 
 /** Transaction origin of changes made through the server API. */
@@ -46,6 +47,7 @@ export class Hub implements RealtimeHub {
 	private loading = new Map<string, Promise<void>>();
 	private unloading = new Map<string, Promise<void>>();
 	private pingTimer: ReturnType<typeof setInterval>;
+	private sessionTimer: ReturnType<typeof setInterval>;
 	private draining: Promise<void> | null = null;
 	isStopping = false;
 
@@ -57,6 +59,8 @@ export class Hub implements RealtimeHub {
 		this.store = new DocumentStore(database, settings, notify);
 		this.pingTimer = setInterval(() => this.ping(), settings.pingIntervalMs);
 		this.pingTimer.unref();
+		this.sessionTimer = setInterval(() => void this.checkSessions(), settings.sessionCheckMs);
+		this.sessionTimer.unref();
 	}
 
 	// ── documents ────────────────────────────────────────────────────────────────────────
@@ -246,6 +250,32 @@ export class Hub implements RealtimeHub {
 		}
 	}
 
+	/** Connections whose sessions all ended are closed; others keep their live memberships. */
+	private async checkSessions(): Promise<void> {
+		const ids = new Set<string>();
+		for (const connection of this.connections) {
+			for (const membership of connection.memberships) ids.add(membership.sessionId);
+		}
+		if (ids.size === 0) return;
+		let live: Set<string>;
+		try {
+			live = await liveSessions([...ids]);
+		} catch (error) {
+			console.error('[realtime] checking sessions failed:', error);
+			return;
+		}
+		for (const connection of [...this.connections]) {
+			const kept = connection.memberships.filter((m) => live.has(m.sessionId));
+			if (kept.length === connection.memberships.length) continue;
+			if (kept.length === 0) {
+				connection.close(CLOSE.sessionEnded, 'your session has ended');
+				continue;
+			}
+			connection.memberships = kept;
+			connection.setAccess(this.accessFor(kept, connection.shared));
+		}
+	}
+
 	// ── presence ────────────────────────────────────────────────────────────────────────
 
 	private updateWhoIsHere(room: SharedDoc): void {
@@ -320,6 +350,7 @@ export class Hub implements RealtimeHub {
 	async stop(): Promise<void> {
 		await this.drain();
 		clearInterval(this.pingTimer);
+		clearInterval(this.sessionTimer);
 		await this.store.flushAll();
 		for (const shared of this.docs.values()) {
 			if (shared.idleTimer) clearTimeout(shared.idleTimer);

@@ -208,9 +208,12 @@ export class Presence {
 		const now = Date.now();
 		for (const [clientId, entry] of this.entries) {
 			if (entry.isServer) {
-				// The server's own entry: a newer clock keeps it alive on every screen.
-				entry.clock++;
-				entry.lastUpdated = now;
+				// The server's own entry (who-is-here can be large): renewed only as often as
+				// screens need a newer clock to keep it, i.e. within their 30 s timeout.
+				if (now - entry.lastUpdated >= OUTDATED_MS / 2) {
+					entry.clock++;
+					entry.lastUpdated = now;
+				}
 			} else if (entry.json !== 'null' && now - entry.lastUpdated > OUTDATED_MS) {
 				entry.json = 'null';
 				this.forget(clientId, entry);

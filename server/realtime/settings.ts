@@ -19,6 +19,8 @@ export interface RealtimeSettings {
 	maxBufferedBytes: number;
 	/** Sockets that do not answer a ping within this interval are dropped. */
 	pingIntervalMs: number;
+	/** How often the sessions behind live connections are checked (sign-out, removal). */
+	sessionCheckMs: number;
 	presence: PresenceSettings;
 	rateLimit: RateLimitSettings;
 }
@@ -47,6 +49,7 @@ export function readRealtimeSettings(env: NodeJS.ProcessEnv = process.env): Real
 		maxMessageBytes: 1024 * 1024,
 		maxBufferedBytes: 16 * 1024 * 1024,
 		pingIntervalMs: 30_000,
+		sessionCheckMs: fromEnv(env, 'REALTIME_SESSION_CHECK_MS', 30_000),
 		presence: {
 			...defaultPresenceSettings,
 			refreshMs: fromEnv(env, 'REALTIME_PRESENCE_REFRESH_MS', defaultPresenceSettings.refreshMs)

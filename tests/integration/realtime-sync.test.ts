@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { roomDocName, stageDocName, teamDocName } from '../../src/lib/collab/doc-names';
+import { findWhoIsHere } from '../../src/lib/collab/presence';
 import { readStageState } from '../../src/lib/collab/room';
 import {
 	controlStage,
@@ -10,7 +11,15 @@ import {
 	type Participant
 } from '../support/actors';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
-import { connectPeer, openRaw, syncUpdateFrame, waitFor, type Peer } from '../support/realtime';
+import {
+	connectPeer,
+	headersOf,
+	openRaw,
+	syncUpdateFrame,
+	upgradeStatus,
+	waitFor,
+	type Peer
+} from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 
 function cards(peer: Peer): Y.Map<string> {
@@ -33,7 +42,8 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 
 	beforeAll(async () => {
 		database = await createTestDatabase(kind);
-		server = await startServer(database);
+		// Sessions behind live sockets are re-checked often here, to watch a removal take effect.
+		server = await startServer(database, { REALTIME_SESSION_CHECK_MS: '100' });
 		facilitator = await facilitatorWithWorkshop(server);
 		sales = await joinAsParticipant(server, facilitator, 'Sales', 'Sam Sales');
 		marketing = await joinAsParticipant(server, facilitator, 'Marketing', 'Mia Marketing');
@@ -169,5 +179,34 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		expect(check.doc.getMap('agreements').size).toBe(0);
 		expect(raw.socket.readyState).toBe(raw.socket.OPEN);
 		raw.socket.close();
+	});
+
+	test('a participant the facilitator removes loses their live connections and cannot reconnect', async () => {
+		const leaving = await joinAsParticipant(server, facilitator, 'Sales', 'Rita Removed');
+		const room = roomDocName(facilitator.workshopId);
+		const board = peer(leaving.client, stageDocName(facilitator.workshopId, 'focus'));
+		const console = peer(facilitator.client, room);
+		await Promise.all([board.whenSynced(), console.whenSynced()]);
+		peer(leaving.client, room);
+		const present = await waitFor('Rita to be listed as present', () =>
+			findWhoIsHere(console.provider.awareness.getStates())?.participants.find(
+				(p) => p.displayName === 'Rita Removed'
+			)
+		);
+
+		const removed = await facilitator.client.action(
+			`/workshops/${facilitator.workshopId}?/removeParticipant`,
+			{ participantId: present.participantId }
+		);
+		expect(removed.type).toBe('success');
+		const closed = await waitFor('her board socket to close', () => board.sockets[0]!.closedWith);
+		expect(closed.code).toBe(4401);
+		board.provider.disconnect();
+		expect(await upgradeStatus(server.url, room, headersOf(leaving.client, server.url))).toBe(401);
+		await waitFor('Rita to leave the who-is-here list', () =>
+			findWhoIsHere(console.provider.awareness.getStates())?.participants.every(
+				(p) => p.displayName !== 'Rita Removed'
+			)
+		);
 	});
 });

@@ -1,0 +1,28 @@
+/**
+ * Which of the sessions behind live connections are still valid. Sessions end in many ways
+ * (sign-out, a password change, a participant removed by the facilitator, expiry); checking
+ * them all on a timer closes the sockets of every one of them without each of those code
+ * paths having to know about the realtime server.
+ */
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { db } from '../../src/lib/server/db';
+import { participant, session } from '../../src/lib/server/db/schema';
+
+export async function liveSessions(ids: string[]): Promise<Set<string>> {
+	const live = new Set<string>();
+	for (let i = 0; i < ids.length; i += 500) {
+		const rows = await db()
+			.select({ id: session.id })
+			.from(session)
+			.leftJoin(participant, eq(participant.id, session.participantId))
+			.where(
+				and(
+					inArray(session.id, ids.slice(i, i + 500)),
+					gt(session.expiresAt, new Date()),
+					or(isNull(session.participantId), isNull(participant.removedAt))
+				)
+			);
+		for (const row of rows) live.add(row.id);
+	}
+	return live;
+}
