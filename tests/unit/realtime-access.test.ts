@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest';
+import { accessTo, type Member } from '../../src/lib/collab/access';
+import { parseDocName, type DocAddress } from '../../src/lib/collab/doc-names';
+import { DEFAULT_STAGE_STATE, type StageState } from '../../src/lib/collab/room';
+
+const facilitator: Member = { role: 'facilitator', teamId: null };
+const sales: Member = { role: 'participant', teamId: 'sales' };
+const marketing: Member = { role: 'participant', teamId: 'marketing' };
+const leader: Member = { role: 'leader', teamId: null };
+
+const room = parseDocName('workshop/w1/room')!;
+const stage = parseDocName('workshop/w1/stage/shared-terms')!;
+const salesBoard = parseDocName('workshop/w1/stage/shared-terms/team/sales')!;
+
+function state(patch: Partial<StageState>): StageState {
+	return { ...DEFAULT_STAGE_STATE, ...patch };
+}
+
+function row(address: DocAddress, stageState: StageState) {
+	return [facilitator, sales, marketing, leader].map((m) => accessTo(m, address, stageState));
+}
+
+describe('the access table of issue 3', () => {
+	test('the room document is read by every member and written by none', () => {
+		expect(row(room, state({}))).toEqual(['read', 'read', 'read', 'read']);
+	});
+
+	test('a stage board is written by the facilitator and participants, and read-only for participants while locked', () => {
+		expect(row(stage, state({}))).toEqual(['write', 'write', 'write', 'read']);
+		expect(row(stage, state({ locked: true }))).toEqual(['write', 'read', 'read', 'read']);
+	});
+
+	test('a team board is private to its team and the facilitator until the reveal', () => {
+		expect(row(salesBoard, state({ privateWrite: true }))).toEqual([
+			'write',
+			'write',
+			'none',
+			'none'
+		]);
+		expect(row(salesBoard, state({ privateWrite: true, locked: true }))).toEqual([
+			'write',
+			'read',
+			'none',
+			'none'
+		]);
+		// Private writing ended without a reveal: still private, no longer writable.
+		expect(row(salesBoard, state({}))).toEqual(['read', 'read', 'none', 'none']);
+		expect(row(salesBoard, state({ revealedAt: 1 }))).toEqual(['read', 'read', 'read', 'read']);
+		// A new private round hides it again, even though it was revealed before.
+		expect(row(salesBoard, state({ revealedAt: 1, privateWrite: true }))).toEqual([
+			'write',
+			'write',
+			'none',
+			'none'
+		]);
+	});
+});
+
+describe('document names', () => {
+	test('the three patterns parse, anything else does not', () => {
+		expect(room).toEqual({ kind: 'room', workshopId: 'w1' });
+		expect(salesBoard).toEqual({
+			kind: 'team',
+			workshopId: 'w1',
+			stageKey: 'shared-terms',
+			teamId: 'sales'
+		});
+		for (const bad of [
+			'',
+			'workshop/w1',
+			'workshop/w1/room/',
+			'workshop/W1/room',
+			'workshop/w1/stage/Bad_Key',
+			'workshop/w1/stage/x/team/',
+			'workshop/w1/../w2/room',
+			'workshop/w1/stage/x/team/t/extra'
+		]) {
+			expect(parseDocName(bad)).toBeNull();
+		}
+	});
+});
