@@ -32,6 +32,12 @@ const PRESENCE_WINDOW_MS = Number(env.BENCH_PRESENCE_WINDOW_MS ?? 30_000);
 const DURABILITY_SAMPLES = Number(env.BENCH_DURABILITY_SAMPLES ?? 200);
 const FANOUT_PRESENCE = env.BENCH_FANOUT_PRESENCE === '1';
 const DEADLINE_MS = Number(env.BENCH_DEADLINE_MS ?? 15 * 60_000);
+/** No single connect phase may take longer (the reference with presence at N=1000 would). */
+const CONNECT_BUDGET_MS = 120_000;
+/** Time kept back for presence, durability and clean-up when fan-out runs long. */
+const RESERVE_MS = 3 * 60_000;
+const deadlineAt = Date.now() + DEADLINE_MS;
+const timeLeft = () => deadlineAt - Date.now();
 /** The stage board every client opens; participants may write it while it is unlocked. */
 const STAGE_KEY = env.BENCH_STAGE ?? 'shared-terms';
 
@@ -55,19 +61,41 @@ const notes: string[] = [];
 // ---------------------------------------------------------------------------------------------
 // Clean-up on every way out: normal end, error, Ctrl-C, deadline.
 
-const cleanups: Array<() => Promise<void>> = [];
-const track = (cleanup: () => Promise<void>) => void cleanups.unshift(cleanup);
+interface Cleanup {
+	run: () => Promise<void>;
+	/** Synchronous, for an exit that cannot wait (kill a child, drop the database). */
+	lastResort?: () => void;
+	isDone: boolean;
+}
+const cleanups: Cleanup[] = [];
+/** Clean-ups run newest first: connections close before the database they use is dropped. */
+type Track = (run: () => Promise<void>, lastResort?: () => void) => void;
+const track: Track = (run, lastResort) => void cleanups.unshift({ run, lastResort, isDone: false });
 let cleaningUp: Promise<void> | undefined;
 function cleanUp(): Promise<void> {
 	return (cleaningUp ??= (async () => {
 		for (const cleanup of cleanups) {
 			await Promise.race([
-				cleanup().catch((error) => log(`clean-up step failed: ${String(error)}`)),
+				cleanup.run().then(
+					() => void (cleanup.isDone = true),
+					(error) => log(`clean-up step failed: ${String(error)}`)
+				),
 				new Promise((resolve) => setTimeout(resolve, 15_000).unref())
 			]);
 		}
 	})());
 }
+// Whatever did not finish cleanly (an exit from a crash, or a step that hung) is forced here.
+process.on('exit', () => {
+	for (const cleanup of cleanups) {
+		if (cleanup.isDone || !cleanup.lastResort) continue;
+		try {
+			cleanup.lastResort();
+		} catch {
+			// Nothing more can be done while exiting.
+		}
+	}
+});
 
 const startedAt = Date.now();
 const loadAtStart = os
@@ -85,6 +113,14 @@ async function finish(code: number) {
 	process.exit(code);
 }
 
+process.on('uncaughtException', (error) => {
+	notes.push(`stopped on an uncaught error: ${error.stack ?? String(error)}`);
+	void finish(1);
+});
+process.on('unhandledRejection', (error) => {
+	notes.push(`stopped on an unhandled rejection: ${String(error)}`);
+	void finish(1);
+});
 process.on('SIGINT', () => {
 	notes.push('interrupted (SIGINT): figures below are partial');
 	void finish(130);
@@ -129,8 +165,13 @@ async function runFanout(
 	endpoints: Partial<Record<ServerName, Endpoint>>,
 	n: number
 ): Promise<void> {
-	const fleets: Array<{ server: ServerName; fleet: Fleet; probe: FanoutProbe; row: FanoutRow }> =
-		[];
+	const fleets: Array<{
+		server: ServerName;
+		fleet: Fleet;
+		probe: FanoutProbe;
+		row: FanoutRow;
+		consecutiveTimeouts?: number;
+	}> = [];
 	try {
 		for (const server of SERVERS) {
 			const endpoint = endpoints[server];
@@ -147,7 +188,8 @@ async function runFanout(
 			try {
 				fleet = await connectFleet(endpoint, {
 					count: n,
-					presence: FANOUT_PRESENCE ? presenceOf : null
+					presence: FANOUT_PRESENCE ? presenceOf : null,
+					budgetMs: Math.min(CONNECT_BUDGET_MS, timeLeft())
 				});
 			} catch (error) {
 				fanoutRows.push({ n, server, connected: 0, note: `failed: ${String(error)}` });
@@ -169,10 +211,27 @@ async function runFanout(
 			const probe = createFanoutProbe(fleet, { warmup: WARMUP, tag: `${server}-${n}` });
 			fleets.push({ server, fleet, probe, row });
 		}
-		for (let round = 0; round < WARMUP + ROUNDS; round++) {
-			const order = round % 2 === 0 ? fleets : [...fleets].reverse();
-			for (const { probe } of order) {
-				await probe.round();
+		const active = [...fleets];
+		for (let round = 0; round < WARMUP + ROUNDS && active.length > 0; round++) {
+			if (timeLeft() < RESERVE_MS) {
+				notes.push(`N=${n}: stopped after ${round} rounds to finish before the deadline`);
+				break;
+			}
+			const order = round % 2 === 0 ? [...active] : [...active].reverse();
+			for (const entry of order) {
+				const timeoutsBefore = entry.probe.result.timeouts;
+				await entry.probe.round();
+				// A server that cannot deliver within the round timeout twice running will not
+				// start to; waiting out the remaining rounds would only burn the time budget.
+				if (entry.probe.result.timeouts > timeoutsBefore) {
+					entry.consecutiveTimeouts = (entry.consecutiveTimeouts ?? 0) + 1;
+					if (entry.consecutiveTimeouts >= 2) {
+						entry.row.note = [entry.row.note, 'stopped after 2 timed-out rounds in a row']
+							.filter(Boolean)
+							.join('; ');
+						active.splice(active.indexOf(entry), 1);
+					}
+				} else entry.consecutiveTimeouts = 0;
 				// Let the round's trailing work (acknowledgements, the commit) finish first.
 				await new Promise((resolve) => setTimeout(resolve, 50));
 			}
@@ -285,7 +344,7 @@ function printReport() {
 	);
 	out.push(
 		table(
-			['server', 'received/s', 'sent/s', 'peers seen (mean)'],
+			['server', 'received/s', 'sent/s', 'states seen per client (mean)'],
 			SERVERS.map((server) => {
 				const p = presence.get(server);
 				if (!p || typeof p === 'string') return [server, 'n/a', 'n/a', p ?? 'not measured'];
@@ -297,6 +356,9 @@ function printReport() {
 				];
 			})
 		)
+	);
+	out.push(
+		`States seen: the awareness states each client holds besides its own (on ours one of them is the server's who-is-here entry).`
 	);
 	const ours = presence.get('ours');
 	const reference = presence.get('reference');
@@ -341,7 +403,10 @@ async function main() {
 	}
 
 	const reference: ReferenceServer = await startReference();
-	track(() => reference.stop());
+	track(
+		() => reference.stop(),
+		() => reference.child.kill('SIGKILL')
+	);
 	log(`reference server (@y/websocket-server 0.1.1) on port ${reference.port}`);
 
 	let ours: OurServer | undefined;

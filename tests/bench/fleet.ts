@@ -57,6 +57,8 @@ export interface ConnectOptions {
 	batchSize?: number;
 	/** A client that has not synced by then counts as failed. */
 	settleTimeoutMs?: number;
+	/** No new batch starts after this long; the clients not tried count as failed. */
+	budgetMs?: number;
 }
 
 /** A `WebSocket` class for the provider that sends fixed headers with the upgrade request. */
@@ -149,7 +151,13 @@ function destroyClient(client: BenchClient): Promise<void> {
 }
 
 export async function connectFleet(endpoint: Endpoint, options: ConnectOptions): Promise<Fleet> {
-	const { count, presence, batchSize = 50, settleTimeoutMs = 30_000 } = options;
+	const {
+		count,
+		presence,
+		batchSize = 50,
+		settleTimeoutMs = 30_000,
+		budgetMs = Number.POSITIVE_INFINITY
+	} = options;
 	if (count > endpoint.capacity) {
 		throw new Error(`${endpoint.label} can admit ${endpoint.capacity} clients, not ${count}`);
 	}
@@ -158,6 +166,12 @@ export async function connectFleet(endpoint: Endpoint, options: ConnectOptions):
 	const failures: string[] = [];
 	const refused: BenchClient[] = [];
 	for (let first = 0; first < count; first += batchSize) {
+		if (performance.now() - started > budgetMs) {
+			for (let index = first; index < count; index++) {
+				failures.push(`client ${index}: not tried, connecting used up its ${budgetMs / 1000} s`);
+			}
+			break;
+		}
 		const batch = await Promise.all(
 			Array.from({ length: Math.min(batchSize, count - first) }, (_, k) =>
 				connectOne(endpoint, first + k, presence, settleTimeoutMs)

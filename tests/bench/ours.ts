@@ -3,6 +3,7 @@
  * with a facilitator, a workshop, and as many participant sessions as the largest run needs,
  * all made through the same HTTP form actions a browser uses.
  */
+import { execFileSync } from 'node:child_process';
 import WebSocket from 'ws';
 import postgres from 'postgres';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
@@ -49,14 +50,20 @@ export async function startOurs(options: {
 	env?: Record<string, string>;
 	log: (line: string) => void;
 	/** Called as soon as there is something to clean up, so an interrupted run still does. */
-	track: (cleanup: () => Promise<void>) => void;
+	track: (cleanup: () => Promise<void>, lastResort?: () => void) => void;
 }): Promise<OurServer> {
 	const database = await createTestDatabase('postgres');
-	options.track(() => database.drop());
+	options.track(
+		() => database.drop(),
+		() => dropDatabaseNow(database)
+	);
 	const server = await startServer(database, options.env ?? {});
-	options.track(async () => {
-		await server.stop();
-	});
+	options.track(
+		async () => {
+			await server.stop();
+		},
+		() => server.child.kill('SIGKILL')
+	);
 	const sql = postgres(database.options.databaseUrl!, { max: 2, onnotice: () => {} });
 	options.track(() => sql.end({ timeout: 2 }));
 
@@ -153,5 +160,25 @@ export function probeRealtime(endpoint: Endpoint, timeoutMs = 10_000): Promise<s
 			done(`closed with ${code} ${reason.toString()} before any message`.trim())
 		);
 		socket.on('error', (error) => done(error.message));
+	});
+}
+
+/**
+ * Drops the benchmark's database synchronously, for a process that is exiting and can no
+ * longer wait for promises: a short-lived child does the asynchronous work.
+ */
+function dropDatabaseNow(database: TestDatabase): void {
+	const adminUrl = process.env.DATABASE_URL;
+	const name = new URL(database.env.DATABASE_URL ?? 'postgres://x/').pathname.slice(1);
+	if (!adminUrl || !/^cg_test_[0-9a-f]+$/.test(name)) return;
+	const script = `
+		const postgres = require('postgres');
+		const sql = postgres(process.env.ADMIN_URL, { max: 1, onnotice: () => {} });
+		sql.unsafe('drop database if exists ' + process.env.DATABASE_NAME + ' with (force)')
+			.finally(() => sql.end({ timeout: 2 }));`;
+	execFileSync(process.execPath, ['-e', script], {
+		env: { ...process.env, ADMIN_URL: adminUrl, DATABASE_NAME: name },
+		stdio: 'ignore',
+		timeout: 15_000
 	});
 }
