@@ -54,6 +54,11 @@ export function change(docName: string, apply: (doc: Y.Doc) => void): Promise<vo
 	return hub().change(docName, apply);
 }
 
+/** Reads a shared document (the server's copy, loading it if needed) without changing it. */
+export function read<T>(docName: string, reader: (doc: Y.Doc) => T): Promise<T> {
+	return hub().read(docName, reader);
+}
+
 export function stageState(workshopId: string, stageKey: string): Promise<StageState> {
 	return hub().read(roomDocName(workshopId), (doc) => readStageState(doc, stageKey));
 }

@@ -1,0 +1,99 @@
+/**
+ * What the room document carries for the live run of a workshop, beside the stage states of
+ * room.ts: the agenda (stages and teams, so every screen can show titles and prompts without
+ * asking the server), what everyone is looking at (current stage, timer, spotlight), and the
+ * "I'm done" counts per team. Written only by the server (src/lib/server/live.ts); read by
+ * every screen. Values are plain JSON set whole under a key, like the rest of the room.
+ */
+import type * as Y from 'yjs';
+import type { TimerState } from '../domain/timer';
+import type { StageKind } from '../domain/template';
+import { ROOM_KEYS } from './room';
+
+export const LIVE_KEYS = {
+	/** In ROOM_KEYS.current: the key of the stage everyone is on, or null before the start. */
+	stage: 'stage',
+	/** In ROOM_KEYS.current: the shared timer (domain/timer.ts), or null. */
+	timer: 'timer',
+	/** In ROOM_KEYS.current: the item shown on every screen, or null. */
+	spotlight: 'spotlight',
+	/** Top-level map: `stages` → AgendaStage[], `teams` → AgendaTeam[]. */
+	agenda: 'agenda',
+	/** Top-level map: stage key → { [teamId]: number of participants done }. */
+	done: 'done'
+} as const;
+
+export interface AgendaStage {
+	key: string;
+	kind: StageKind;
+	title: string;
+	prompt: string;
+	timeboxMinutes: number;
+}
+
+export interface AgendaTeam {
+	id: string;
+	name: string;
+	colour: string;
+}
+
+export interface Spotlight {
+	stageKey: string;
+	/** The board item, when the spotlight points at one. */
+	itemId: string | null;
+	/** The text shown, as it was when the facilitator put it in the spotlight. */
+	text: string;
+	teamId: string | null;
+}
+
+export interface LiveState {
+	stageKey: string | null;
+	timer: TimerState | null;
+	spotlight: Spotlight | null;
+	stages: AgendaStage[];
+	teams: AgendaTeam[];
+	/** stage key → team id → participants done. */
+	done: Record<string, Record<string, number>>;
+}
+
+export function readLive(doc: Y.Doc): LiveState {
+	const current = doc.getMap<unknown>(ROOM_KEYS.current);
+	const agenda = doc.getMap<unknown>(LIVE_KEYS.agenda);
+	const done: LiveState['done'] = {};
+	doc.getMap<Record<string, number>>(LIVE_KEYS.done).forEach((counts, key) => {
+		done[key] = counts;
+	});
+	const stageKey = current.get(LIVE_KEYS.stage);
+	return {
+		stageKey: typeof stageKey === 'string' ? stageKey : null,
+		timer: (current.get(LIVE_KEYS.timer) as TimerState | undefined) ?? null,
+		spotlight: (current.get(LIVE_KEYS.spotlight) as Spotlight | undefined) ?? null,
+		stages: (agenda.get('stages') as AgendaStage[] | undefined) ?? [],
+		teams: (agenda.get('teams') as AgendaTeam[] | undefined) ?? [],
+		done
+	};
+}
+
+// Server side only: the writers below are called inside `rooms.change(...)`.
+
+export function writeAgenda(doc: Y.Doc, stages: AgendaStage[], teams: AgendaTeam[]): void {
+	const agenda = doc.getMap<unknown>(LIVE_KEYS.agenda);
+	agenda.set('stages', stages);
+	agenda.set('teams', teams);
+}
+
+export function writeCurrentStage(doc: Y.Doc, stageKey: string | null): void {
+	doc.getMap<unknown>(ROOM_KEYS.current).set(LIVE_KEYS.stage, stageKey);
+}
+
+export function writeTimer(doc: Y.Doc, timer: TimerState | null): void {
+	doc.getMap<unknown>(ROOM_KEYS.current).set(LIVE_KEYS.timer, timer);
+}
+
+export function writeSpotlight(doc: Y.Doc, spotlight: Spotlight | null): void {
+	doc.getMap<unknown>(ROOM_KEYS.current).set(LIVE_KEYS.spotlight, spotlight);
+}
+
+export function writeDone(doc: Y.Doc, stageKey: string, counts: Record<string, number>): void {
+	doc.getMap<Record<string, number>>(LIVE_KEYS.done).set(stageKey, counts);
+}

@@ -1,0 +1,157 @@
+/**
+ * Running a workshop: moving everyone to a stage, the shared timer, the spotlight and the
+ * "I'm done" signals. Each is checked here and then written to the room document through
+ * rooms.change, which every screen follows.
+ */
+import { and, count, eq } from 'drizzle-orm';
+import { roomDocName } from '../collab/doc-names';
+import {
+	readLive,
+	writeAgenda,
+	writeCurrentStage,
+	writeDone,
+	writeSpotlight,
+	writeTimer,
+	type AgendaStage,
+	type AgendaTeam,
+	type LiveState
+} from '../collab/live';
+import * as timers from '../domain/timer';
+import { db } from './db';
+import { participant, stageDone } from './db/schema';
+import * as rooms from './rooms';
+import * as stages from './stages';
+import * as workshops from './workshops';
+
+/** A rule of the live run was broken; the message says which, for the facilitator. */
+export class LiveRuleError extends Error {
+	override name = 'LiveRuleError';
+	constructor(
+		message: string,
+		readonly status: 400 | 404 | 409 = 400
+	) {
+		super(message);
+	}
+}
+
+export function state(workshopId: string): Promise<LiveState> {
+	return rooms.read(roomDocName(workshopId), readLive);
+}
+
+/** Copies the stages and teams from the database into the room, when they differ. */
+export async function publishAgenda(workshopId: string): Promise<void> {
+	const [stageRows, teamRows, current] = await Promise.all([
+		stages.list(workshopId),
+		workshops.teams(workshopId),
+		state(workshopId)
+	]);
+	const agenda: AgendaStage[] = stageRows.map((s) => ({
+		key: s.key,
+		kind: s.kind,
+		title: s.title,
+		prompt: s.prompt,
+		timeboxMinutes: s.timeboxMinutes
+	}));
+	const teams: AgendaTeam[] = teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour }));
+	if (JSON.stringify([agenda, teams]) === JSON.stringify([current.stages, current.teams])) return;
+	await rooms.change(roomDocName(workshopId), (doc) => writeAgenda(doc, agenda, teams));
+}
+
+async function requireStage(workshopId: string, stageKey: string) {
+	const found = await stages.get(workshopId, stageKey);
+	if (!found) throw new LiveRuleError('This workshop has no such stage.', 404);
+	return found;
+}
+
+/** Moves everyone to a stage. The spotlight goes out; the timer is set to the stage's timebox. */
+export async function goTo(workshopId: string, stageKey: string): Promise<void> {
+	const target = await requireStage(workshopId, stageKey);
+	await publishAgenda(workshopId);
+	const now = await state(workshopId);
+	await rooms.change(roomDocName(workshopId), (doc) => {
+		writeCurrentStage(doc, target.key);
+		writeSpotlight(doc, null);
+		if (now.timer?.stageKey !== target.key) {
+			writeTimer(doc, timers.newTimer(target.key, target.timeboxMinutes * 60_000));
+		}
+	});
+}
+
+export type TimerAction = 'start' | 'pause' | 'addMinute';
+
+/** Timers run only on the current stage: a stale console cannot start another stage's. */
+export async function timer(
+	workshopId: string,
+	stageKey: string,
+	action: TimerAction
+): Promise<void> {
+	await requireStage(workshopId, stageKey);
+	const now = await state(workshopId);
+	if (now.stageKey !== stageKey || !now.timer || now.timer.stageKey !== stageKey) {
+		throw new LiveRuleError(
+			'The timer runs on the current stage only: move everyone there first.',
+			409
+		);
+	}
+	const at = Date.now();
+	const current = now.timer;
+	const next =
+		action === 'start'
+			? timers.start(current, at)
+			: action === 'pause'
+				? timers.pause(current, at)
+				: timers.addTime(current, 60_000, at);
+	await rooms.change(roomDocName(workshopId), (doc) => writeTimer(doc, next));
+}
+
+const MAX_SPOTLIGHT_LENGTH = 500;
+
+export async function spotlight(
+	workshopId: string,
+	input: { stageKey: string; itemId: string | null; text: string; teamId: string | null } | null
+): Promise<void> {
+	if (input) {
+		await requireStage(workshopId, input.stageKey);
+		const text = input.text.trim();
+		if (!text) throw new LiveRuleError('There is nothing to put in the spotlight.');
+		if (text.length > MAX_SPOTLIGHT_LENGTH) {
+			throw new LiveRuleError(`A spotlight shows at most ${MAX_SPOTLIGHT_LENGTH} characters.`);
+		}
+		input = { ...input, text };
+	}
+	await rooms.change(roomDocName(workshopId), (doc) => writeSpotlight(doc, input));
+}
+
+/** A participant says they are done with a stage (or takes it back); counts go per team. */
+export async function markDone(
+	who: { participantId: string; workshopId: string },
+	stageKey: string,
+	isDone: boolean
+): Promise<Record<string, number>> {
+	await requireStage(who.workshopId, stageKey);
+	if (isDone) {
+		await db()
+			.insert(stageDone)
+			.values({ workshopId: who.workshopId, stageKey, participantId: who.participantId })
+			.onConflictDoNothing();
+	} else {
+		await db()
+			.delete(stageDone)
+			.where(
+				and(
+					eq(stageDone.workshopId, who.workshopId),
+					eq(stageDone.stageKey, stageKey),
+					eq(stageDone.participantId, who.participantId)
+				)
+			);
+	}
+	const rows = await db()
+		.select({ teamId: participant.teamId, n: count() })
+		.from(stageDone)
+		.innerJoin(participant, eq(participant.id, stageDone.participantId))
+		.where(and(eq(stageDone.workshopId, who.workshopId), eq(stageDone.stageKey, stageKey)))
+		.groupBy(participant.teamId);
+	const counts = Object.fromEntries(rows.map((r) => [r.teamId, r.n]));
+	await rooms.change(roomDocName(who.workshopId), (doc) => writeDone(doc, stageKey, counts));
+	return counts;
+}
