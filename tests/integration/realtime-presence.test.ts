@@ -8,7 +8,7 @@ import {
 	type Participant
 } from '../support/actors';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
-import { awarenessEntries, connectPeer, waitFor, type Peer } from '../support/realtime';
+import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 
 const CLIENTS = 30;
@@ -136,8 +136,5 @@ describe.each(databaseKinds())('presence on %s', (kind) => {
 				(p) => p.displayName !== 'Person 1'
 			)
 		);
-		// And the entry decoded from the wire says the same thing.
-		const last = console.socket!.received.filter((m) => m[0] === 1).at(-1)!;
-		expect(awarenessEntries(last).length).toBeGreaterThan(0);
 	});
 });

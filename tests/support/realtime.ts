@@ -3,7 +3,6 @@
  * a WebSocket class that sends the actor's cookies and an Origin header, as a browser would),
  * raw sockets for sending bad frames, and a bounded wait for conditions instead of sleeps.
  */
-import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -229,23 +228,6 @@ export function upgradeStatus(
 		});
 		socket.once('close', () => reject(new Error('closed without an answer')));
 	});
-}
-
-/** The awareness entries a client received, decoded (for presence tests). */
-export function awarenessEntries(
-	message: Uint8Array
-): Array<{ clientId: number; clock: number; state: unknown }> {
-	const decoder = decoding.createDecoder(message);
-	if (decoding.readVarUint(decoder) !== 1) return [];
-	const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
-	const count = decoding.readVarUint(inner);
-	const entries = [];
-	for (let i = 0; i < count; i++) {
-		const clientId = decoding.readVarUint(inner);
-		const clock = decoding.readVarUint(inner);
-		entries.push({ clientId, clock, state: JSON.parse(decoding.readVarString(inner)) as unknown });
-	}
-	return entries;
 }
 
 export function syncUpdateFrame(update: Uint8Array): Uint8Array {
