@@ -65,6 +65,33 @@ export class Client {
 		return response;
 	}
 
+	/** Calls a JSON endpoint as the app's pages do (same-origin, JSON body). */
+	async json(
+		method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+		path: string,
+		body?: unknown
+	): Promise<{ status: number; body: Record<string, unknown> }> {
+		const response = await fetch(this.baseUrl + path, {
+			method,
+			redirect: 'manual',
+			headers: this.headers({
+				origin: this.baseUrl,
+				accept: 'application/json',
+				...(body === undefined ? {} : { 'content-type': 'application/json' })
+			}),
+			body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+		});
+		this.remember(response);
+		const text = await response.text();
+		let parsed: Record<string, unknown> = {};
+		try {
+			parsed = JSON.parse(text) as Record<string, unknown>;
+		} catch {
+			parsed = { text };
+		}
+		return { status: response.status, body: parsed };
+	}
+
 	/** Posts a form action (e.g. "/signin" or "/workshops/x?/removeParticipant"). */
 	async action(path: string, fields: Record<string, string>): Promise<ActionResult> {
 		const response = await fetch(this.baseUrl + path, {

@@ -37,7 +37,7 @@ export const MAX_CARD_TEXT = 500;
 /** Scalar fields a card may carry besides its text, by name; the server validates each. */
 export interface CardFields {
 	/** Empathy cards: the team the card is about. */
-	aboutTeamId?: string;
+	aboutTeamId?: string | null;
 	/** Empathy cards: the other team's verdict, and its correction. */
 	verdict?: 'accurate' | 'inaccurate' | null;
 	correction?: string;

@@ -1,0 +1,79 @@
+/**
+ * Guards and body parsing for the JSON endpoints under /api. They answer with a status and
+ * `{ message }` (SvelteKit's `error`), never with a redirect to a sign-in page.
+ */
+import { error, type RequestEvent } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { can } from '../domain/permissions';
+import type { AccountActor, ParticipantActor } from './auth/sessions';
+import * as workshops from './workshops';
+
+export const MAX_JSON_BYTES = 64 * 1024;
+
+/** The body as valibot output; 415 when not JSON, 413 when too large, 400 with the first issue. */
+export async function readJson<TSchema extends v.GenericSchema>(
+	event: RequestEvent,
+	schema: TSchema
+): Promise<v.InferOutput<TSchema>> {
+	if (!event.request.headers.get('content-type')?.startsWith('application/json')) {
+		error(415, 'Send the request body as JSON (content-type: application/json).');
+	}
+	const text = await event.request.text();
+	if (text.length > MAX_JSON_BYTES) error(413, 'The request body is too large.');
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		error(400, 'The request body is not valid JSON.');
+	}
+	const parsed = v.safeParse(schema, body);
+	if (!parsed.success) error(400, describeIssue(parsed.issues[0]));
+	return parsed.output;
+}
+
+/** Valibot's own words for a missing key are for developers; say which field is missing. */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+	const path = v.getDotPath(issue);
+	if (issue.input === undefined && issue.received === 'undefined' && path) {
+		return `The field "${path}" is missing.`;
+	}
+	return issue.message;
+}
+
+export type WorkshopMember =
+	| { kind: 'facilitator'; actor: AccountActor; teamId: null }
+	| { kind: 'participant'; actor: ParticipantActor; teamId: string };
+
+/**
+ * The caller, if they belong to this workshop: its facilitator or one of its participants.
+ * 401 without a session, 403 for a session of another workshop, 404 for an unknown workshop.
+ */
+export async function requireMember(
+	event: RequestEvent,
+	workshopId: string
+): Promise<WorkshopMember> {
+	const found = await workshops.get(workshopId);
+	const { account, participant } = event.locals;
+	if (
+		account &&
+		found &&
+		found.ownerId === account.account.id &&
+		can(account.role, 'workshop.manage')
+	) {
+		return { kind: 'facilitator', actor: account, teamId: null };
+	}
+	if (participant && participant.participant.workshopId === workshopId && found) {
+		if (!can(participant.role, 'room.participate'))
+			error(403, 'You may not take part in this workshop.');
+		return { kind: 'participant', actor: participant, teamId: participant.participant.teamId };
+	}
+	if (!account && !participant) error(401, 'Join the workshop or sign in first.');
+	if (!found) error(404, 'No such workshop.');
+	error(403, 'You are not part of this workshop.');
+}
+
+export async function requireFacilitatorOf(event: RequestEvent, workshopId: string) {
+	const member = await requireMember(event, workshopId);
+	if (member.kind !== 'facilitator') error(403, 'Only the facilitator may do this.');
+	return member;
+}

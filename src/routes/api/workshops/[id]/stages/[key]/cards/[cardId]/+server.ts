@@ -1,0 +1,31 @@
+import { error, json } from '@sveltejs/kit';
+import { readJson, requireMember } from '$lib/server/api';
+import * as boards from '$lib/server/boards';
+import { cardPatchSchema } from '$lib/schemas/cards';
+import type { RequestHandler } from './$types';
+
+function answer(e: unknown): never {
+	if (e instanceof boards.BoardRuleError) error(e.status, e.message);
+	throw e;
+}
+
+export const PATCH: RequestHandler = async (event) => {
+	const member = await requireMember(event, event.params.id);
+	const patch = await readJson(event, cardPatchSchema);
+	try {
+		await boards.change(member, event.params.id, event.params.key, event.params.cardId, patch);
+	} catch (e) {
+		answer(e);
+	}
+	return json({ ok: true });
+};
+
+export const DELETE: RequestHandler = async (event) => {
+	const member = await requireMember(event, event.params.id);
+	try {
+		await boards.remove(member, event.params.id, event.params.key, event.params.cardId);
+	} catch (e) {
+		answer(e);
+	}
+	return json({ ok: true });
+};
