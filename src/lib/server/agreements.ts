@@ -1,0 +1,159 @@
+/**
+ * The agreement register. Agreements live in the database (the charter is built from them);
+ * every change is mirrored into the room document so every screen shows the register live.
+ * "Only the buyer gets to be right": each agreement lists its buyer evidence, and the register
+ * shows which agreements have none yet.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { roomDocName } from '../collab/doc-names';
+import { ROOM_KEYS } from '../collab/room';
+import { db } from './db';
+import { agreement, agreementEvidence, team } from './db/schema';
+import { newId } from './ids';
+import * as rooms from './rooms';
+import * as stages from './stages';
+
+export class AgreementRuleError extends Error {
+	override name = 'AgreementRuleError';
+	constructor(
+		message: string,
+		readonly status: 400 | 404
+	) {
+		super(message);
+	}
+}
+
+export interface Evidence {
+	kind: 'quote' | 'lost-deal' | 'figure' | 'other';
+	text: string;
+	source: string;
+}
+
+export interface RegisterEntry {
+	id: string;
+	statement: string;
+	ownerTeamId: string | null;
+	ownerName: string | null;
+	dueDate: string | null;
+	metric: string | null;
+	stageKey: string | null;
+	sourceItemId: string | null;
+	status: 'proposed' | 'adopted' | 'rejected';
+	evidence: Evidence[];
+	hasEvidence: boolean;
+}
+
+export async function register(workshopId: string): Promise<RegisterEntry[]> {
+	const rows = await db()
+		.select()
+		.from(agreement)
+		.where(eq(agreement.workshopId, workshopId))
+		.orderBy(asc(agreement.position), asc(agreement.createdAt));
+	const evidence = rows.length
+		? await db()
+				.select()
+				.from(agreementEvidence)
+				.where(
+					inArray(
+						agreementEvidence.agreementId,
+						rows.map((r) => r.id)
+					)
+				)
+				.orderBy(asc(agreementEvidence.createdAt))
+		: [];
+	return rows.map((r) => {
+		const own = evidence
+			.filter((e) => e.agreementId === r.id)
+			.map((e) => ({ kind: e.kind, text: e.text, source: e.source }));
+		return {
+			id: r.id,
+			statement: r.statement,
+			ownerTeamId: r.ownerTeamId,
+			ownerName: r.ownerName,
+			dueDate: r.dueDate,
+			metric: r.metric,
+			stageKey: r.stageKey,
+			sourceItemId: r.sourceItemId,
+			status: r.status,
+			evidence: own,
+			hasEvidence: own.length > 0
+		};
+	});
+}
+
+/** Mirrors the register into the room document (agreement id → entry). */
+async function publish(workshopId: string): Promise<void> {
+	const entries = await register(workshopId);
+	await rooms.change(roomDocName(workshopId), (doc) => {
+		const map = doc.getMap<RegisterEntry>(ROOM_KEYS.agreements);
+		for (const key of [...map.keys()]) if (!entries.some((e) => e.id === key)) map.delete(key);
+		for (const entry of entries) map.set(entry.id, entry);
+	});
+}
+
+export async function create(
+	workshopId: string,
+	input: {
+		statement: string;
+		ownerTeamId?: string | null;
+		ownerName?: string | null;
+		dueDate?: string | null;
+		metric?: string | null;
+		stageKey?: string | null;
+		sourceItemId?: string | null;
+		evidence?: Evidence[];
+	}
+): Promise<string> {
+	if (input.ownerTeamId) {
+		const [owner] = await db()
+			.select({ id: team.id })
+			.from(team)
+			.where(and(eq(team.id, input.ownerTeamId), eq(team.workshopId, workshopId)));
+		if (!owner) throw new AgreementRuleError('That team is not part of this workshop.', 404);
+	}
+	if (input.stageKey && !(await stages.get(workshopId, input.stageKey))) {
+		throw new AgreementRuleError('This workshop has no such stage.', 404);
+	}
+	const id = newId();
+	await db().transaction(async (tx) => {
+		const existing = await tx
+			.select({ id: agreement.id })
+			.from(agreement)
+			.where(eq(agreement.workshopId, workshopId));
+		await tx.insert(agreement).values({
+			id,
+			workshopId,
+			statement: input.statement,
+			ownerTeamId: input.ownerTeamId ?? null,
+			ownerName: input.ownerName || null,
+			dueDate: input.dueDate ?? null,
+			metric: input.metric || null,
+			stageKey: input.stageKey ?? null,
+			sourceItemId: input.sourceItemId ?? null,
+			position: existing.length
+		});
+		if (input.evidence?.length) {
+			await tx
+				.insert(agreementEvidence)
+				.values(input.evidence.map((e) => ({ id: newId(), agreementId: id, ...e })));
+		}
+	});
+	await publish(workshopId);
+	return id;
+}
+
+export async function addEvidence(
+	workshopId: string,
+	agreementId: string,
+	evidence: Evidence
+): Promise<void> {
+	const [found] = await db()
+		.select({ id: agreement.id })
+		.from(agreement)
+		.where(and(eq(agreement.id, agreementId), eq(agreement.workshopId, workshopId)));
+	if (!found) throw new AgreementRuleError('This workshop has no such agreement.', 404);
+	await db()
+		.insert(agreementEvidence)
+		.values({ id: newId(), agreementId, ...evidence });
+	await publish(workshopId);
+}

@@ -1,0 +1,24 @@
+import { error, json } from '@sveltejs/kit';
+import * as agreements from '$lib/server/agreements';
+import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
+import { newAgreementSchema } from '$lib/schemas/agreements';
+import type { RequestHandler } from './$types';
+
+/** The register, for any member of the workshop. */
+export const GET: RequestHandler = async (event) => {
+	await requireMember(event, event.params.id);
+	return json({ agreements: await agreements.register(event.params.id) });
+};
+
+/** The facilitator records an agreement, from any item of any stage or on its own. */
+export const POST: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	const input = await readJson(event, newAgreementSchema);
+	try {
+		const id = await agreements.create(event.params.id, input);
+		return json({ id }, { status: 201 });
+	} catch (e) {
+		if (e instanceof agreements.AgreementRuleError) error(e.status, e.message);
+		throw e;
+	}
+};
