@@ -1,12 +1,15 @@
 import { redirect } from '@sveltejs/kit';
 import { endSession } from '$lib/server/auth/cookie-session';
+import * as rooms from '$lib/server/rooms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
 	default: async ({ locals, cookies }) => {
-		await endSession(cookies, locals.account?.sessionId, 'account');
+		const sessionId = locals.account?.sessionId;
+		await endSession(cookies, sessionId, 'account');
+		if (sessionId) rooms.disconnectSession(sessionId);
 		redirect(303, '/');
 	}
 };

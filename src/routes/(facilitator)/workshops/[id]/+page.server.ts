@@ -2,6 +2,7 @@ import QRCode from 'qrcode';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as participants from '$lib/server/participants';
 import { publicOrigin } from '$lib/server/origin';
+import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import { invalid } from '$lib/server/forms';
@@ -41,6 +42,8 @@ export const actions: Actions = {
 		const removed = await participants.remove(workshop.id, participantId);
 		if (!removed)
 			return invalid(404, { participantId: 'That participant is not in this workshop.' });
+		// Their open boards close now, not at the next periodic session check.
+		rooms.disconnectParticipant(participantId);
 		return { message: 'Participant removed; their session has ended.' };
 	},
 
