@@ -18,5 +18,7 @@ export const CLOSE = {
 	/** The session behind the connection ended (signed out, removed, expired). */
 	sessionEnded: 4401,
 	/** The member may no longer receive this document (e.g. another team's board went private). */
-	accessRevoked: 4403
+	accessRevoked: 4403,
+	/** The document no longer exists (its workshop was deleted). */
+	documentDeleted: 4404
 } as const;

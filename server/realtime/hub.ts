@@ -11,7 +11,12 @@
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { accessTo, type Access } from '../../src/lib/collab/access';
-import { parseDocName, roomDocName, type DocAddress } from '../../src/lib/collab/doc-names';
+import {
+	parseDocName,
+	roomDocName,
+	workshopDocPrefix,
+	type DocAddress
+} from '../../src/lib/collab/doc-names';
 import {
 	WHO_IS_HERE,
 	type PresentParticipant,
@@ -25,6 +30,7 @@ import { CLOSE } from './close-codes';
 import { Connection } from './connection';
 import type { RealtimeSettings } from './settings';
 import { SharedDoc } from './shared-doc';
+import { deleteDocuments } from './persistence';
 import { liveSessions } from './session-check';
 import { DocumentStore } from './store';
 
@@ -52,7 +58,7 @@ export class Hub implements RealtimeHub {
 	isStopping = false;
 
 	constructor(
-		database: Database,
+		private readonly database: Database,
 		readonly settings: RealtimeSettings,
 		notify: { instanceId: string } | null
 	) {
@@ -100,6 +106,7 @@ export class Hub implements RealtimeHub {
 
 	release(shared: SharedDoc): void {
 		shared.refs--;
+		if (shared.refs <= 0 && shared.persist.isDiscarded) return this.unload(shared);
 		if (shared.refs > 0 || this.isStopping || shared.idleTimer) return;
 		shared.idleTimer = setTimeout(() => this.unload(shared), this.settings.idleUnloadMs);
 		shared.idleTimer.unref();
@@ -145,7 +152,14 @@ export class Hub implements RealtimeHub {
 
 	private unload(shared: SharedDoc): void {
 		shared.idleTimer = null;
-		if (shared.refs > 0 || this.docs.get(shared.name) !== shared) return;
+		if (shared.refs > 0) return;
+		if (shared.persist.isDiscarded) {
+			// A deleted document is let go without writing anything back.
+			if (this.docs.get(shared.name) === shared) this.docs.delete(shared.name);
+			this.finish(shared);
+			return;
+		}
+		if (this.docs.get(shared.name) !== shared) return;
 		this.docs.delete(shared.name);
 		const done = (async () => {
 			await shared.persist.catchingUp;
@@ -154,12 +168,41 @@ export class Hub implements RealtimeHub {
 		})()
 			.catch((error) => console.error(`[realtime] unloading ${shared.name} failed:`, error))
 			.finally(() => {
-				shared.destroy();
-				this.detachFromRoom(shared);
+				this.finish(shared);
 				this.unloading.delete(shared.name);
 				console.log(`[realtime] unloaded ${shared.name} (${this.docs.size} loaded)`);
 			});
 		this.unloading.set(shared.name, done);
+	}
+
+	private finish(shared: SharedDoc): void {
+		shared.destroy();
+		this.detachFromRoom(shared);
+	}
+
+	/**
+	 * Deletes every document of a workshop: its sockets are closed (4404), what is loaded is
+	 * dropped without being written back, and then its rows are deleted. Other instances are
+	 * not told (with routing by workshop there are none holding it; see README).
+	 */
+	async deleteWorkshop(workshopId: string): Promise<void> {
+		const prefix = workshopDocPrefix(workshopId);
+		const doomed = [...this.docs.values()].filter((shared) => shared.name.startsWith(prefix));
+		const writes = doomed.map((shared) => this.store.discard(shared.persist));
+		for (const connection of [...this.connections]) {
+			if (connection.shared.name.startsWith(prefix)) {
+				connection.close(CLOSE.documentDeleted, 'this workshop was deleted');
+			}
+		}
+		for (const shared of doomed) {
+			if (this.docs.get(shared.name) === shared) this.docs.delete(shared.name);
+			if (shared.refs <= 0) this.unload(shared);
+		}
+		await Promise.all(writes);
+		await Promise.all(
+			[...this.unloading].filter(([name]) => name.startsWith(prefix)).map(([, done]) => done)
+		);
+		await deleteDocuments(this.database.db, prefix);
 	}
 
 	private detachFromRoom(shared: SharedDoc): void {
@@ -265,7 +308,11 @@ export class Hub implements RealtimeHub {
 			return;
 		}
 		for (const connection of [...this.connections]) {
-			const kept = connection.memberships.filter((m) => live.has(m.sessionId));
+			// Only sessions that were part of the query are judged: a connection that attached
+			// while it ran is not in `live` for that reason alone.
+			const kept = connection.memberships.filter(
+				(m) => !ids.has(m.sessionId) || live.has(m.sessionId)
+			);
 			if (kept.length === connection.memberships.length) continue;
 			if (kept.length === 0) {
 				connection.close(CLOSE.sessionEnded, 'your session has ended');

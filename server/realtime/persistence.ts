@@ -3,10 +3,11 @@
  * compacted snapshot per document (`yjs_snapshot`). These functions only move bytes; the
  * batching, ordering and catch-up rules live in store.ts.
  *
- * Writers of one document are serialised by a transaction-scoped advisory lock, so sequence
- * numbers are gap-free per document and commit in order: whoever sees sequence n committed
- * can rely on every smaller sequence being committed too (in the log or in the snapshot).
- * That is what lets another instance catch up with "everything after the last one I applied".
+ * Sequence numbers are gap-free per document and commit in order (see `appendBatch`):
+ * whoever sees sequence n committed can rely on every smaller sequence being committed too
+ * (in the log or in the snapshot). That is what lets another instance catch up with
+ * "everything after the last one I applied". Creating and compacting a document take a
+ * transaction-scoped advisory lock on it.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db';
@@ -91,48 +92,73 @@ export interface Append {
 	update: Uint8Array;
 }
 
+/** Postgres' unique_violation: another instance took the sequence number first. */
+const UNIQUE_VIOLATION = '23505';
+
 /**
- * Appends one entry per document in a single transaction and returns their sequence numbers.
- * Locks are taken in name order so two instances flushing the same documents cannot deadlock.
- * With `notify`, a pointer per entry is sent to other instances when the transaction commits.
+ * Appends one entry per document and returns their sequence numbers, in one statement (one
+ * round trip, committed on its own): this runs for every batch, next to the fan-out.
+ *
+ * Each entry takes the document's next sequence number. Two instances appending to one
+ * document at once cannot both get it: the second waits on the first's index entry and then
+ * fails with a unique violation, and the batch is retried with fresh numbers. So a committed
+ * sequence n always means every smaller one was committed before it. With `notify`, a pointer
+ * per entry is sent to the other instances when the statement commits.
  */
 export async function appendBatch(
 	db: Db,
 	entries: Append[],
 	notify: { instanceId: string } | null
 ): Promise<number[]> {
-	const order = entries
-		.map((_, index) => index)
-		.sort((a, b) => {
-			const x = entries[a]!.name;
-			const y = entries[b]!.name;
-			return x < y ? -1 : x > y ? 1 : 0;
-		});
-	const seqs = new Array<number>(entries.length);
-	await db.transaction(async (tx) => {
-		for (const index of order) {
-			const { name, update } = entries[index]!;
-			await lockDocument(tx, name);
-			const [row] = await tx
-				.insert(yjsUpdate)
-				.values({
-					docName: name,
-					seq: sql`(select greatest(
-						(select coalesce(max(seq), 0) from yjs_update where doc_name = ${name}),
-						(select coalesce(max(seq), 0) from yjs_snapshot where doc_name = ${name})
-					) + 1)`,
-					data: update
-				})
-				.returning({ seq: yjsUpdate.seq });
-			seqs[index] = Number(row!.seq);
-			if (notify) {
-				await tx.execute(
-					sql`select pg_notify(${NOTIFY_CHANNEL}, ${`${notify.instanceId} ${seqs[index]} ${name}`})`
-				);
-			}
+	// The same order on every instance, so two batches never wait on each other in a cycle.
+	const ordered = entries
+		.map((entry, index) => ({ ...entry, index }))
+		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	const values = sql.join(
+		ordered.map((e, position) => sql`(${e.name}::text, ${e.update}::bytea, ${position}::int)`),
+		sql`, `
+	);
+	const pointer = notify
+		? sql`, pg_notify(${NOTIFY_CHANNEL}, ${notify.instanceId + ' '}::text || seq || ' ' || doc_name)`
+		: sql``;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const result = await db.execute(sql`
+				with batch (doc_name, data, position) as (values ${values}),
+				appended as (
+					insert into yjs_update (doc_name, seq, data)
+					select b.doc_name,
+						greatest(
+							(select coalesce(max(u.seq), 0) from yjs_update u where u.doc_name = b.doc_name),
+							(select coalesce(max(s.seq), 0) from yjs_snapshot s where s.doc_name = b.doc_name)
+						) + 1,
+						b.data
+					from batch b
+					order by b.position
+					returning doc_name, seq
+				)
+				select doc_name, seq::float8 as seq ${pointer} from appended`);
+			const seqByName = new Map(
+				rowsOf<{ doc_name: string; seq: number | string }>(result).map((row) => [
+					row.doc_name,
+					Number(row.seq)
+				])
+			);
+			return entries.map((entry) => {
+				const seq = seqByName.get(entry.name);
+				if (seq === undefined) throw new Error(`No sequence number came back for ${entry.name}`);
+				return seq;
+			});
+		} catch (error) {
+			if (attempt < 20 && codeOf(error) === UNIQUE_VIOLATION) continue;
+			throw error;
 		}
-	});
-	return seqs;
+	}
+}
+
+function codeOf(error: unknown): string | undefined {
+	const e = error as { code?: string; cause?: unknown };
+	return e?.code ?? (e?.cause ? codeOf(e.cause) : undefined);
 }
 
 /**
@@ -155,9 +181,23 @@ export async function compact(
 			.values({ docName: name, seq, data: state })
 			.onConflictDoUpdate({
 				target: yjsSnapshot.docName,
-				set: { seq, data: state, updatedAt: sql`now()` }
+				set: { seq, data: state, updatedAt: sql`now()` },
+				// Compactions are serialised by the lock; this keeps it true if one ever is not.
+				setWhere: sql`${yjsSnapshot.seq} < excluded.seq`
 			});
 		await tx.execute(sql`delete from yjs_update where doc_name = ${name} and seq <= ${seq}`);
 		return seq;
+	});
+}
+
+/**
+ * Deletes every document whose name starts with `prefix` (a deleted workshop's). Names are
+ * built from ids without LIKE wildcards, so the prefix is matched literally.
+ */
+export async function deleteDocuments(db: Db, prefix: string): Promise<void> {
+	if (!/^[a-z0-9/]+$/.test(prefix)) throw new Error(`Not a document name prefix: ${prefix}`);
+	await db.transaction(async (tx) => {
+		await tx.execute(sql`delete from yjs_update where doc_name like ${prefix + '%'}`);
+		await tx.execute(sql`delete from yjs_snapshot where doc_name like ${prefix + '%'}`);
 	});
 }

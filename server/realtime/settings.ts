@@ -44,7 +44,7 @@ function fromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 export function readRealtimeSettings(env: NodeJS.ProcessEnv = process.env): RealtimeSettings {
 	return {
 		idleUnloadMs: fromEnv(env, 'REALTIME_IDLE_UNLOAD_MS', 30_000),
-		batchMs: fromEnv(env, 'REALTIME_BATCH_MS', 20),
+		batchMs: fromEnv(env, 'REALTIME_BATCH_MS', 10),
 		compactEvery: fromEnv(env, 'REALTIME_COMPACT_EVERY', 100),
 		maxMessageBytes: 1024 * 1024,
 		maxBufferedBytes: 16 * 1024 * 1024,

@@ -61,7 +61,13 @@ export class SharedDoc {
 		return this.store.whenPersisted(this.persist);
 	}
 
+	private isDestroyed = false;
+
 	destroy(): void {
+		if (this.isDestroyed) return;
+		this.isDestroyed = true;
+		if (this.idleTimer) clearTimeout(this.idleTimer);
+		this.idleTimer = null;
 		this.presence.destroy();
 		this.doc.destroy();
 	}

@@ -36,6 +36,8 @@ export class PersistState {
 	compacting: Promise<void> | null = null;
 	/** Runs before each catch-up (a board catches up its room first; see hub.ts). */
 	beforeCatchUp: (() => Promise<void>) | null = null;
+	/** The document was deleted: nothing of it may be written again. */
+	isDiscarded = false;
 
 	constructor(
 		readonly name: string,
@@ -62,6 +64,7 @@ export class DocumentStore {
 	}
 
 	enqueue(state: PersistState, update: Uint8Array): void {
+		if (state.isDiscarded) return;
 		state.pending.push(update);
 		state.enqueued++;
 		this.dirty.add(state);
@@ -76,6 +79,21 @@ export class DocumentStore {
 
 	isPersisted(state: PersistState): boolean {
 		return state.committed >= state.enqueued;
+	}
+
+	/**
+	 * Forgets a deleted document's unwritten updates, and waits until nothing of it is being
+	 * written any more (a batch or a snapshot already on its way), so deleting its rows after
+	 * this cannot be undone by a late write.
+	 */
+	async discard(state: PersistState): Promise<void> {
+		state.isDiscarded = true;
+		state.pending = [];
+		state.committed = state.enqueued;
+		this.dirty.delete(state);
+		for (const waiter of state.waiters.splice(0)) waiter.resolve();
+		await this.flushing;
+		await state.compacting;
 	}
 
 	/** Writes everything pending now (shutdown); gives up after `timeoutMs` of failures. */
@@ -157,6 +175,7 @@ export class DocumentStore {
 
 	/** Applies what other instances appended since `appliedSeq`. Coalesces concurrent calls. */
 	catchUp(state: PersistState): Promise<void> {
+		if (state.isDiscarded) return Promise.resolve();
 		if (state.catchingUp) {
 			state.catchUpAgain = true;
 			return state.catchingUp;
@@ -177,6 +196,7 @@ export class DocumentStore {
 
 	/** Replaces the document's log with a snapshot of its state. */
 	compact(state: PersistState): Promise<void> {
+		if (state.isDiscarded) return Promise.resolve();
 		if (state.compacting) return state.compacting;
 		const counted = state.sinceCompaction;
 		state.compacting = (async () => {

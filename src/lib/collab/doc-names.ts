@@ -52,6 +52,11 @@ export function teamDocName(workshopId: string, stageKey: string, teamId: string
 	return `workshop/${workshopId}/stage/${stageKey}/team/${teamId}`;
 }
 
+/** Every document of a workshop starts with this. */
+export function workshopDocPrefix(workshopId: string): string {
+	return `workshop/${workshopId}/`;
+}
+
 export function isStageKey(value: string): boolean {
 	return new RegExp(`^${STAGE_KEY}$`).test(value);
 }

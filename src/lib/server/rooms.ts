@@ -25,6 +25,8 @@ export interface RealtimeHub {
 	whoIsHere(workshopId: string): WhoIsHere;
 	/** Closes the connections of a participant or a session; returns how many were closed. */
 	disconnect(who: { participantId?: string; sessionId?: string }): number;
+	/** Closes, drops and deletes every document of a workshop. */
+	deleteWorkshop(workshopId: string): Promise<void>;
 }
 
 const KEY = Symbol.for('common-ground.realtime');
@@ -112,4 +114,12 @@ export function disconnectParticipant(participantId: string): number {
 /** A signed-out session's live connections end with it. */
 export function disconnectSession(sessionId: string): number {
 	return hub().disconnect({ sessionId });
+}
+
+/**
+ * Deleting a workshop: call this (before or after deleting its rows elsewhere). Deleting the
+ * documents' rows directly is not enough: a loaded document would write itself back.
+ */
+export function deleteWorkshopDocuments(workshopId: string): Promise<void> {
+	return hub().deleteWorkshop(workshopId);
 }
