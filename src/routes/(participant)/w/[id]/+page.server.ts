@@ -1,22 +1,62 @@
 import { error } from '@sveltejs/kit';
+import { and, eq } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { stageDone } from '$lib/server/db/schema';
 import { requireParticipantOf } from '$lib/server/guards';
 import * as participants from '$lib/server/participants';
+import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
 
+/**
+ * The live room runs on the room document; this gives it what the first paint needs before
+ * the room has synced (who I am, the teams and stages as the database has them, who is here),
+ * and what the room does not carry: the stages this participant has said they are done with
+ * (the room only holds counts per team, never who).
+ */
 export const load: PageServerLoad = async (event) => {
 	const actor = requireParticipantOf(event, event.params.id);
 	const workshop = await workshops.get(event.params.id);
 	if (!workshop) error(404, 'This workshop no longer exists.');
-	const present = await participants.listPresent(workshop.id);
+	const [present, teamRows, stageRows, doneRows] = await Promise.all([
+		participants.listPresent(workshop.id),
+		workshops.teams(workshop.id),
+		stages.list(workshop.id),
+		db()
+			.select({ stageKey: stageDone.stageKey })
+			.from(stageDone)
+			.where(
+				and(
+					eq(stageDone.workshopId, workshop.id),
+					eq(stageDone.participantId, actor.participant.id)
+				)
+			)
+	]);
 	return {
-		workshop: { title: workshop.title, clientOrganisation: workshop.clientOrganisation },
-		me: actor.participant,
+		workshop: {
+			id: workshop.id,
+			title: workshop.title,
+			clientOrganisation: workshop.clientOrganisation
+		},
+		me: {
+			id: actor.participant.id,
+			displayName: actor.participant.displayName,
+			teamId: actor.participant.teamId,
+			teamName: actor.participant.teamName
+		},
+		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
+		stages: stageRows.map((s) => ({
+			key: s.key,
+			kind: s.kind,
+			title: s.title,
+			prompt: s.prompt,
+			timeboxMinutes: s.timeboxMinutes
+		})),
 		present: present.map((p) => ({
 			id: p.id,
 			displayName: p.displayName,
-			teamName: p.teamName,
-			teamColour: p.teamColour
-		}))
+			teamId: p.teamId
+		})),
+		doneStages: doneRows.map((r) => r.stageKey)
 	};
 };

@@ -1,0 +1,54 @@
+/**
+ * One board document this phone follows (the stage's shared board, or during a private round
+ * the team's own board), with its cards as runes.
+ *
+ * Cards are re-read only when the board's items change, not when someone types in a term's
+ * wording: those keystrokes reach the textareas through their own Y.Text, and re-listing every
+ * card on every character of every team would be wasted work on a phone.
+ */
+import * as Y from 'yjs';
+import type { Member } from '$lib/collab/access';
+import { cardsOf, listCards, type Card } from '$lib/collab/cards';
+import { DocAccess } from '$lib/state/doc-access.svelte';
+import { DocConnection } from '$lib/state/doc-connection.svelte';
+import type { LiveRoom } from '$lib/state/live-room.svelte';
+
+/** A card as a screen shows it: with the document its shared texts live in. */
+export interface BoardItem {
+	card: Card;
+	doc: Y.Doc;
+	/** On the team's private board: only this team sees it until the reveal. */
+	isPrivate: boolean;
+}
+
+export class Board {
+	readonly connection: DocConnection;
+	readonly access: DocAccess;
+	cards = $state.raw<Card[]>([]);
+	#detach: () => void;
+
+	constructor(live: LiveRoom, member: Member, docName: string) {
+		this.access = new DocAccess(live.connection, member, docName);
+		const access = this.access;
+		this.connection = new DocConnection(docName, { isReadOnly: () => access.isReadOnly });
+		const doc = this.connection.doc;
+		const items = cardsOf(doc);
+		const read = () => (this.cards = listCards(doc));
+		const onChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
+			if (events.some((event) => !(event.target instanceof Y.Text))) read();
+		};
+		items.observeDeep(onChange);
+		read();
+		this.#detach = () => items.unobserveDeep(onChange);
+	}
+
+	get doc(): Y.Doc {
+		return this.connection.doc;
+	}
+
+	destroy(): void {
+		this.#detach();
+		this.access.destroy();
+		this.connection.destroy();
+	}
+}

@@ -1,0 +1,211 @@
+/**
+ * The participant's live room on two phones, one per team, in separate browser contexts: the
+ * room follows the facilitator, wordings travel live between the teams, the merged wording
+ * converges when both type at once, a lock turns the board read-only, and the generic board
+ * carries an empathy card from one team to the other and its verdict back.
+ */
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+	facilitatorWithWorkshop,
+	joinAs,
+	type FacilitatorWithWorkshop
+} from '../factories/workshops';
+import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { startServer, type RunningServer } from '../support/server';
+
+const SCREENSHOTS = 'tests/e2e/__screenshots__';
+/** The narrowest phone the room is made for. */
+const PHONE = { width: 360, height: 740 };
+
+/** The whole page, and what the phone shows without scrolling. */
+async function snap(page: Page, name: string) {
+	fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	// From the top, so the sticky header is drawn where it belongs.
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}-first-screen.png` });
+}
+
+/** Waits until a textarea's value satisfies `check` (no sleeps: polls the condition). */
+async function valueOf(locator: Locator, check: (value: string) => boolean): Promise<string> {
+	let last = '';
+	await expect
+		.poll(
+			async () => {
+				last = await locator.inputValue();
+				return check(last);
+			},
+			{ timeout: 10_000, interval: 50 }
+		)
+		.toBe(true);
+	return last;
+}
+
+describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
+	let database: TestDatabase;
+	let server: RunningServer;
+	let browser: Browser;
+	let ws: FacilitatorWithWorkshop;
+	const contexts: BrowserContext[] = [];
+	let sam: Page;
+	let mia: Page;
+
+	const live = (body: unknown) =>
+		ws.facilitator.json('POST', `/api/workshops/${ws.workshopId}/live`, body);
+	const control = (stageKey: string, action: string) =>
+		ws.facilitator.json('POST', `/api/workshops/${ws.workshopId}/stages/${stageKey}`, {
+			action
+		});
+
+	/** A phone of a participant who joined the workshop's team `teamName`. */
+	async function phoneOf(teamName: string, displayName: string): Promise<Page> {
+		const client = await joinAs(server.url, ws.joinCode, ws.teams[teamName]!, displayName);
+		const context = await browser.newContext({
+			baseURL: server.url,
+			viewport: PHONE,
+			isMobile: true,
+			hasTouch: true
+		});
+		contexts.push(context);
+		await context.addCookies(
+			[...client.cookies].map(([name, value]) => ({ name, value, url: server.url }))
+		);
+		const page = await context.newPage();
+		await page.goto(`/w/${ws.workshopId}`);
+		return page;
+	}
+
+	const status = (page: Page) => page.getByTestId('connection-status');
+
+	beforeAll(async () => {
+		database = await createTestDatabase('pglite');
+		server = await startServer(database);
+		browser = await launchChromium();
+		ws = await facilitatorWithWorkshop(server.url);
+		[sam, mia] = await Promise.all([phoneOf('Sales', 'Sam'), phoneOf('Marketing', 'Mia')]);
+	});
+	afterAll(async () => {
+		for (const context of contexts) await context.close();
+		await browser?.close();
+		await server?.stop();
+		await database?.drop();
+	});
+
+	test('both phones follow the facilitator to Shared terms and write wordings the other team sees live', async () => {
+		// Before the start: the waiting room, live, with both people in it.
+		for (const phone of [sam, mia]) {
+			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
+			await phone.getByTestId('current-stage-title').getByText('Waiting for the start').waitFor();
+			await phone.getByTestId('present').getByText('Sam').waitFor();
+			await phone.getByTestId('present').getByText('Mia').waitFor();
+		}
+
+		expect((await live({ action: 'goTo', stageKey: 'shared-terms' })).status).toBe(200);
+		expect((await live({ action: 'timer', stageKey: 'shared-terms', timer: 'start' })).status).toBe(
+			200
+		);
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('current-stage-title').getByText('Shared terms').waitFor();
+			await phone.getByTestId('timer-state').getByText('Running').waitFor();
+			expect(await phone.getByTestId('timer-figures').innerText()).toMatch(/^4[45]:\d\d$/);
+			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
+		}
+
+		// Each team writes its own wording of MQL; the other team's phone shows it as typed.
+		const samMql = sam.getByTestId('term-mql');
+		const miaMql = mia.getByTestId('term-mql');
+		await samMql.getByTestId('wording-Sales').pressSequentially('Scored 50+ and asked for a demo');
+		await miaMql.getByTestId('wording-Marketing').pressSequentially('Engaged twice in 30 days');
+		await miaMql
+			.getByTestId('wording-Sales')
+			.getByText('Scored 50+ and asked for a demo')
+			.waitFor();
+		await samMql.getByTestId('wording-Marketing').getByText('Engaged twice in 30 days').waitFor();
+		// The other team's wording is shown, not offered for editing.
+		expect(await miaMql.getByTestId('wording-Sales').evaluate((e) => e.tagName)).not.toBe(
+			'TEXTAREA'
+		);
+
+		// The merged wording: Sam starts it, Mia sees it and both then type at the same time.
+		const samMerged = samMql.getByTestId('merged-wording');
+		const miaMerged = miaMql.getByTestId('merged-wording');
+		await samMerged.pressSequentially('An MQL is a lead.');
+		await valueOf(miaMerged, (v) => v === 'An MQL is a lead.');
+		await miaMerged.click();
+		await mia.keyboard.press('End');
+		// Sam puts his caret after "An MQL", Mia hers at the end; then both type at once.
+		await samMerged.evaluate((e: HTMLTextAreaElement) => e.setSelectionRange(6, 6));
+		await Promise.all([
+			samMerged.pressSequentially(' (Sales: demo asked)'),
+			miaMerged.pressSequentially(' Marketing: two visits.')
+		]);
+		const final = await valueOf(samMerged, (v) => v.length === 17 + 20 + 23);
+		await valueOf(miaMerged, (v) => v === final);
+		// Nobody's keystrokes were lost or landed in the wrong place.
+		expect(final).toBe('An MQL (Sales: demo asked) is a lead. Marketing: two visits.');
+		await snap(sam, 'participant-sales-shared-terms');
+		await snap(mia, 'participant-marketing-shared-terms');
+		await miaMql.screenshot({ path: `${SCREENSHOTS}/participant-marketing-mql-term.png` });
+
+		// "I'm done" counts per team on every phone.
+		await sam.getByRole('button', { name: "I'm done" }).click();
+		await mia.getByTestId('done-count').getByText('1 done: Sales 1, Marketing 0').waitFor();
+		expect(await sam.getByRole('button', { name: "I'm done" }).getAttribute('aria-pressed')).toBe(
+			'true'
+		);
+
+		// A lock turns the board read-only on both phones, and says so.
+		expect((await control('shared-terms', 'lock')).status).toBe(200);
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('locked-notice').waitFor();
+			await status(phone).and(phone.locator('[data-status="read-only"]')).waitFor();
+		}
+		expect(await samMerged.getAttribute('readonly')).not.toBeNull();
+		await snap(mia, 'participant-marketing-locked');
+	});
+
+	test('an empathy card about Marketing reaches Mia, who corrects it; Sam sees the correction', async () => {
+		expect((await live({ action: 'goTo', stageKey: 'focus-value' })).status).toBe(200);
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('current-stage-title').getByText('Focus & value').waitFor();
+		}
+
+		await sam.getByRole('button', { name: 'Add their goal' }).click();
+		await sam.getByLabel('A goal of the other team, as you see it').fill('More leads, any leads');
+		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+
+		const miaCard = mia
+			.getByTestId('group-empathy-goal')
+			.getByTestId('card')
+			.filter({ hasText: 'More leads, any leads' });
+		await miaCard.getByText('Sales').first().waitFor();
+		// Marketing may judge it, not delete it; Sam may delete it, not judge it.
+		expect(await miaCard.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+		await miaCard.getByRole('button', { name: 'Inaccurate' }).click();
+		await miaCard.getByLabel('Correction').fill('Leads that convert, not volume');
+		await miaCard.getByRole('button', { name: 'Save correction' }).click();
+
+		const samCard = sam.getByTestId('card').filter({ hasText: 'More leads, any leads' });
+		await samCard.getByText('Leads that convert, not volume').waitFor();
+		expect(await samCard.getByRole('button', { name: 'Inaccurate' }).count()).toBe(0);
+		await snap(sam, 'participant-sales-focus-value');
+
+		// Text is shown as text: markup in a card never becomes HTML.
+		await sam.getByRole('button', { name: 'Add a focus' }).click();
+		await sam.getByLabel('What your team is focused on').fill('<b>Pipeline</b> & <i>win rate</i>');
+		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		await mia.getByText('<b>Pipeline</b> & <i>win rate</i>').waitFor();
+		expect(await mia.locator('[data-testid="card"] b').count()).toBe(0);
+
+		// Sam deletes his team's card; it goes from both phones.
+		await sam
+			.getByTestId('card')
+			.filter({ hasText: 'Pipeline' })
+			.getByRole('button', { name: /^Delete/ })
+			.click();
+		await mia.getByText('<b>Pipeline</b> & <i>win rate</i>').waitFor({ state: 'detached' });
+	});
+});
