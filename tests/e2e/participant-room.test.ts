@@ -29,6 +29,30 @@ async function snap(page: Page, name: string) {
 	await page.screenshot({ path: `${SCREENSHOTS}/${name}-first-screen.png` });
 }
 
+/**
+ * What makes the room hard to use on a phone: a page wider than the screen, or a control
+ * smaller than a fingertip (44 px). Checkboxes count by their label, which is the target.
+ */
+async function phoneProblems(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		const width = document.documentElement.scrollWidth;
+		if (width > window.innerWidth) problems.push(`the page is ${width} px wide`);
+		const controls = document.querySelectorAll(
+			'.room-header button, main button, main textarea, main select, main summary, main input:not([type="checkbox"])'
+		);
+		for (const control of controls) {
+			const box = control.getBoundingClientRect();
+			if (box.width === 0) continue;
+			if (box.height < 44 || box.width < 44) {
+				const name = control.textContent?.trim() || control.getAttribute('aria-label') || '';
+				problems.push(`${control.tagName} "${name}" is ${box.width}×${box.height} px`);
+			}
+		}
+		return problems;
+	});
+}
+
 /** Waits until a textarea's value satisfies `check` (no sleeps: polls the condition). */
 async function valueOf(locator: Locator, check: (value: string) => boolean): Promise<string> {
 	let last = '';
@@ -149,6 +173,8 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await snap(sam, 'participant-sales-shared-terms');
 		await snap(mia, 'participant-marketing-shared-terms');
 		await miaMql.screenshot({ path: `${SCREENSHOTS}/participant-marketing-mql-term.png` });
+		await miaMql.getByText('Fields each team needs on a lead').click();
+		expect(await phoneProblems(mia)).toEqual([]);
 
 		// "I'm done" counts per team on every phone.
 		await sam.getByRole('button', { name: "I'm done" }).click();
@@ -192,6 +218,7 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await samCard.getByText('Leads that convert, not volume').waitFor();
 		expect(await samCard.getByRole('button', { name: 'Inaccurate' }).count()).toBe(0);
 		await snap(sam, 'participant-sales-focus-value');
+		expect(await phoneProblems(mia)).toEqual([]);
 
 		// Text is shown as text: markup in a card never becomes HTML.
 		await sam.getByRole('button', { name: 'Add a focus' }).click();
@@ -207,5 +234,37 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			.getByRole('button', { name: /^Delete/ })
 			.click();
 		await mia.getByText('<b>Pipeline</b> & <i>win rate</i>').waitFor({ state: 'detached' });
+	});
+
+	test('in a private round each team sees only its own cards until the facilitator reveals them', async () => {
+		expect((await live({ action: 'goTo', stageKey: 'barriers' })).status).toBe(200);
+		expect((await control('barriers', 'startPrivate')).status).toBe(200);
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('private-notice').waitFor();
+			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
+		}
+
+		await mia.getByRole('button', { name: 'Add a barrier' }).click();
+		await mia.getByLabel('Barrier', { exact: true }).fill('Week 13 we sell boxes on price');
+		await mia.getByLabel('Category').selectOption('incentives');
+		await mia.getByRole('button', { name: 'Add', exact: true }).click();
+		const miaCard = mia.getByTestId('card').filter({ hasText: 'Week 13 we sell boxes on price' });
+		await miaCard.getByText('Only your team sees this').waitFor();
+		await miaCard.getByText('Incentives & compensation').waitFor();
+
+		await sam.getByRole('button', { name: 'Add a barrier' }).click();
+		await sam.getByLabel('Barrier', { exact: true }).fill('Leads arrive without context');
+		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		await sam.getByTestId('card').filter({ hasText: 'Leads arrive without context' }).waitFor();
+		// Sam's phone never received Marketing's private board.
+		expect(await sam.getByText('Week 13 we sell boxes on price').count()).toBe(0);
+		expect(await mia.getByText('Leads arrive without context').count()).toBe(0);
+
+		expect((await control('barriers', 'reveal')).status).toBe(200);
+		await sam.getByTestId('card').filter({ hasText: 'Week 13 we sell boxes on price' }).waitFor();
+		await mia.getByTestId('card').filter({ hasText: 'Leads arrive without context' }).waitFor();
+		await mia.getByTestId('private-notice').waitFor({ state: 'detached' });
+		expect(await mia.getByText('Only your team sees this').count()).toBe(0);
+		await snap(sam, 'participant-sales-barriers-revealed');
 	});
 });
