@@ -85,7 +85,7 @@ export class Connection {
 			this.close(CLOSE.tryAgainLater, 'too far behind: reconnect to resync');
 			return;
 		}
-		socket.send(message, { binary: true });
+		socket.send(message);
 	}
 
 	close(code: number, reason: string): void {
