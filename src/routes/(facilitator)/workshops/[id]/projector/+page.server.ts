@@ -1,0 +1,40 @@
+import QRCode from 'qrcode';
+import { requireOwnedWorkshop } from '$lib/server/guards';
+import { roomSnapshot } from '$lib/server/room-snapshot';
+import { publicOrigin } from '$lib/server/origin';
+import * as rooms from '$lib/server/rooms';
+import * as stages from '$lib/server/stages';
+import * as workshops from '$lib/server/workshops';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The projector follows the room document; this adds the join details (made here, like the
+ * workshop page's, so the QR code never depends on a script in the browser) and the agenda
+ * and the room as they are now, for the moments before the room's connection has synced.
+ */
+export const load: PageServerLoad = async (event) => {
+	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+	const joinUrl = `${publicOrigin(event.url)}/j/${workshop.joinCode}`;
+	const [teamRows, stageRows, room, qrSvg] = await Promise.all([
+		workshops.teams(workshop.id),
+		stages.list(workshop.id),
+		roomSnapshot(workshop.id),
+		QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+	]);
+	return {
+		workshop: {
+			id: workshop.id,
+			title: workshop.title,
+			clientOrganisation: workshop.clientOrganisation,
+			joinCode: workshop.joinCode
+		},
+		joinUrl,
+		/** The link as people type it: no scheme. */
+		shortLink: joinUrl.replace(/^https?:\/\//, ''),
+		qrSvg,
+		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
+		stages: stageRows.map((s) => ({ key: s.key, title: s.title, prompt: s.prompt })),
+		room,
+		whoIsHere: rooms.whoIsHere(workshop.id)
+	};
+};

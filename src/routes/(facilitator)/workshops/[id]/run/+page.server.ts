@@ -1,0 +1,39 @@
+import { requireOwnedWorkshop } from '$lib/server/guards';
+import { roomSnapshot } from '$lib/server/room-snapshot';
+import * as rooms from '$lib/server/rooms';
+import * as stages from '$lib/server/stages';
+import * as workshops from '$lib/server/workshops';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The console runs on the room document; this gives it the agenda as stored (the room carries
+ * one only once everyone was first moved to a stage) and the room and who-is-here as they are
+ * now, so the first paint is right while the room connects.
+ */
+export const load: PageServerLoad = async (event) => {
+	const { actor, workshop } = await requireOwnedWorkshop(event, event.params.id);
+	const [teamRows, stageRows, room] = await Promise.all([
+		workshops.teams(workshop.id),
+		stages.list(workshop.id),
+		roomSnapshot(workshop.id)
+	]);
+	return {
+		workshop: {
+			id: workshop.id,
+			title: workshop.title,
+			clientOrganisation: workshop.clientOrganisation,
+			joinCode: workshop.joinCode
+		},
+		role: actor.role,
+		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
+		stages: stageRows.map((s) => ({
+			key: s.key,
+			kind: s.kind,
+			title: s.title,
+			prompt: s.prompt,
+			timeboxMinutes: s.timeboxMinutes
+		})),
+		room,
+		whoIsHere: rooms.whoIsHere(workshop.id)
+	};
+};
