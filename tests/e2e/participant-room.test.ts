@@ -220,6 +220,23 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await snap(sam, 'participant-sales-focus-value');
 		expect(await phoneProblems(mia)).toEqual([]);
 
+		// From the keyboard alone: open the form, type, tab to "Add", press Enter.
+		await sam.getByRole('button', { name: 'Add a need' }).focus();
+		await sam.keyboard.press('Enter');
+		await sam.keyboard.type('Leads with the campaign they came from');
+		await sam.keyboard.press('Tab');
+		await sam.keyboard.press('Enter');
+		await mia
+			.getByTestId('group-need')
+			.getByText('Leads with the campaign they came from')
+			.waitFor();
+		// Focus returns to the button that opened the form.
+		expect(
+			await sam
+				.getByRole('button', { name: 'Add a need' })
+				.evaluate((e) => e === document.activeElement)
+		).toBe(true);
+
 		// Text is shown as text: markup in a card never becomes HTML.
 		await sam.getByRole('button', { name: 'Add a focus' }).click();
 		await sam.getByLabel('What your team is focused on').fill('<b>Pipeline</b> & <i>win rate</i>');
