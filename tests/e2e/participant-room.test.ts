@@ -153,6 +153,13 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			'TEXTAREA'
 		);
 
+		// Typed values are shown with their unit.
+		await sam
+			.getByTestId('term-handoff-sla')
+			.getByTestId('term-value')
+			.getByText('hours')
+			.waitFor();
+
 		// The merged wording: Sam starts it, Mia sees it and both then type at the same time.
 		const samMerged = samMql.getByTestId('merged-wording');
 		const miaMerged = miaMql.getByTestId('merged-wording');
@@ -282,6 +289,46 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await mia.getByTestId('card').filter({ hasText: 'Leads arrive without context' }).waitFor();
 		await mia.getByTestId('private-notice').waitFor({ state: 'detached' });
 		expect(await mia.getByText('Only your team sees this').count()).toBe(0);
+		// The facilitator spotlights a card: every phone shows it above the board.
+		const spotlit = await live({
+			action: 'spotlight',
+			stageKey: 'barriers',
+			itemId: null,
+			text: 'Week 13 we sell boxes on price',
+			teamId: ws.teams.Marketing
+		});
+		expect(spotlit.status).toBe(200);
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('spotlight').getByText('Week 13 we sell boxes on price').waitFor();
+		}
 		await snap(sam, 'participant-sales-barriers-revealed');
+	});
+
+	test("the lead's journey reads as ordered steps, and a team marks its own step broken", async () => {
+		expect((await live({ action: 'goTo', stageKey: 'connections' })).status).toBe(200);
+		const samSteps = sam.getByTestId('group-step').getByTestId('card');
+		await expect.poll(() => samSteps.count()).toBe(7);
+		expect(await samSteps.first().innerText()).toContain('First touch');
+		expect(await samSteps.last().innerText()).toContain('Back to nurture');
+
+		await sam.getByRole('button', { name: 'Add a step' }).click();
+		await sam.getByLabel('What happens').fill('SDR calls within the SLA');
+		await sam.getByLabel('System').fill('CRM');
+		await sam.getByLabel('SLA (hours)').fill('4');
+		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		const samStep = samSteps.filter({ hasText: 'SDR calls within the SLA' });
+		await samStep.getByRole('button', { name: 'Mark broken' }).click();
+		await samStep.getByLabel('Broken connection').selectOption('human-by-technology');
+		await samStep.getByLabel('Note').fill('Routing drops the campaign');
+		await samStep.getByRole('button', { name: 'Save' }).click();
+
+		const miaStep = mia.getByTestId('card').filter({ hasText: 'SDR calls within the SLA' });
+		await miaStep
+			.getByText('Broken: Human, broken by technology — Routing drops the campaign')
+			.waitFor();
+		expect(await miaStep.innerText()).toContain('4 hours');
+		// Marketing may read Sales' step, not change it.
+		expect(await miaStep.getByRole('button', { name: 'Mark broken' }).count()).toBe(0);
+		await snap(mia, 'participant-marketing-connections');
 	});
 });
