@@ -14,6 +14,7 @@ import {
 	sessionCookieOptions
 } from '../../src/lib/server/auth/cookies';
 import * as sessions from '../../src/lib/server/auth/sessions';
+import * as stages from '../../src/lib/server/stages';
 import { db } from '../../src/lib/server/db';
 import { team } from '../../src/lib/server/db/schema';
 import * as workshops from '../../src/lib/server/workshops';
@@ -80,6 +81,10 @@ export async function authenticate(
 		return { ok: false, status: 403, message: 'Your session does not belong to this workshop.' };
 	}
 
+	// Only the workshop's own stages have boards: a client cannot make up documents.
+	if (address.kind !== 'room' && !(await stages.get(address.workshopId, address.stageKey))) {
+		return { ok: false, status: 404, message: 'This workshop has no such stage.' };
+	}
 	if (address.kind === 'team') {
 		const [found] = await db()
 			.select({ id: team.id })

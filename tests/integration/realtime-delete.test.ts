@@ -89,12 +89,12 @@ describe.each(databaseKinds())('deleting a workshop’s documents on %s', (kind)
 		const doomedClient = await participantOf(doomed.id);
 		const keptClient = await participantOf(kept.id);
 
-		const board = connectPeer(baseUrl, doomedClient, stageDocName(doomed.id, 'focus'));
+		const board = connectPeer(baseUrl, doomedClient, stageDocName(doomed.id, 'focus-value'));
 		const room = connectPeer(baseUrl, doomedClient, roomDocName(doomed.id));
-		const other = connectPeer(baseUrl, keptClient, stageDocName(kept.id, 'focus'));
+		const other = connectPeer(baseUrl, keptClient, stageDocName(kept.id, 'focus-value'));
 		peers.push(board, room, other);
 		await Promise.all([board.whenSynced(), room.whenSynced(), other.whenSynced()]);
-		await rooms.setStageLocked(doomed.id, 'focus', false);
+		await rooms.setStageLocked(doomed.id, 'focus-value', false);
 		board.doc.getMap('cards').set('c1', 'about to go');
 		other.doc.getMap('cards').set('c1', 'stays');
 		await Promise.all([board.ack(), other.ack()]);

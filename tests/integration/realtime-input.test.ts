@@ -175,6 +175,10 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 			404
 		);
 		expect(await status('../../etc/passwd', headersOf(sales.client, server.url))).toBe(404);
+		// A well-formed name for a stage the workshop does not have: no document is made up.
+		expect(
+			await status(stageDocName(id, 'no-such-stage'), headersOf(sales.client, server.url))
+		).toBe(404);
 		expect(await status(roomDocName(id), headersOf(sales.client, 'https://evil.example'))).toBe(
 			403
 		);
@@ -187,30 +191,33 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 		// A facilitator who does not own the workshop is no member of it either.
 		expect(await status(roomDocName(id), headersOf(elsewhere.client, server.url))).toBe(403);
 		expect(
-			await status(teamDocName(id, 'focus', marketing.team.id), headersOf(sales.client, server.url))
+			await status(
+				teamDocName(id, 'focus-value', marketing.team.id),
+				headersOf(sales.client, server.url)
+			)
 		).toBe(403);
 		expect(
 			await status(
-				teamDocName(id, 'focus', 'nosuchteam'),
+				teamDocName(id, 'focus-value', 'nosuchteam'),
 				headersOf(facilitator.client, server.url)
 			)
 		).toBe(404);
 
 		expect(await status(roomDocName(id), headersOf(sales.client, server.url))).toBe(101);
-		expect(await status(stageDocName(id, 'focus'), headersOf(facilitator.client, server.url))).toBe(
-			101
-		);
+		expect(
+			await status(stageDocName(id, 'focus-value'), headersOf(facilitator.client, server.url))
+		).toBe(101);
 	});
 
 	test('a frame over 1 MiB closes the socket with 1009', async () => {
-		const socket = raw(sales.client, stageDocName(facilitator.workshopId, 'focus'));
+		const socket = raw(sales.client, stageDocName(facilitator.workshopId, 'focus-value'));
 		await socket.opened;
 		socket.socket.send(new Uint8Array(1024 * 1024 + 1));
 		expect((await socket.closed).code).toBe(1009);
 	});
 
 	test('text frames and unknown message types close with 1003', async () => {
-		const board = stageDocName(facilitator.workshopId, 'focus');
+		const board = stageDocName(facilitator.workshopId, 'focus-value');
 		const text = raw(sales.client, board);
 		await text.opened;
 		text.socket.send('hello');
@@ -228,7 +235,7 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 	});
 
 	test('truncated varints, lengths past the end and unreadable updates close with 1007', async () => {
-		const board = stageDocName(facilitator.workshopId, 'focus');
+		const board = stageDocName(facilitator.workshopId, 'focus-value');
 		const frames = [
 			new Uint8Array([]),
 			new Uint8Array([0x80]),
@@ -248,7 +255,7 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 	});
 
 	test('a flood from one connection is cut off with 1008 while others carry on', async () => {
-		const board = stageDocName(facilitator.workshopId, 'focus');
+		const board = stageDocName(facilitator.workshopId, 'focus-value');
 		const calm = connectPeer(server.url, marketing.client, board);
 		peers.push(calm);
 		await calm.whenSynced();
@@ -264,7 +271,7 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 	});
 
 	test('10,000 random and mutated frames leave the server serving and the documents loadable', async () => {
-		const board = stageDocName(facilitator.workshopId, 'fuzz');
+		const board = stageDocName(facilitator.workshopId, 'measures');
 		const room = roomDocName(facilitator.workshopId);
 		const writer = connectPeer(server.url, facilitator.client, board);
 		peers.push(writer);

@@ -56,7 +56,7 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 	});
 
 	test('two providers on one stage board converge', async () => {
-		const board = stageDocName(facilitator.workshopId, 'focus');
+		const board = stageDocName(facilitator.workshopId, 'focus-value');
 		const a = peer(sales.client, board);
 		const b = peer(marketing.client, board);
 		await Promise.all([a.whenSynced(), b.whenSynced()]);
@@ -74,29 +74,32 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		writer.doc.getMap('current').set('stage', 'forged');
 		await writer.ack();
 		// Something the server did write reaches the reader, so the reader is live…
-		await controlStage(facilitator, 'focus', 'lock');
-		await waitFor('the lock to reach the reader', () => readStageState(reader.doc, 'focus').locked);
+		await controlStage(facilitator, 'focus-value', 'lock');
+		await waitFor(
+			'the lock to reach the reader',
+			() => readStageState(reader.doc, 'focus-value').locked
+		);
 		// …and the forged write never did.
 		expect(reader.doc.getMap('current').get('stage')).toBeUndefined();
 		const fresh = peer(marketing.client, room);
 		await fresh.whenSynced();
 		expect(fresh.doc.getMap('current').get('stage')).toBeUndefined();
-		expect(readStageState(fresh.doc, 'focus').locked).toBe(true);
-		await controlStage(facilitator, 'focus', 'unlock');
+		expect(readStageState(fresh.doc, 'focus-value').locked).toBe(true);
+		await controlStage(facilitator, 'focus-value', 'unlock');
 		expect(server.output()).toMatch(
 			/dropped an update from a read-only facilitator on workshop\/\w+\/room/
 		);
 	});
 
 	test('locking a stage makes live participant connections read-only at once, and unlocking restores them', async () => {
-		const board = stageDocName(facilitator.workshopId, 'terms');
+		const board = stageDocName(facilitator.workshopId, 'shared-terms');
 		const participant = peer(sales.client, board);
 		const observer = peer(facilitator.client, board);
 		await Promise.all([participant.whenSynced(), observer.whenSynced()]);
 		cards(participant).set('before', 'written before the lock');
 		await waitFor('the first card to arrive', () => cards(observer).has('before'));
 
-		const locked = await controlStage(facilitator, 'terms', 'lock');
+		const locked = await controlStage(facilitator, 'shared-terms', 'lock');
 		expect(locked.status).toBe(200);
 		expect(await locked.json()).toMatchObject({ locked: true });
 		// The socket stayed open: the lock changed its access, not its connection.
@@ -111,7 +114,7 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		await late.whenSynced();
 		expect(cards(late).has('during')).toBe(false);
 
-		await controlStage(facilitator, 'terms', 'unlock');
+		await controlStage(facilitator, 'shared-terms', 'unlock');
 		cards(participant).set('after', 'written after the unlock');
 		await waitFor('the card written after the unlock', () => cards(observer).has('after'));
 	});
@@ -184,7 +187,7 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 	test('a participant the facilitator removes loses their live connections and cannot reconnect', async () => {
 		const leaving = await joinAsParticipant(server, facilitator, 'Sales', 'Rita Removed');
 		const room = roomDocName(facilitator.workshopId);
-		const board = peer(leaving.client, stageDocName(facilitator.workshopId, 'focus'));
+		const board = peer(leaving.client, stageDocName(facilitator.workshopId, 'focus-value'));
 		const console = peer(facilitator.client, room);
 		await Promise.all([board.whenSynced(), console.whenSynced()]);
 		peer(leaving.client, room);

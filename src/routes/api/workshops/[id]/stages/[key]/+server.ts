@@ -11,6 +11,7 @@ import * as v from 'valibot';
 import { isStageKey } from '$lib/collab/doc-names';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as rooms from '$lib/server/rooms';
+import * as stages from '$lib/server/stages';
 import type { RequestHandler } from './$types';
 
 const stageControl = v.object({
@@ -23,7 +24,9 @@ const stageControl = v.object({
 export const POST: RequestHandler = async (event) => {
 	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
 	const stageKey = event.params.key;
-	if (!isStageKey(stageKey)) error(404, 'No stage has this key.');
+	if (!isStageKey(stageKey) || !(await stages.get(workshop.id, stageKey))) {
+		error(404, 'This workshop has no stage with this key.');
+	}
 	if (!event.request.headers.get('content-type')?.startsWith('application/json')) {
 		error(415, 'Send the control as JSON.');
 	}
