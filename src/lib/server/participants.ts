@@ -59,3 +59,49 @@ export async function remove(workshopId: string, participantId: string): Promise
 	await sessions.revokeAllForParticipant(participantId);
 	return true;
 }
+
+/** Renames a present participant of this workshop; false if there is none such. */
+export async function rename(
+	workshopId: string,
+	participantId: string,
+	displayName: string
+): Promise<boolean> {
+	const rows = await db()
+		.update(participant)
+		.set({ displayName: displayName.trim() })
+		.where(
+			and(
+				eq(participant.id, participantId),
+				eq(participant.workshopId, workshopId),
+				isNull(participant.removedAt)
+			)
+		)
+		.returning({ id: participant.id });
+	return rows.length > 0;
+}
+
+/** Moves a present participant to another team of the same workshop. */
+export async function move(
+	workshopId: string,
+	participantId: string,
+	teamId: string
+): Promise<'moved' | 'unknown-participant' | 'unknown-team'> {
+	const [chosen] = await db()
+		.select({ id: team.id })
+		.from(team)
+		.where(and(eq(team.id, teamId), eq(team.workshopId, workshopId)))
+		.limit(1);
+	if (!chosen) return 'unknown-team';
+	const rows = await db()
+		.update(participant)
+		.set({ teamId: chosen.id })
+		.where(
+			and(
+				eq(participant.id, participantId),
+				eq(participant.workshopId, workshopId),
+				isNull(participant.removedAt)
+			)
+		)
+		.returning({ id: participant.id });
+	return rows.length > 0 ? 'moved' : 'unknown-participant';
+}

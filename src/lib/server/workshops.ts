@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, max, ne, sql } from 'drizzle-orm';
 import { DEFAULT_TEAMS } from '../domain/teams';
 import { ALIGNMENT_TEMPLATE, type StageTemplate } from '../domain/template';
 import { db } from './db';
@@ -121,4 +121,135 @@ export async function copySource(sourceId: string) {
 		})),
 		teams: sourceTeams.map((t) => ({ name: t.name, colour: t.colour }))
 	};
+}
+
+// ── teams ───────────────────────────────────────────────────────────────────────────────
+
+/** Why a team change was refused; the form action turns each into a message. */
+export type TeamRefusal = 'unknown-team' | 'duplicate-name' | 'too-many' | 'has-participants';
+export type TeamResult = { ok: true; team: Team } | { ok: false; reason: TeamRefusal };
+
+/** Names are compared without regard to case: "sales" next to "Sales" would only confuse. */
+async function nameTaken(workshopId: string, name: string, exceptTeamId?: string) {
+	const [found] = await db()
+		.select({ id: team.id })
+		.from(team)
+		.where(
+			and(
+				eq(team.workshopId, workshopId),
+				sql`lower(${team.name}) = lower(${name})`,
+				exceptTeamId ? ne(team.id, exceptTeamId) : undefined
+			)
+		)
+		.limit(1);
+	return Boolean(found);
+}
+
+/** Adds a team at the end, unless the workshop has `maxTeams` already or the name is taken. */
+export async function addTeam(
+	workshopId: string,
+	input: { name: string; colour: string },
+	maxTeams: number
+): Promise<TeamResult> {
+	const name = input.name.trim();
+	if (await nameTaken(workshopId, name)) return { ok: false, reason: 'duplicate-name' };
+	const [{ n, last } = { n: 0, last: null }] = await db()
+		.select({ n: count(), last: max(team.position) })
+		.from(team)
+		.where(eq(team.workshopId, workshopId));
+	if (n >= maxTeams) return { ok: false, reason: 'too-many' };
+	try {
+		const [added] = await db()
+			.insert(team)
+			.values({
+				id: newId(),
+				workshopId,
+				name,
+				colour: input.colour,
+				position: (last ?? -1) + 1
+			})
+			.returning();
+		return { ok: true, team: added! };
+	} catch (error) {
+		// Two facilitators' tabs adding the same name at once: the unique index decides.
+		if (isUniqueViolation(error, 'team_workshop_name_key')) {
+			return { ok: false, reason: 'duplicate-name' };
+		}
+		throw error;
+	}
+}
+
+/** Renames and recolours a team of this workshop. */
+export async function updateTeam(
+	workshopId: string,
+	teamId: string,
+	input: { name: string; colour: string }
+): Promise<TeamResult> {
+	const name = input.name.trim();
+	if (await nameTaken(workshopId, name, teamId)) return { ok: false, reason: 'duplicate-name' };
+	try {
+		const [updated] = await db()
+			.update(team)
+			.set({ name, colour: input.colour })
+			.where(and(eq(team.id, teamId), eq(team.workshopId, workshopId)))
+			.returning();
+		return updated ? { ok: true, team: updated } : { ok: false, reason: 'unknown-team' };
+	} catch (error) {
+		if (isUniqueViolation(error, 'team_workshop_name_key')) {
+			return { ok: false, reason: 'duplicate-name' };
+		}
+		throw error;
+	}
+}
+
+/**
+ * Removes a team nobody is in. Participants the facilitator removed earlier still point at
+ * it (their rows keep a removed participant from coming back); they go with the team.
+ */
+export async function removeTeam(workshopId: string, teamId: string): Promise<TeamResult> {
+	return db().transaction(async (tx) => {
+		const [found] = await tx
+			.select()
+			.from(team)
+			.where(and(eq(team.id, teamId), eq(team.workshopId, workshopId)))
+			.limit(1);
+		if (!found) return { ok: false, reason: 'unknown-team' } as const;
+		const [{ n } = { n: 0 }] = await tx
+			.select({ n: count() })
+			.from(participant)
+			.where(and(eq(participant.teamId, teamId), isNull(participant.removedAt)));
+		if (n > 0) return { ok: false, reason: 'has-participants' } as const;
+		await tx.delete(participant).where(eq(participant.teamId, teamId));
+		await tx.delete(team).where(eq(team.id, teamId));
+		return { ok: true, team: found } as const;
+	});
+}
+
+// ── the workshop's life ─────────────────────────────────────────────────────────────────
+
+/**
+ * Archived workshops stop taking participants (the join page answers 410); taking one out
+ * of the archive makes it a workshop being prepared again.
+ */
+export async function setArchived(workshopId: string, archived: boolean): Promise<void> {
+	await db()
+		.update(workshop)
+		.set({ status: archived ? 'archived' : 'draft', updatedAt: new Date() })
+		.where(eq(workshop.id, workshopId));
+}
+
+/**
+ * Deletes a workshop's rows; everything else in the database cascades from it. Participants
+ * go first because their team reference is restrictive and the order of cascades is not
+ * guaranteed. The shared documents are not rows of this module: see rooms.deleteWorkshopDocuments.
+ */
+export async function remove(workshopId: string): Promise<boolean> {
+	return db().transaction(async (tx) => {
+		await tx.delete(participant).where(eq(participant.workshopId, workshopId));
+		const deleted = await tx
+			.delete(workshop)
+			.where(eq(workshop.id, workshopId))
+			.returning({ id: workshop.id });
+		return deleted.length > 0;
+	});
 }

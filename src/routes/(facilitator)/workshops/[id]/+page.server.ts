@@ -1,5 +1,7 @@
+import { redirect } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as live from '$lib/server/live';
 import * as participants from '$lib/server/participants';
 import { publicOrigin } from '$lib/server/origin';
 import * as rooms from '$lib/server/rooms';
@@ -17,8 +19,44 @@ import {
 	updateStageFields,
 	updateStageSchema
 } from '$lib/schemas/stages';
+import {
+	addTeamFields,
+	addTeamSchema,
+	deleteWorkshopFields,
+	deleteWorkshopSchema,
+	MAX_TEAMS,
+	moveParticipantFields,
+	moveParticipantSchema,
+	renameParticipantFields,
+	renameParticipantSchema,
+	teamIdFields,
+	teamIdSchema,
+	updateTeamFields,
+	updateTeamSchema
+} from '$lib/schemas/teams';
 import { MAX_STAGES } from '$lib/domain/stages';
 import type { Actions, PageServerLoad } from './$types';
+
+/** What each refused team change says, and next to which field. */
+function teamRefusal(
+	reason: workshops.TeamRefusal,
+	values: Record<string, string>
+): ReturnType<typeof invalid> {
+	switch (reason) {
+		case 'unknown-team':
+			return invalid(404, { teamId: 'This workshop has no such team.' }, values);
+		case 'duplicate-name':
+			return invalid(409, { name: 'Another team of this workshop has that name.' }, values);
+		case 'too-many':
+			return invalid(400, { name: `A workshop has at most ${MAX_TEAMS} teams.` }, values);
+		case 'has-participants':
+			return invalid(
+				409,
+				{ teamId: 'Move or remove the people in this team before removing it.' },
+				values
+			);
+	}
+}
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
@@ -87,5 +125,116 @@ export const actions: Actions = {
 			return invalid(404, { stageKey: 'This workshop has no such stage.' });
 		}
 		return { message: 'Stage removed.' };
+	},
+
+	addTeam: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const parsed = parseForm(addTeamSchema, await event.request.formData(), addTeamFields);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		const added = await workshops.addTeam(workshop.id, parsed.data, MAX_TEAMS);
+		if (!added.ok) return teamRefusal(added.reason, parsed.data);
+		await live.publishAgenda(workshop.id);
+		return { message: `Added the team “${added.team.name}”.` };
+	},
+
+	updateTeam: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const parsed = parseForm(updateTeamSchema, await event.request.formData(), updateTeamFields);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		const { teamId, ...changes } = parsed.data;
+		const updated = await workshops.updateTeam(workshop.id, teamId, changes);
+		if (!updated.ok) return teamRefusal(updated.reason, parsed.data);
+		await live.publishAgenda(workshop.id);
+		return { message: `Saved the team “${updated.team.name}”.` };
+	},
+
+	removeTeam: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const parsed = parseForm(teamIdSchema, await event.request.formData(), teamIdFields);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		const removed = await workshops.removeTeam(workshop.id, parsed.data.teamId);
+		if (!removed.ok) return teamRefusal(removed.reason, parsed.data);
+		await live.publishAgenda(workshop.id);
+		return { message: `Removed the team “${removed.team.name}”.` };
+	},
+
+	renameParticipant: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const parsed = parseForm(
+			renameParticipantSchema,
+			await event.request.formData(),
+			renameParticipantFields
+		);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		const { participantId, displayName } = parsed.data;
+		if (!(await participants.rename(workshop.id, participantId, displayName))) {
+			return invalid(
+				404,
+				{ participantId: 'That participant is not in this workshop.' },
+				parsed.data
+			);
+		}
+		await live.publishAgenda(workshop.id);
+		return { message: `Renamed to “${displayName}”.` };
+	},
+
+	moveParticipant: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const parsed = parseForm(
+			moveParticipantSchema,
+			await event.request.formData(),
+			moveParticipantFields
+		);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		const moved = await participants.move(
+			workshop.id,
+			parsed.data.participantId,
+			parsed.data.teamId
+		);
+		if (moved === 'unknown-team') {
+			return invalid(400, { teamId: 'Pick one of this workshop’s teams.' }, parsed.data);
+		}
+		if (moved === 'unknown-participant') {
+			return invalid(
+				404,
+				{ participantId: 'That participant is not in this workshop.' },
+				parsed.data
+			);
+		}
+		await live.publishAgenda(workshop.id);
+		return { message: 'Participant moved.' };
+	},
+
+	archive: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		await workshops.setArchived(workshop.id, true);
+		return { message: 'Workshop archived: its join link no longer takes participants.' };
+	},
+
+	unarchive: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		await workshops.setArchived(workshop.id, false);
+		return { message: 'Workshop taken out of the archive: participants can join again.' };
+	},
+
+	deleteWorkshop: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const parsed = parseForm(
+			deleteWorkshopSchema,
+			await event.request.formData(),
+			deleteWorkshopFields
+		);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		if (parsed.data.confirmTitle !== workshop.title.trim()) {
+			return invalid(
+				400,
+				{ confirmTitle: 'That is not this workshop’s title; nothing was deleted.' },
+				parsed.data
+			);
+		}
+		// Rows first: once the workshop is gone, nobody can reconnect and load its documents again.
+		await workshops.remove(workshop.id);
+		await rooms.deleteWorkshopDocuments(workshop.id);
+		redirect(303, '/dashboard');
 	}
 };
