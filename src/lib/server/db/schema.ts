@@ -164,17 +164,7 @@ export const stage = pgTable(
 			.references(() => workshop.id, { onDelete: 'cascade' }),
 		/** Slug used in document names; stays the same when the stage is renamed. */
 		key: text('key').notNull(),
-		kind: text('kind', {
-			enum: [
-				'focus-value',
-				'shared-terms',
-				'connections',
-				'barriers',
-				'measures',
-				'agreements',
-				'open'
-			]
-		}).notNull(),
+		kind: text('kind', { enum: STAGE_KINDS }).notNull(),
 		title: text('title').notNull(),
 		prompt: text('prompt').notNull().default(''),
 		timeboxMinutes: integer('timebox_minutes').notNull(),
