@@ -29,7 +29,7 @@ export interface Membership {
 
 export type Authentication =
 	| { ok: true; memberships: Membership[]; setCookies: string[] }
-	| { ok: false; status: 401 | 403 | 404; message: string };
+	| { ok: false; status: 401 | 403; message: string };
 
 export async function authenticate(
 	cookieHeader: string | undefined,
@@ -81,19 +81,23 @@ export async function authenticate(
 		return { ok: false, status: 403, message: 'Your session does not belong to this workshop.' };
 	}
 
-	// Only the workshop's own stages have boards: a client cannot make up documents.
-	if (address.kind !== 'room' && !(await stages.get(address.workshopId, address.stageKey))) {
-		return { ok: false, status: 404, message: 'This workshop has no such stage.' };
-	}
-	if (address.kind === 'team') {
-		const [found] = await db()
-			.select({ id: team.id })
-			.from(team)
-			.where(and(eq(team.id, address.teamId), eq(team.workshopId, address.workshopId)))
-			.limit(1);
-		if (!found) return { ok: false, status: 404, message: 'This workshop has no such team.' };
-	}
 	return { ok: true, memberships, setCookies };
+}
+
+/**
+ * Whether the stage (and team) a board name mentions exist in the workshop: only the
+ * workshop's own stages have boards, so a client cannot make up documents to fill.
+ */
+export async function isExistingBoard(address: DocAddress): Promise<boolean> {
+	if (address.kind === 'room') return true;
+	if (!(await stages.get(address.workshopId, address.stageKey))) return false;
+	if (address.kind === 'stage') return true;
+	const [found] = await db()
+		.select({ id: team.id })
+		.from(team)
+		.where(and(eq(team.id, address.teamId), eq(team.workshopId, address.workshopId)))
+		.limit(1);
+	return found !== undefined;
 }
 
 function serializeCookie(name: string, token: string, expires: Date, isSecure: boolean): string {

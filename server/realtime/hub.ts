@@ -112,6 +112,10 @@ export class Hub implements RealtimeHub {
 		shared.idleTimer.unref();
 	}
 
+	isLoaded(name: string): boolean {
+		return this.docs.has(name);
+	}
+
 	/** How many documents are in memory (for tests and logs). */
 	get loadedCount(): number {
 		return this.docs.size;

@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { parseDocName, roomDocName } from '../../src/lib/collab/doc-names';
-import { authenticate, isAllowedOrigin } from './auth';
+import { authenticate, isAllowedOrigin, isExistingBoard } from './auth';
 import type { Hub } from './hub';
 import type { SharedDoc } from './shared-doc';
 
@@ -61,6 +61,10 @@ async function upgrade(
 
 	const auth = await authenticate(req.headers.cookie, address, options.isSecure);
 	if (!auth.ok) return refuse(socket, auth.status, auth.message);
+	// A loaded document was checked when it was first opened; reconnect storms skip the query.
+	if (!hub.isLoaded(name) && !(await isExistingBoard(address))) {
+		return refuse(socket, 404, 'This workshop has no such stage or team.');
+	}
 
 	// The room decides access to its boards, so it is loaded first.
 	const room = await hub.acquire(roomDocName(address.workshopId));
