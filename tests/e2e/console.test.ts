@@ -174,12 +174,55 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		expect(html).toMatch(/data-testid="projector-stage-title"[^>]*>\s*Shared terms/);
 		expect(html).toContain('data-testid="projector-locked"');
 
+		// Neither screen scrolls sideways.
+		for (const page of [console_, projector]) {
+			const overflow = await page.evaluate(
+				() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+			);
+			expect(overflow).toBe(0);
+		}
+
 		await snap(console_, 'console-1-running');
 		await snap(projector, 'projector-2-stage');
 
+		// Every control is named by the words on it (what a voice-control user says).
+		const controls = console_.locator('main button, main a[href], .bar a[href]');
+		for (const control of await controls.all()) {
+			const words = (await control.innerText()).trim();
+			const role = (await control.evaluate((el) => el.tagName)) === 'A' ? 'link' : 'button';
+			expect(await console_.getByRole(role, { name: words, exact: true }).count()).toBeGreaterThan(
+				0
+			);
+		}
+
+		// A private round: Marketing's new card reaches the console (from the team's own board)
+		// before the reveal, marked private; after the reveal it is on the shared board.
+		await console_.getByRole('button', { name: 'Unlock' }).click();
+		await console_.locator('[data-testid="lock-state"][data-locked="false"]').waitFor();
+		await console_.getByRole('button', { name: 'Private writing' }).click();
+		await console_.locator('[data-testid="private-state"][data-private="true"]').waitFor();
+		await projector.getByTestId('projector-private').waitFor();
+		const secret = await marketing.json('POST', `/api/workshops/${id}/stages/shared-terms/cards`, {
+			type: 'note',
+			text: 'Marketing needs the lost-deal reason back'
+		});
+		expect(secret.status).toBe(201);
+		const privateCard = console_.getByTestId('live-board').locator('li', {
+			hasText: 'Marketing needs the lost-deal reason back'
+		});
+		await privateCard.getByText('private', { exact: true }).waitFor();
+		await console_.getByTestId('balance-Marketing-stage-cards').filter({ hasText: '1' }).waitFor();
+		await console_.getByRole('button', { name: 'Reveal' }).click();
+		await console_.locator('[data-testid="private-state"][data-private="false"]').waitFor();
+		await privateCard.getByText('private', { exact: true }).waitFor({ state: 'detached' });
+		expect(await console_.getByTestId('balance-Marketing-stage-cards').innerText()).toBe('1');
+
 		// A refusal from the server is shown in its own words: here the facilitator's session
 		// has ended in another tab, so the next control says so.
-		await workshop.facilitator.action('/signout', {});
+		const signedOut = await workshop.facilitator.action('/signout', {});
+		expect(signedOut.type).toBe('redirect');
+		// The live connection ends with the session, and the console says so.
+		await console_.locator('[data-testid="connection-status"][data-status="offline"]').waitFor();
 		await console_.getByRole('button', { name: 'Clear spotlight' }).click();
 		await console_
 			.getByRole('alert')

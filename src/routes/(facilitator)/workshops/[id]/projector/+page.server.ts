@@ -35,6 +35,13 @@ export const load: PageServerLoad = async (event) => {
 		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
 		stages: stageRows.map((s) => ({ key: s.key, title: s.title, prompt: s.prompt })),
 		room,
-		whoIsHere: rooms.whoIsHere(workshop.id)
+		/** Counts only: the projector shows how many are here per team, never who. */
+		hereByTeam: countByTeam(rooms.whoIsHere(workshop.id).participants)
 	};
 };
+
+function countByTeam(people: ReadonlyArray<{ teamId: string }>): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const p of people) counts[p.teamId] = (counts[p.teamId] ?? 0) + 1;
+	return counts;
+}

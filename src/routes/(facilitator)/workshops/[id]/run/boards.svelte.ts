@@ -94,7 +94,13 @@ export class ConsoleBoards {
 		for (const doc of this.#teamDocsOf(stageKey)) {
 			for (const card of listCards(doc)) byId[card.id] ??= this.#item(doc, card, 'team');
 		}
-		return Object.values(byId).sort((a, b) => a.position - b.position || a.createdAt - b.createdAt);
+		// Steps are ordered by hand; everything else reads in the order it was written (positions
+		// are per board, so a revealed team card's position says nothing next to the others).
+		return Object.values(byId).sort((a, b) =>
+			a.type === 'step' && b.type === 'step'
+				? a.position - b.position
+				: a.createdAt - b.createdAt || a.position - b.position
+		);
 	}
 
 	/** Per team id: what each team put on this stage. */
