@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../src/lib/server/config';
-import { registerDatabase, type Database } from '../src/lib/server/db';
+import { registerDatabase, unregisterDatabase, type Database } from '../src/lib/server/db';
 import { openDatabase } from '../src/lib/server/db/open';
 import * as sessions from '../src/lib/server/auth/sessions';
 
@@ -47,7 +47,7 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 						console.error('[shutdown]', error);
 					}
 				}
-				registerDatabase(undefined);
+				unregisterDatabase(database);
 				await database.close();
 			})())
 	};

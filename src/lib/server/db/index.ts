@@ -25,6 +25,14 @@ export function registerDatabase(database: Database | undefined): void {
 	(globalThis as Registry)[KEY] = database;
 }
 
+/**
+ * Unregisters `database` only if it is still the registered one: when `vite dev` restarts, the
+ * old runtime stops after the new one has registered, and must not clear the new one.
+ */
+export function unregisterDatabase(database: Database): void {
+	if ((globalThis as Registry)[KEY] === database) (globalThis as Registry)[KEY] = undefined;
+}
+
 export function currentDatabase(): Database {
 	const database = (globalThis as Registry)[KEY];
 	if (!database) throw new Error('The database is not open: the server opens it at start-up.');
