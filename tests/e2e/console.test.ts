@@ -98,7 +98,9 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 
 		// Bring everyone to Shared terms.
 		const terms = console_.getByTestId('console-stage-shared-terms');
-		await terms.getByRole('button', { name: 'Bring everyone here' }).click();
+		// From the keyboard; the button goes away with the move, so the focus lands on the stage.
+		await terms.getByRole('button', { name: 'Bring everyone here' }).focus();
+		await console_.keyboard.press('Enter');
 		await console_
 			.locator('[data-testid="console-stage-shared-terms"][data-current="true"]')
 			.waitFor();
@@ -107,6 +109,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 			.getByTestId('projector-stage-title')
 			.filter({ hasText: 'Shared terms' })
 			.waitFor();
+		await console_.waitForFunction(() => document.activeElement?.id === 'current-heading');
 		// The pre-filled terms are on the live board.
 		await console_.getByTestId('live-board').getByText('MQL', { exact: true }).waitFor();
 
@@ -152,6 +155,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 
 		// Spotlight the card on every screen.
 		await card.getByRole('button', { name: 'Spotlight' }).click();
+		await card.getByRole('button', { name: 'Clear spotlight' }).waitFor();
 		await projector
 			.getByTestId('projector-spotlight')
 			.filter({ hasText: 'Sales calls every MQL within 4 hours' })
@@ -223,7 +227,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		expect(signedOut.type).toBe('redirect');
 		// The live connection ends with the session, and the console says so.
 		await console_.locator('[data-testid="connection-status"][data-status="offline"]').waitFor();
-		await console_.getByRole('button', { name: 'Clear spotlight' }).click();
+		await console_.getByTestId('clear-spotlight').click();
 		await console_
 			.getByRole('alert')
 			.filter({ hasText: /sign in/i })
