@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import {
 	createWorkshop,
 	facilitatorWithWorkshop,
@@ -6,23 +6,19 @@ import {
 	signUpFacilitator,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { databaseKinds } from '../support/databases';
 import { Client } from '../support/http';
-import { startServer, type RunningServer } from '../support/server';
+import type { RunningServer } from '../support/server';
+import { serverForSuite } from '../support/suite';
 
 describe.each(databaseKinds())('workshops and joining on %s', (kind) => {
-	let database: TestDatabase;
+	const suite = serverForSuite(kind);
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;
 
 	beforeAll(async () => {
-		database = await createTestDatabase(kind);
-		server = await startServer(database);
+		server = suite.server;
 		ws = await facilitatorWithWorkshop(server.url);
-	});
-	afterAll(async () => {
-		await server?.stop();
-		await database?.drop();
 	});
 
 	test('/healthz reports the database kind and version', async () => {
@@ -189,16 +185,11 @@ describe.each(databaseKinds())('workshops and joining on %s', (kind) => {
 });
 
 describe.each(databaseKinds())('what a new workshop starts from on %s', (kind) => {
-	let database: TestDatabase;
+	const suite = serverForSuite(kind);
 	let server: RunningServer;
 
-	beforeAll(async () => {
-		database = await createTestDatabase(kind);
-		server = await startServer(database);
-	});
-	afterAll(async () => {
-		await server?.stop();
-		await database?.drop();
+	beforeAll(() => {
+		server = suite.server;
 	});
 
 	test("the template, a blank workshop, or a copy of one of the facilitator's own", async () => {
@@ -261,18 +252,13 @@ async function stageTitles(facilitator: Client, workshopId: string): Promise<str
 }
 
 describe.each(databaseKinds())('preparing the stages on %s', (kind) => {
-	let database: TestDatabase;
+	const suite = serverForSuite(kind);
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;
 
 	beforeAll(async () => {
-		database = await createTestDatabase(kind);
-		server = await startServer(database);
+		server = suite.server;
 		ws = await facilitatorWithWorkshop(server.url);
-	});
-	afterAll(async () => {
-		await server?.stop();
-		await database?.drop();
 	});
 
 	const act = (name: string, fields: Record<string, string>, client = ws.facilitator) =>
