@@ -82,7 +82,7 @@ export class ConsoleControls {
 	}
 }
 
-async function messageOf(response: Response): Promise<string> {
+export async function messageOf(response: Response): Promise<string> {
 	try {
 		const body = (await response.json()) as { message?: unknown };
 		if (typeof body.message === 'string' && body.message) return body.message;

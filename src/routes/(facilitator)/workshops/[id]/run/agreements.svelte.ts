@@ -1,0 +1,121 @@
+/**
+ * The agreement register as the console sees it: read live from the room document (the server
+ * mirrors every change there), and changed only through the workshop's agreement endpoints.
+ * A refusal comes back in the server's own words, so a form can show it and keep its values.
+ */
+import type * as Y from 'yjs';
+import { ROOM_KEYS } from '$lib/collab/room';
+import { EVIDENCE_KINDS } from '$lib/schemas/agreements';
+import { messageOf } from './controls.svelte';
+
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export const KIND_LABELS: Record<EvidenceKind, string> = {
+	quote: 'Customer quote',
+	'lost-deal': 'Lost-deal reason',
+	figure: 'Conversion figure',
+	other: 'Other'
+};
+
+export { EVIDENCE_KINDS };
+
+export interface Evidence {
+	kind: EvidenceKind;
+	text: string;
+	source: string;
+}
+
+/** One agreement as the server mirrors it into the room (src/lib/server/agreements.ts). */
+export interface RegisterEntry {
+	id: string;
+	statement: string;
+	ownerTeamId: string | null;
+	ownerName: string | null;
+	dueDate: string | null;
+	metric: string | null;
+	stageKey: string | null;
+	sourceItemId: string | null;
+	status: 'proposed' | 'adopted' | 'rejected';
+	evidence: Evidence[];
+	hasEvidence: boolean;
+}
+
+export interface NewAgreement {
+	statement: string;
+	ownerTeamId: string | null;
+	ownerName: string | null;
+	dueDate: string | null;
+	metric: string | null;
+	stageKey: string | null;
+	sourceItemId: string | null;
+	evidence: Evidence[];
+}
+
+export type Outcome = { ok: true } | { ok: false; message: string };
+
+function isEntry(value: unknown): value is RegisterEntry {
+	if (!value || typeof value !== 'object') return false;
+	const v = value as Partial<RegisterEntry>;
+	return typeof v.id === 'string' && typeof v.statement === 'string' && Array.isArray(v.evidence);
+}
+
+export class AgreementRegister {
+	/** In the order this screen first saw them (the map itself has no order). */
+	entries = $state.raw<RegisterEntry[]>([]);
+	#order: string[] = [];
+	#detach: () => void;
+
+	constructor(doc: Y.Doc) {
+		const map = doc.getMap<unknown>(ROOM_KEYS.agreements);
+		const read = () => {
+			const byId: Record<string, RegisterEntry> = {};
+			for (const [key, value] of map.entries()) if (isEntry(value)) byId[key] = value;
+			this.#order = this.#order.filter((id) => id in byId);
+			for (const id of Object.keys(byId)) if (!this.#order.includes(id)) this.#order.push(id);
+			this.entries = this.#order.map((id) => byId[id]!);
+		};
+		map.observe(read);
+		read();
+		this.#detach = () => map.unobserve(read);
+	}
+
+	get withEvidence(): number {
+		return this.entries.filter((e) => e.hasEvidence || e.evidence.length > 0).length;
+	}
+
+	destroy(): void {
+		this.#detach();
+	}
+}
+
+export function createAgreement(workshopId: string, input: NewAgreement): Promise<Outcome> {
+	return post(`/api/workshops/${workshopId}/agreements`, input);
+}
+
+export function addEvidence(
+	workshopId: string,
+	agreementId: string,
+	evidence: Evidence
+): Promise<Outcome> {
+	return post(
+		`/api/workshops/${workshopId}/agreements/${encodeURIComponent(agreementId)}/evidence`,
+		evidence
+	);
+}
+
+async function post(url: string, body: unknown): Promise<Outcome> {
+	try {
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', accept: 'application/json' },
+			body: JSON.stringify(body)
+		});
+		if (response.ok) return { ok: true };
+		return { ok: false, message: await messageOf(response) };
+	} catch {
+		return {
+			ok: false,
+			message: 'The server could not be reached. Check the connection and try again.'
+		};
+	}
+}
