@@ -1,7 +1,8 @@
 /**
  * One client socket on one document: the y-websocket sync and awareness protocol, with the
  * server's rules applied to every message. A read-only connection's updates are dropped (and
- * logged), never applied or relayed; any frame that is not one well-formed message, and any
+ * logged), never applied or relayed; so is a board update that does more than edit existing
+ * texts (board-guard.ts); any frame that is not one well-formed message, and any
  * flood, closes the socket with a code that says why.
  */
 import * as encoding from 'lib0/encoding';
@@ -9,6 +10,7 @@ import type { RawData, WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Access } from '../../src/lib/collab/access';
 import type { Membership } from './auth';
+import { boardUpdateRefusal } from './board-guard';
 import { CLOSE } from './close-codes';
 import {
 	checkUpdate,
@@ -32,6 +34,9 @@ export class Connection {
 	isPaused = false;
 	private readonly limiter: RateLimiter;
 	private droppedUpdates = 0;
+	/** Board updates refused by board-guard.ts (cards are written by the server only). */
+	private refusedUpdates = 0;
+	private lastRefusal = '';
 
 	constructor(
 		readonly socket: WebSocket,
@@ -106,7 +111,35 @@ export class Connection {
 				`[realtime] dropped ${this.droppedUpdates} update(s) in total from a read-only ${this.membership.member.role} on ${this.shared.name}`
 			);
 		}
+		if (this.refusedUpdates > 1) {
+			console.warn(
+				`[realtime] refused ${this.refusedUpdates} board update(s) in total from a ${this.membership.member.role} on ${this.shared.name} (last: ${this.lastRefusal})`
+			);
+		}
 		this.onClosed(this);
+	}
+
+	/**
+	 * True for a board update that changes more than existing texts (board-guard.ts): it is
+	 * dropped, never applied, relayed or stored, and the connection stays open. Logged once
+	 * per connection, then counted. The room needs no such check: no client writes it.
+	 */
+	private refusesBoardUpdate(decoded: ReturnType<typeof checkUpdate>): boolean {
+		if (this.shared.address.kind === 'room') return false;
+		let reason: string | null;
+		try {
+			reason = boardUpdateRefusal(this.shared.doc, decoded);
+		} catch {
+			reason = 'the update could not be checked';
+		}
+		if (reason === null) return false;
+		this.lastRefusal = reason;
+		if (this.refusedUpdates++ === 0) {
+			console.warn(
+				`[realtime] refused a board update from a ${this.membership.member.role} on ${this.shared.name}: ${reason}`
+			);
+		}
+		return true;
 	}
 
 	private receive(data: RawData, isBinary: boolean): void {
@@ -154,7 +187,7 @@ export class Connection {
 					}
 					return;
 				}
-				checkUpdate(frame.update);
+				if (this.refusesBoardUpdate(checkUpdate(frame.update))) return;
 				try {
 					Y.applyUpdate(shared.doc, frame.update, this);
 				} catch {

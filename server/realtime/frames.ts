@@ -132,9 +132,10 @@ const MAX_CLOCK = 2 ** 40;
  * Checks an update before Yjs integrates it. Yjs trusts its peers: some malformed updates
  * (found by the fuzz test, e.g. an item of length 0) are integrated without complaint and
  * leave the document unable to encode itself, which would break it for everyone. Decoding
- * first rejects those while the document is still untouched.
+ * first rejects those while the document is still untouched. Returns the decoded update for
+ * further checks (board-guard.ts).
  */
-export function checkUpdate(update: Uint8Array): void {
+export function checkUpdate(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
@@ -159,4 +160,5 @@ export function checkUpdate(update: Uint8Array): void {
 			throw new FrameError(CLOSE.invalidPayload, 'the update holds a malformed deletion');
 		}
 	}
+	return decoded;
 }

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { WebsocketProvider, messageAwareness } from 'y-websocket';
 import * as Y from 'yjs';
+import { addCard, listCards, termText, TERM_TEXT } from '../../src/lib/collab/cards';
 
 export interface Endpoint {
 	/** "ours" or "reference": used in messages. */
@@ -217,11 +218,13 @@ export interface FanoutProbe {
 }
 
 /**
- * Fan-out rounds on one fleet: each round the first client adds a card to the board (as a
- * participant adding a note does) and every other client watches for it. A round ends when
- * the last receiver has it, or at the timeout. The caller runs rounds one at a time, so the
- * benchmark can alternate the two servers' rounds and both see the same background load.
- * The first `warmup` rounds are not counted: they include loading the document and JIT.
+ * Fan-out rounds on one fleet: each round the first client types a line into a term's merged
+ * wording (as participants writing a definition together do; cards themselves are created by
+ * the server, and our server refuses clients that write them) and every other client watches
+ * for it. A round ends when the last receiver has it, or at the timeout. The caller runs
+ * rounds one at a time, so the benchmark can alternate the two servers' rounds and both see
+ * the same background load. The first `warmup` rounds are not counted: they include loading
+ * the document and JIT.
  */
 export function createFanoutProbe(
 	fleet: Fleet,
@@ -233,23 +236,30 @@ export function createFanoutProbe(
 	if (!writer || receivers.length === 0) {
 		return { round: async () => {}, result, dispose: () => {} };
 	}
+	const text = termToTypeIn(writer.doc, tag);
 
 	let current: { id: string; remaining: number; done: () => void } | null = null;
 	const seen = new Set<number>();
 	const unobserve: Array<() => void> = [];
 	for (const receiver of receivers) {
-		const cards = receiver.doc.getMap<Y.Map<string>>('cards');
-		const observer = (event: Y.YMapEvent<Y.Map<string>>) => {
-			if (current && event.keysChanged.has(current.id) && !seen.has(receiver.index)) {
+		const cards = receiver.doc.getMap<Y.Map<unknown>>('cards');
+		const observer = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
+			if (!current || seen.has(receiver.index)) return;
+			const id = current.id;
+			const arrived = events.some(
+				(event) =>
+					event.target instanceof Y.Text &&
+					event.delta.some((op) => typeof op.insert === 'string' && op.insert.includes(id))
+			);
+			if (arrived) {
 				seen.add(receiver.index);
 				if (--current.remaining === 0) current.done();
 			}
 		};
-		cards.observe(observer);
-		unobserve.push(() => cards.unobserve(observer));
+		cards.observeDeep(observer);
+		unobserve.push(() => cards.unobserveDeep(observer));
 	}
 
-	const writerCards = writer.doc.getMap<Y.Map<string>>('cards');
 	let round = 0;
 	return {
 		result,
@@ -265,10 +275,8 @@ export function createFanoutProbe(
 				current = { id, remaining: receivers.length, done: () => resolve(true) };
 				timer = setTimeout(() => resolve(false), roundTimeoutMs);
 			});
-			const card = new Y.Map<string>();
-			card.set('text', `Round ${index}: a definition of SQL`);
 			const started = performance.now();
-			writerCards.set(id, card);
+			text.insert(text.length, `${id}: a definition of SQL\n`);
 			const complete = await finished;
 			const elapsed = performance.now() - started;
 			clearTimeout(timer);
@@ -282,6 +290,27 @@ export function createFanoutProbe(
 			}
 		}
 	};
+}
+
+/**
+ * The merged wording of the board's first term (the shared-terms stage starts with the
+ * template's terms). A board without terms is the reference server's, which has no server
+ * to create cards: there the writer adds the term itself, before the rounds start.
+ */
+function termToTypeIn(doc: Y.Doc, tag: string): Y.Text {
+	const term = listCards(doc, 'term')[0];
+	const existing = term ? termText(doc, term.id, TERM_TEXT.merged) : null;
+	if (existing) return existing;
+	const id = `${tag}-term`;
+	addCard(doc, {
+		id,
+		type: 'term',
+		text: 'SQL',
+		teamId: null,
+		createdAt: Date.now(),
+		position: 0
+	});
+	return termText(doc, id, TERM_TEXT.merged)!;
 }
 
 export interface PresenceResult {

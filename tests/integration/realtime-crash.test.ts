@@ -3,6 +3,7 @@ import { stageDocName } from '../../src/lib/collab/doc-names';
 import { facilitatorWithWorkshop, joinAsParticipant, type Participant } from '../support/actors';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { connectPeer, movePeer, waitFor, type Peer } from '../support/realtime';
+import { addTerm, entries, lines, mergedText, putNow } from '../support/board-text';
 import { startServer, type RunningServer } from '../support/server';
 
 const CLIENTS = 50;
@@ -11,6 +12,8 @@ const BOARDS = 5;
 interface Writer {
 	peer: Peer;
 	board: string;
+	/** The term whose merged wording this client types in. */
+	term: string;
 	prefix: string;
 	/** Edits made in the client's own document (all of them reach the server eventually). */
 	made: number;
@@ -46,25 +49,34 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 				await joinAsParticipant(server, facilitator, i % 2 ? 'Sales' : 'Marketing', `Writer ${i}`)
 			);
 		}
-		// The alignment template's first five stages.
-		const boards = ['focus-value', 'shared-terms', 'connections', 'barriers', 'measures']
-			.slice(0, BOARDS)
-			.map((key) => stageDocName(facilitator.workshopId, key));
+		// The alignment template's first five stages, each with a term the clients type in
+		// (cards are the server's to create).
+		const stageKeys = ['focus-value', 'shared-terms', 'connections', 'barriers', 'measures'].slice(
+			0,
+			BOARDS
+		);
+		const boards = stageKeys.map((key) => stageDocName(facilitator.workshopId, key));
+		const terms = await Promise.all(
+			stageKeys.map((key) => addTerm(facilitator.client, facilitator.workshopId, key))
+		);
 		const writers: Writer[] = participants.map((participant, i) => {
 			const board = boards[i % BOARDS]!;
 			const peer = connectPeer(server.url, participant.client, board);
 			peers.push(peer);
-			return { peer, board, prefix: `w${i}`, made: 0, acknowledged: 0 };
+			return { peer, board, term: terms[i % BOARDS]!, prefix: `w${i}`, made: 0, acknowledged: 0 };
 		});
 		await Promise.all(writers.map((w) => w.peer.whenSynced()));
+		await waitFor('every writer to have its term', () =>
+			writers.every((w) => mergedText(w.peer.doc, w.term))
+		);
 
-		// Each client writes two cards, asks for an acknowledgement, and repeats until the
+		// Each client writes two lines, asks for an acknowledgement, and repeats until the
 		// server dies under it.
 		let crashed = false;
 		const loops = writers.map(async (writer) => {
 			while (!crashed) {
 				for (let k = 0; k < 2; k++) {
-					writer.peer.doc.getMap('cards').set(`${writer.prefix}-${writer.made}`, 'x');
+					putNow(mergedText(writer.peer.doc, writer.term)!, `${writer.prefix}-${writer.made}`, 'x');
 					writer.made++;
 				}
 				const asked = writer.made;
@@ -93,7 +105,7 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 			const reader = connectPeer(server.url, facilitator.client, board);
 			peers.push(reader);
 			await reader.whenSynced();
-			const cards = reader.doc.getMap('cards');
+			const cards = new Set(Object.keys(entries(reader.doc)));
 			for (const writer of writers.filter((w) => w.board === board)) {
 				const missing = keysOf(writer, writer.acknowledged).filter((key) => !cards.has(key));
 				expect({ writer: writer.prefix, missing }).toEqual({ writer: writer.prefix, missing: [] });
@@ -111,12 +123,14 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 			const reader = connectPeer(server.url, facilitator.client, board);
 			peers.push(reader);
 			await reader.whenSynced();
-			const cards = reader.doc.getMap('cards');
+			const cards = new Set(Object.keys(entries(reader.doc)));
 			const onBoard = writers.filter((w) => w.board === board);
 			const missing = onBoard.flatMap((w) => keysOf(w, w.made)).filter((key) => !cards.has(key));
 			expect(missing).toEqual([]);
-			// Nothing twice and nothing invented (boards may also hold the template's cards).
-			const written = [...cards.keys()].filter((key) => /^w\d+-\d+$/.test(key));
+			// Nothing twice and nothing invented (boards also hold the template's terms).
+			const written = lines(reader.doc)
+				.map(([key]) => key)
+				.filter((key) => /^w\d+-\d+$/.test(key));
 			expect(written.length).toBe(onBoard.reduce((n, w) => n + w.made, 0));
 		}
 		console.log(

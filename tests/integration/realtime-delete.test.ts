@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAppServer, type AppServer } from '../../server/http';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { attachUpgrades } from '../../server/upgrades';
+import { addCard } from '../../src/lib/collab/cards';
 import { roomDocName, stageDocName, workshopDocPrefix } from '../../src/lib/collab/doc-names';
 import * as accounts from '../../src/lib/server/accounts';
 import { PARTICIPANT_COOKIE } from '../../src/lib/server/auth/cookies';
@@ -19,6 +20,7 @@ import * as participants from '../../src/lib/server/participants';
 import * as rooms from '../../src/lib/server/rooms';
 import * as workshops from '../../src/lib/server/workshops';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { put } from '../support/board-text';
 import { Client } from '../support/http';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 
@@ -95,8 +97,21 @@ describe.each(databaseKinds())('deleting a workshop’s documents on %s', (kind)
 		peers.push(board, room, other);
 		await Promise.all([board.whenSynced(), room.whenSynced(), other.whenSynced()]);
 		await rooms.setStageLocked(doomed.id, 'focus-value', false);
-		board.doc.getMap('cards').set('c1', 'about to go');
-		other.doc.getMap('cards').set('c1', 'stays');
+		// Cards are the server's to write; clients type in a term's texts.
+		for (const workshopId of [doomed.id, kept.id]) {
+			await rooms.change(stageDocName(workshopId, 'focus-value'), (doc) =>
+				addCard(doc, {
+					id: 't1',
+					type: 'term',
+					text: 'MQL',
+					teamId: null,
+					createdAt: Date.now(),
+					position: 0
+				})
+			);
+		}
+		await put(board, 't1', 'c1', 'about to go');
+		await put(other, 't1', 'c1', 'stays');
 		await Promise.all([board.ack(), other.ack()]);
 		expect(await rowsOf(workshopDocPrefix(doomed.id))).toBeGreaterThan(0);
 

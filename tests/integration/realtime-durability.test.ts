@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
+import { listCards, termText, TERM_TEXT } from '../../src/lib/collab/cards';
 import { roomDocName, stageDocName } from '../../src/lib/collab/doc-names';
 import { readStageState } from '../../src/lib/collab/room';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../support/actors';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
+import { addTerm, entries, has, mergedText, put } from '../support/board-text';
 import { startServer, type RunningServer } from '../support/server';
 
 describe.each(databaseKinds())('realtime durability on %s', (kind) => {
@@ -18,6 +20,7 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 	let server: RunningServer;
 	let facilitator: FacilitatorWithWorkshop;
 	let sales: Participant;
+	let terms: Record<'shared-terms' | 'measures', string>;
 	const peers: Peer[] = [];
 
 	function peer(client: Participant['client'], docName: string): Peer {
@@ -37,6 +40,12 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 		server = await startServer(database);
 		facilitator = await facilitatorWithWorkshop(server);
 		sales = await joinAsParticipant(server, facilitator, 'Sales');
+		// Terms to type in, added while the facilitator's client knows the server's address
+		// (every restart moves it to a new port).
+		terms = {
+			'shared-terms': await addTerm(facilitator.client, facilitator.workshopId, 'shared-terms'),
+			measures: await addTerm(facilitator.client, facilitator.workshopId, 'measures')
+		};
 	});
 	afterAll(async () => {
 		for (const p of peers) p.destroy();
@@ -53,8 +62,10 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 		const writer = peer(sales.client, board);
 		const roomReader = peer(sales.client, room);
 		await Promise.all([writer.whenSynced(), roomReader.whenSynced()]);
-		writer.doc.getMap('cards').set('kept', 'survives restarts');
-		writer.doc.getText('wording').insert(0, 'An MQL is a lead that');
+		const term = await addTerm(facilitator.client, facilitator.workshopId, 'focus-value', 'MQL');
+		await put(writer, term, 'kept', 'survives restarts');
+		const wording = termText(writer.doc, term, TERM_TEXT.wording(sales.team.id))!;
+		wording.insert(0, 'An MQL is a lead that');
 		await writer.ack();
 		const roomState = Y.encodeStateVector(roomReader.doc);
 		// A write to the read-only room is acknowledged like any message, but never logged.
@@ -62,15 +73,19 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 		await forger.whenSynced();
 		forger.doc.getMap('agreements').set('forged', 'never agreed');
 		await forger.ack();
-		const boardContent = writer.doc.getMap('cards').toJSON();
+		const boardContent = listCards(writer.doc);
+		expect(entries(writer.doc)).toEqual({ kept: 'survives restarts' });
 
 		for (let round = 0; round < 2; round++) {
 			await restart();
 			const reloadedRoom = peer(sales.client, room);
 			const reloadedBoard = peer(sales.client, board);
 			await Promise.all([reloadedRoom.whenSynced(), reloadedBoard.whenSynced()]);
-			expect(reloadedBoard.doc.getMap('cards').toJSON()).toEqual(boardContent);
-			expect(reloadedBoard.doc.getText('wording').toString()).toBe('An MQL is a lead that');
+			expect(listCards(reloadedBoard.doc)).toEqual(boardContent);
+			expect(entries(reloadedBoard.doc)).toEqual({ kept: 'survives restarts' });
+			expect(termText(reloadedBoard.doc, term, TERM_TEXT.wording(sales.team.id))!.toString()).toBe(
+				'An MQL is a lead that'
+			);
 			// Same state vector: nobody wrote anything, and the room's initial content was
 			// loaded, not created again by a process that found the room "new".
 			expect(Y.encodeStateVector(reloadedRoom.doc)).toEqual(roomState);
@@ -86,8 +101,10 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 		const writer = peer(sales.client, board);
 		const observer = peer(facilitator.client, board);
 		await Promise.all([writer.whenSynced(), observer.whenSynced()]);
-		writer.doc.getMap('cards').set('late', 'accepted just before shutdown');
-		await waitFor('the card to be relayed', () => observer.doc.getMap('cards').has('late'));
+		const term = terms['shared-terms'];
+		await waitFor('the term to reach the observer', () => mergedText(observer.doc, term));
+		await put(writer, term, 'late', 'accepted just before shutdown');
+		await waitFor('the line to be relayed', () => has(observer.doc, 'late'));
 		const sockets = [writer.socket!, observer.socket!];
 
 		expect(await server.stop()).toBe(0);
@@ -102,7 +119,7 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 		server = await startServer(database);
 		const reader = peer(facilitator.client, board);
 		await reader.whenSynced();
-		expect(reader.doc.getMap('cards').get('late')).toBe('accepted just before shutdown');
+		expect(entries(reader.doc).late).toBe('accepted just before shutdown');
 	});
 
 	test('idle documents are flushed, compacted and unloaded, then load again from the database', async () => {
@@ -110,8 +127,9 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 		const board = stageDocName(facilitator.workshopId, 'measures');
 		const writer = peer(sales.client, board);
 		await writer.whenSynced();
+		const term = terms.measures;
 		for (let i = 0; i < 10; i++) {
-			writer.doc.getMap('cards').set(`m${i}`, `measure ${i}`);
+			await put(writer, term, `m${i}`, `measure ${i}`);
 			await writer.ack();
 		}
 		writer.destroy();
@@ -123,7 +141,7 @@ describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 
 		const reader = peer(facilitator.client, board);
 		await reader.whenSynced();
-		expect(Object.keys(reader.doc.getMap('cards').toJSON()).sort()).toEqual(
+		expect(Object.keys(entries(reader.doc)).sort()).toEqual(
 			Array.from({ length: 10 }, (_, i) => `m${i}`).sort()
 		);
 	});
@@ -167,17 +185,18 @@ describe.each(databaseKinds().filter((kind) => kind === 'postgres'))(
 			const onSecond = writers.slice(3).map((w) => peer(second, w.client, board));
 			const all = [...onFirst, ...onSecond];
 			await Promise.all(all.map((p) => p.whenSynced()));
-			all.forEach((p, i) => {
-				for (let n = 0; n < 5; n++) p.doc.getMap('cards').set(`p${i}-${n}`, `step ${n}`);
-			});
-			// The journey board starts with the template's steps; these are the test's own.
-			const written = (p: Peer) => [...p.doc.getMap('cards').keys()].filter((k) => /^p\d/.test(k));
-			await waitFor('every instance’s clients to hold all 30 cards', () =>
+			const term = await addTerm(facilitator.client, facilitator.workshopId, 'connections');
+			await Promise.all(
+				all.map(async (p, i) => {
+					for (let n = 0; n < 5; n++) await put(p, term, `p${i}-${n}`, `step ${n}`);
+				})
+			);
+			const written = (p: Peer) => Object.keys(entries(p.doc)).filter((k) => /^p\d/.test(k));
+			await waitFor('every instance’s clients to hold all 30 lines', () =>
 				all.every((p) => written(p).length === 30)
 			);
-			expect(onSecond[0]!.doc.getMap('cards').toJSON()).toEqual(
-				onFirst[0]!.doc.getMap('cards').toJSON()
-			);
+			expect(entries(onSecond[0]!.doc)).toEqual(entries(onFirst[0]!.doc));
+			expect(listCards(onSecond[0]!.doc)).toEqual(listCards(onFirst[0]!.doc));
 
 			// The lock is made through the first instance; the second learns it from the log.
 			await controlStage(facilitator, 'connections', 'lock');
@@ -187,11 +206,11 @@ describe.each(databaseKinds().filter((kind) => kind === 'postgres'))(
 				return readStageState(watcher.doc, 'connections').locked;
 			});
 			const lockedOut = onSecond[0]!;
-			lockedOut.doc.getMap('cards').set('while-locked', 'must not land');
+			await put(lockedOut, term, 'while-locked', 'must not land');
 			await lockedOut.ack();
 			const checker = peer(first, facilitator.client, board);
 			await checker.whenSynced();
-			expect(checker.doc.getMap('cards').has('while-locked')).toBe(false);
+			expect(has(checker.doc, 'while-locked')).toBe(false);
 			expect(written(checker).length).toBe(30);
 		});
 	}

@@ -20,10 +20,19 @@ import {
 	waitFor,
 	type Peer
 } from '../support/realtime';
+import { addTerm, entries, put } from '../support/board-text';
 import { startServer, type RunningServer } from '../support/server';
 
-function cards(peer: Peer): Y.Map<string> {
-	return peer.doc.getMap<string>('cards');
+/** What the tests write: `key=value` lines in terms' merged wordings (board-text.ts). */
+function cards(peer: Peer) {
+	const all = () => entries(peer.doc);
+	return {
+		has: (key: string) => key in all(),
+		get size() {
+			return Object.keys(all()).length;
+		},
+		toJSON: all
+	};
 }
 
 describe.each(databaseKinds())('realtime documents on %s', (kind) => {
@@ -60,8 +69,11 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		const a = peer(sales.client, board);
 		const b = peer(marketing.client, board);
 		await Promise.all([a.whenSynced(), b.whenSynced()]);
-		cards(a).set('a1', 'Sales needs leads with a budget');
-		cards(b).set('b1', 'Marketing needs feedback on lead quality');
+		const term = await addTerm(facilitator.client, facilitator.workshopId, 'focus-value');
+		await Promise.all([
+			put(a, term, 'a1', 'Sales needs leads with a budget'),
+			put(b, term, 'b1', 'Marketing needs feedback on lead quality')
+		]);
 		await waitFor('both cards on both sides', () => cards(a).size === 2 && cards(b).size === 2);
 		expect(cards(a).toJSON()).toEqual(cards(b).toJSON());
 	});
@@ -96,7 +108,8 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		const participant = peer(sales.client, board);
 		const observer = peer(facilitator.client, board);
 		await Promise.all([participant.whenSynced(), observer.whenSynced()]);
-		cards(participant).set('before', 'written before the lock');
+		const term = await addTerm(facilitator.client, facilitator.workshopId, 'shared-terms');
+		await put(participant, term, 'before', 'written before the lock');
 		await waitFor('the first card to arrive', () => cards(observer).has('before'));
 
 		const locked = await controlStage(facilitator, 'shared-terms', 'lock');
@@ -104,10 +117,10 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		expect(await locked.json()).toMatchObject({ locked: true });
 		// The socket stayed open: the lock changed its access, not its connection.
 		expect(participant.socket!.readyState).toBe(participant.socket!.OPEN);
-		cards(participant).set('during', 'written while locked');
+		await put(participant, term, 'during', 'written while locked');
 		await participant.ack();
 		// The facilitator may still write while locked, and that write is relayed.
-		cards(observer).set('facilitator', 'tidied up while locked');
+		await put(observer, term, 'facilitator', 'tidied up while locked');
 		await waitFor('the facilitator card to arrive', () => cards(participant).has('facilitator'));
 		expect(cards(observer).has('during')).toBe(false);
 		const late = peer(marketing.client, board);
@@ -115,7 +128,7 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		expect(cards(late).has('during')).toBe(false);
 
 		await controlStage(facilitator, 'shared-terms', 'unlock');
-		cards(participant).set('after', 'written after the unlock');
+		await put(participant, term, 'after', 'written after the unlock');
 		await waitFor('the card written after the unlock', () => cards(observer).has('after'));
 	});
 
@@ -136,8 +149,16 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		const other = peer(marketing.client, marketingBoard);
 		const overseer = peer(facilitator.client, salesBoard);
 		await Promise.all([own.whenSynced(), other.whenSynced(), overseer.whenSynced()]);
-		cards(own).set('s1', 'Comp plan rewards volume, not fit');
-		cards(other).set('m1', 'No feedback loop on lead quality');
+		// Each team's term goes to its own board while writing privately.
+		const ownTerm = await addTerm(sales.client, facilitator.workshopId, stage, 'Sales term');
+		const otherTerm = await addTerm(
+			marketing.client,
+			facilitator.workshopId,
+			stage,
+			'Marketing term'
+		);
+		await put(own, ownTerm, 's1', 'Comp plan rewards volume, not fit');
+		await put(other, otherTerm, 'm1', 'No feedback loop on lead quality');
 		await waitFor('the facilitator to see the Sales card', () => cards(overseer).has('s1'));
 		await other.ack();
 
@@ -154,7 +175,7 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		});
 
 		// After the reveal the team boards are read-only, and the other team may read them.
-		cards(own).set('s2', 'written after the reveal');
+		await put(own, ownTerm, 's2', 'written after the reveal');
 		await own.ack();
 		const reader = peer(marketing.client, salesBoard);
 		await reader.whenSynced();
