@@ -13,9 +13,10 @@
  * 150 ms so that they land at every phase of the server's batching tick.
  */
 import { performance } from 'node:perf_hooks';
-import * as Y from 'yjs';
+import { listCards, termText, TERM_TEXT } from '../../src/lib/collab/cards';
+import { Client } from '../support/http';
 import { connectFleet, type Endpoint } from './fleet';
-import type { OurServer } from './ours';
+import { PARTICIPANT_COOKIE, type OurServer } from './ours';
 import { percentile } from './stats';
 
 export const NOTIFY_CHANNEL = 'cg_yjs_update';
@@ -37,9 +38,23 @@ export async function measureDurability(
 	options: { timeoutMs?: number } = {}
 ): Promise<DurabilityResult> {
 	const timeoutMs = options.timeoutMs ?? 5_000;
-	// A board of its own: any other write to it would be mistaken for ours.
-	const docName = boardEndpoint.docName.replace(/\/stage\/[^/]+$/, '/stage/bench-durability');
+	// A board of its own (a template stage the fan-out rounds do not use): any other write to
+	// it would be mistaken for ours. Clients may only type in a term the server created.
+	const stageKey = 'measures';
+	const docName = boardEndpoint.docName.replace(/\/stage\/[^/]+$/, `/stage/${stageKey}`);
 	const endpoint: Endpoint = { ...boardEndpoint, docName };
+	const author = new Client(ours.server.url);
+	author.cookies.set(PARTICIPANT_COOKIE, ours.participantCookies[0]!);
+	const term = await author.json(
+		'POST',
+		`/api/workshops/${ours.workshopId}/stages/${stageKey}/cards`,
+		{
+			type: 'term',
+			text: 'Durability probe'
+		}
+	);
+	if (term.status !== 201) throw new Error(`could not add the probe term: ${JSON.stringify(term)}`);
+	const termId = String(term.body.id);
 
 	let waiter: Waiter | null = null;
 	const listener = await ours.sql.listen(NOTIFY_CHANNEL, (payload) => {
@@ -52,7 +67,12 @@ export async function measureDurability(
 	try {
 		const writer = fleet.clients[0];
 		if (!writer) throw new Error(`the writer could not connect: ${fleet.failures.join('; ')}`);
-		const cards = writer.doc.getMap<Y.Map<string>>('cards');
+		const deadline = performance.now() + timeoutMs;
+		while (!listCards(writer.doc, 'term').some((c) => c.id === termId)) {
+			if (performance.now() > deadline) throw new Error('the probe term never reached the writer');
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		}
+		const text = termText(writer.doc, termId, TERM_TEXT.merged)!;
 
 		const latestSeq = async () => {
 			const [row] = await ours.sql<{ seq: string | null }[]>`
@@ -75,9 +95,7 @@ export async function measureDurability(
 				if (useNotify) waiter = { docName, resolve };
 			});
 			const started = performance.now();
-			const card = new Y.Map<string>();
-			card.set('text', `durability sample ${i}`);
-			cards.set(`durability-${i}`, card);
+			text.insert(text.length, `durability sample ${i}\n`);
 			let at: number | null;
 			if (useNotify) at = await committed;
 			else {
