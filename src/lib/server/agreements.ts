@@ -5,6 +5,7 @@
  * shows which agreements have none yet.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Evidence, RegisterEntry } from '../collab/agreements';
 import { roomDocName } from '../collab/doc-names';
 import { ROOM_KEYS } from '../collab/room';
 import { db } from './db';
@@ -12,6 +13,8 @@ import { agreement, agreementEvidence, team } from './db/schema';
 import { newId } from './ids';
 import * as rooms from './rooms';
 import * as stages from './stages';
+
+export type { Evidence, RegisterEntry };
 
 export class AgreementRuleError extends Error {
 	override name = 'AgreementRuleError';
@@ -21,26 +24,6 @@ export class AgreementRuleError extends Error {
 	) {
 		super(message);
 	}
-}
-
-export interface Evidence {
-	kind: 'quote' | 'lost-deal' | 'figure' | 'other';
-	text: string;
-	source: string;
-}
-
-export interface RegisterEntry {
-	id: string;
-	statement: string;
-	ownerTeamId: string | null;
-	ownerName: string | null;
-	dueDate: string | null;
-	metric: string | null;
-	stageKey: string | null;
-	sourceItemId: string | null;
-	status: 'proposed' | 'adopted' | 'rejected';
-	evidence: Evidence[];
-	hasEvidence: boolean;
 }
 
 export async function register(workshopId: string): Promise<RegisterEntry[]> {

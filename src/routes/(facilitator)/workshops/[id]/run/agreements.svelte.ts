@@ -7,6 +7,7 @@ import type * as Y from 'yjs';
 import { ROOM_KEYS } from '$lib/collab/room';
 import { EVIDENCE_KINDS } from '$lib/schemas/agreements';
 import { messageOf } from './controls.svelte';
+import type { Evidence, RegisterEntry } from '$lib/collab/agreements';
 
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
@@ -19,26 +20,7 @@ export const KIND_LABELS: Record<EvidenceKind, string> = {
 
 export { EVIDENCE_KINDS };
 
-export interface Evidence {
-	kind: EvidenceKind;
-	text: string;
-	source: string;
-}
-
-/** One agreement as the server mirrors it into the room (src/lib/server/agreements.ts). */
-export interface RegisterEntry {
-	id: string;
-	statement: string;
-	ownerTeamId: string | null;
-	ownerName: string | null;
-	dueDate: string | null;
-	metric: string | null;
-	stageKey: string | null;
-	sourceItemId: string | null;
-	status: 'proposed' | 'adopted' | 'rejected';
-	evidence: Evidence[];
-	hasEvidence: boolean;
-}
+export type { Evidence, RegisterEntry };
 
 export interface NewAgreement {
 	statement: string;

@@ -1,0 +1,25 @@
+/**
+ * The agreement register as the server mirrors it into the room document
+ * (ROOM_KEYS.agreements: agreement id → RegisterEntry), read by every screen.
+ */
+import type { EVIDENCE_KINDS } from '../schemas/agreements';
+
+export interface Evidence {
+	kind: (typeof EVIDENCE_KINDS)[number];
+	text: string;
+	source: string;
+}
+
+export interface RegisterEntry {
+	id: string;
+	statement: string;
+	ownerTeamId: string | null;
+	ownerName: string | null;
+	dueDate: string | null;
+	metric: string | null;
+	stageKey: string | null;
+	sourceItemId: string | null;
+	status: 'proposed' | 'adopted' | 'rejected';
+	evidence: Evidence[];
+	hasEvidence: boolean;
+}
