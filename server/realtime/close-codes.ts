@@ -15,6 +15,11 @@ export const CLOSE = {
 	serviceRestart: 1012,
 	/** The client reads too slowly and its send buffer is full. */
 	tryAgainLater: 1013,
+	/**
+	 * The member's place in the workshop changed (moved to another team): reconnect, and the
+	 * upgrade decides access again from the database. Outside 44xx, so clients retry.
+	 */
+	membershipChanged: 4000,
 	/** The session behind the connection ended (signed out, removed, expired). */
 	sessionEnded: 4401,
 	/** The member may no longer receive this document (e.g. another team's board went private). */

@@ -338,7 +338,10 @@ export class Hub implements RealtimeHub {
 		return room ? whoIsHereOf(room) : { kind: WHO_IS_HERE, participants: [], facilitators: 0 };
 	}
 
-	disconnect(who: { participantId?: string; sessionId?: string }): number {
+	disconnect(
+		who: { participantId?: string; sessionId?: string },
+		why: 'ended' | 'changed' = 'ended'
+	): number {
 		let closed = 0;
 		for (const connection of [...this.connections]) {
 			const matches = connection.memberships.some(
@@ -347,7 +350,8 @@ export class Hub implements RealtimeHub {
 					(who.sessionId !== undefined && m.sessionId === who.sessionId)
 			);
 			if (!matches) continue;
-			connection.close(CLOSE.sessionEnded, 'your session has ended');
+			if (why === 'changed') connection.close(CLOSE.membershipChanged, 'your team changed');
+			else connection.close(CLOSE.sessionEnded, 'your session has ended');
 			closed++;
 		}
 		return closed;

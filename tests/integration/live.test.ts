@@ -10,7 +10,7 @@ import {
 } from '../factories/workshops';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
-import { connectPeer, waitFor, type Peer } from '../support/realtime';
+import { connectPeer, headersOf, upgradeStatus, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 
 describe.each(databaseKinds())('running a workshop on %s', (kind) => {
@@ -298,6 +298,33 @@ describe.each(databaseKinds())('running a workshop on %s', (kind) => {
 			'the count in the room',
 			() => readLive(room.doc).done['shared-terms']?.[ws.teams.Marketing!] === 1
 		);
+	});
+
+	test("a participant moved to another team reconnects at once and gets the new team's private board", async () => {
+		const mover = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, 'Mo the mover');
+		const control = (action: string) =>
+			ws.facilitator.json('POST', `/api/workshops/${ws.workshopId}/stages/measures`, { action });
+		expect((await control('startPrivate')).status).toBe(200);
+		const salesBoard = teamDocName(ws.workshopId, 'measures', ws.teams.Sales!);
+		const marketingBoard = teamDocName(ws.workshopId, 'measures', ws.teams.Marketing!);
+		const open = await peer(mover, salesBoard);
+		const socket = open.socket!;
+		expect(await upgradeStatus(server.url, marketingBoard, headersOf(mover, server.url))).toBe(403);
+
+		const page = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		const participantId = /Mo the mover[\s\S]*?name="participantId" value="([a-z2-7]+)"/.exec(
+			page
+		)![1]!;
+		const moved = await ws.facilitator.action(`/workshops/${ws.workshopId}?/moveParticipant`, {
+			participantId,
+			teamId: ws.teams.Marketing!
+		});
+		expect(moved.type).toBe('success');
+		const closed = await waitFor('the old connection to close', () => socket.closedWith);
+		expect(closed).toEqual({ code: 4000, reason: 'your team changed' });
+		expect(await upgradeStatus(server.url, salesBoard, headersOf(mover, server.url))).toBe(403);
+		expect(await upgradeStatus(server.url, marketingBoard, headersOf(mover, server.url))).toBe(101);
+		await control('reveal');
 	});
 
 	test('the server clock is available for countdowns', async () => {

@@ -24,7 +24,10 @@ export interface RealtimeHub {
 	/** Participants and facilitators connected to the workshop's room on this instance. */
 	whoIsHere(workshopId: string): WhoIsHere;
 	/** Closes the connections of a participant or a session; returns how many were closed. */
-	disconnect(who: { participantId?: string; sessionId?: string }): number;
+	disconnect(
+		who: { participantId?: string; sessionId?: string },
+		why?: 'ended' | 'changed'
+	): number;
 	/** Closes, drops and deletes every document of a workshop. */
 	deleteWorkshop(workshopId: string): Promise<void>;
 }
@@ -109,6 +112,14 @@ export function whoIsHere(workshopId: string): WhoIsHere {
 /** A removed participant's devices lose their live connections at once. */
 export function disconnectParticipant(participantId: string): number {
 	return hub().disconnect({ participantId });
+}
+
+/**
+ * A participant moved to another team reconnects at once, and their new access (the other
+ * team's private board, not the old one's) is decided at the upgrade.
+ */
+export function reconnectParticipant(participantId: string): number {
+	return hub().disconnect({ participantId }, 'changed');
 }
 
 /** A signed-out session's live connections end with it. */

@@ -201,6 +201,7 @@ export const actions: Actions = {
 				parsed.data
 			);
 		}
+		rooms.reconnectParticipant(parsed.data.participantId);
 		await live.publishAgenda(workshop.id);
 		return { message: 'Participant moved.' };
 	},
