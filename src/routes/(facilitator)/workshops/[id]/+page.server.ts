@@ -1,9 +1,8 @@
 import { redirect } from '@sveltejs/kit';
-import QRCode from 'qrcode';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as live from '$lib/server/live';
 import * as participants from '$lib/server/participants';
-import { publicOrigin } from '$lib/server/origin';
+import { joinLink } from '$lib/server/origin';
 import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
@@ -60,12 +59,11 @@ function teamRefusal(
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-	const joinUrl = `${publicOrigin(event.url)}/j/${workshop.joinCode}`;
-	const [teams, present, stageList, qrSvg] = await Promise.all([
+	const [teams, present, stageList, { joinUrl, qrSvg }] = await Promise.all([
 		workshops.teams(workshop.id),
 		participants.listPresent(workshop.id),
 		stages.list(workshop.id),
-		QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+		joinLink(event.url, workshop.joinCode)
 	]);
 	return { workshop, teams, participants: present, stages: stageList, joinUrl, qrSvg };
 };

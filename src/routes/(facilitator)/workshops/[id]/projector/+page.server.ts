@@ -1,7 +1,6 @@
-import QRCode from 'qrcode';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import { roomSnapshot } from '$lib/server/room-snapshot';
-import { publicOrigin } from '$lib/server/origin';
+import { joinLink } from '$lib/server/origin';
 import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
@@ -14,12 +13,11 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-	const joinUrl = `${publicOrigin(event.url)}/j/${workshop.joinCode}`;
-	const [teamRows, stageRows, room, qrSvg] = await Promise.all([
+	const [teamRows, stageRows, room, { joinUrl, qrSvg }] = await Promise.all([
 		workshops.teams(workshop.id),
 		stages.list(workshop.id),
 		roomSnapshot(workshop.id),
-		QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+		joinLink(event.url, workshop.joinCode)
 	]);
 	return {
 		workshop: {
