@@ -13,12 +13,15 @@ import {
 	customType,
 	index,
 	integer,
+	jsonb,
 	pgTable,
 	primaryKey,
 	text,
 	timestamp,
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
+import type { AgreementOutcome, Choice, PollOption, PublishedResult } from '../../domain/polls';
+import { POLL_KINDS, POLL_STATUSES } from '../../domain/polls';
 import { STAGE_KINDS } from '../../domain/template';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -195,6 +198,8 @@ export const agreement = pgTable(
 		status: text('status', { enum: ['proposed', 'adopted', 'rejected'] })
 			.notNull()
 			.default('proposed'),
+		/** The latest revealed consent poll on it: counts where allowed, reasons, dissent. */
+		outcome: jsonb('outcome').$type<AgreementOutcome>(),
 		position: integer('position').notNull().default(0),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
@@ -232,4 +237,79 @@ export const stageDone = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [primaryKey({ columns: [t.workshopId, t.stageKey, t.participantId] })]
+);
+
+/**
+ * A poll. Its rules (options, dot budget, k, objection threshold) are fixed when it opens;
+ * what it asks about (an agreement's statement, a term's wording) is copied into `question`
+ * then, so every ballot answers the same text.
+ */
+export const poll = pgTable(
+	'poll',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: POLL_KINDS }).notNull(),
+		status: text('status', { enum: POLL_STATUSES }).notNull().default('draft'),
+		question: text('question').notNull(),
+		/** Consent polls: the agreement they decide on. */
+		agreementId: text('agreement_id').references(() => agreement.id, { onDelete: 'cascade' }),
+		/** The stage (and board item) the poll is about, if any; dot votes rank that board's cards. */
+		stageKey: text('stage_key'),
+		sourceItemId: text('source_item_id'),
+		options: jsonb('options').$type<PollOption[]>().notNull(),
+		dotBudget: integer('dot_budget'),
+		dotMaxPerCard: integer('dot_max_per_card'),
+		k: integer('k').notNull().default(3),
+		maxObjectionPercent: integer('max_objection_percent').notNull().default(0),
+		/** A re-vote points at the poll it repeats. */
+		previousPollId: text('previous_poll_id'),
+		/** Set at reveal: the published (suppressed) result, the only form a result is kept in. */
+		result: jsonb('result').$type<PublishedResult>(),
+		createdAt: createdAt(),
+		openedAt: timestamp('opened_at', { withTimezone: true }),
+		closedAt: timestamp('closed_at', { withTimezone: true }),
+		revealedAt: timestamp('revealed_at', { withTimezone: true })
+	},
+	(t) => [index('poll_workshop_idx').on(t.workshopId), check('poll_k_at_least_3', sql`${t.k} >= 3`)]
+);
+
+/**
+ * That a participant voted in a poll, and nothing else: no time, no choice, no ballot id.
+ * One per poll and participant, which is what makes a second concurrent cast fail.
+ */
+export const voteReceipt = pgTable(
+	'vote_receipt',
+	{
+		pollId: text('poll_id')
+			.notNull()
+			.references(() => poll.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participant.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.pollId, t.participantId] })]
+);
+
+/**
+ * A ballot: its team and choice under a random id, and no participant, no time, no sequence.
+ * Only the holder of the device secret whose SHA-256 is `secret_hash` can change it; the
+ * server cannot tell whose it is. Ballots are rewritten in random order when the poll closes
+ * (src/lib/server/polls.ts), so the table's physical order does not follow the receipts'.
+ */
+export const ballot = pgTable(
+	'ballot',
+	{
+		id: text('id').primaryKey(),
+		pollId: text('poll_id')
+			.notNull()
+			.references(() => poll.id, { onDelete: 'cascade' }),
+		teamId: text('team_id').notNull(),
+		choice: jsonb('choice').$type<Choice>().notNull(),
+		reason: text('reason'),
+		secretHash: text('secret_hash').notNull()
+	},
+	(t) => [uniqueIndex('ballot_poll_secret_key').on(t.pollId, t.secretHash)]
 );
