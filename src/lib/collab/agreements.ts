@@ -2,6 +2,7 @@
  * The agreement register as the server mirrors it into the room document
  * (ROOM_KEYS.agreements: agreement id → RegisterEntry), read by every screen.
  */
+import type { AgreementOutcome } from '../domain/polls';
 import type { EVIDENCE_KINDS } from '../schemas/agreements';
 
 export interface Evidence {
@@ -22,4 +23,6 @@ export interface RegisterEntry {
 	status: 'proposed' | 'adopted' | 'rejected';
 	evidence: Evidence[];
 	hasEvidence: boolean;
+	/** The latest revealed consent poll on it (counts where allowed, reasons, dissent). */
+	outcome: AgreementOutcome | null;
 }

@@ -25,7 +25,11 @@ export type Capability =
 	/** Write on one's own team board while the stage is in private-write mode. */
 	| 'teamBoard.writeOwn'
 	/** Receive and write every team's private board (the facilitator runs the exercise). */
-	| 'teamBoard.writeAny';
+	| 'teamBoard.writeAny'
+	/** Create, open, close and reveal polls, start re-votes (never vote: the facilitator is neutral). */
+	| 'poll.manage'
+	/** Cast and change one's own ballot while a poll is open. */
+	| 'poll.vote';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -38,7 +42,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'board.read',
 		'board.write',
 		'board.writeLocked',
-		'teamBoard.writeAny'
+		'teamBoard.writeAny',
+		'poll.manage'
 	],
 	participant: [
 		'room.participate',
@@ -46,7 +51,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'room.read',
 		'board.read',
 		'board.write',
-		'teamBoard.writeOwn'
+		'teamBoard.writeOwn',
+		'poll.vote'
 	],
 	leader: ['workshop.read', 'account.changePassword', 'room.read', 'board.read']
 };

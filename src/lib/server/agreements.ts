@@ -59,13 +59,14 @@ export async function register(workshopId: string): Promise<RegisterEntry[]> {
 			sourceItemId: r.sourceItemId,
 			status: r.status,
 			evidence: own,
-			hasEvidence: own.length > 0
+			hasEvidence: own.length > 0,
+			outcome: r.outcome ?? null
 		};
 	});
 }
 
 /** Mirrors the register into the room document (agreement id → entry). */
-async function publish(workshopId: string): Promise<void> {
+export async function publish(workshopId: string): Promise<void> {
 	const entries = await register(workshopId);
 	await rooms.change(roomDocName(workshopId), (doc) => {
 		const map = doc.getMap<RegisterEntry>(ROOM_KEYS.agreements);

@@ -3,6 +3,7 @@ import { db } from './db';
 import { participant, team } from './db/schema';
 import { newId } from './ids';
 import * as sessions from './auth/sessions';
+import * as polls from './polls';
 
 export class UnknownTeamError extends Error {
 	override name = 'UnknownTeamError';
@@ -22,6 +23,7 @@ export async function join(input: { workshopId: string; teamId: string; displayN
 		teamId: chosen.id,
 		displayName: input.displayName.trim()
 	});
+	await polls.refreshTurnout(input.workshopId);
 	return { id, team: chosen };
 }
 
@@ -57,6 +59,7 @@ export async function remove(workshopId: string, participantId: string): Promise
 		.returning({ id: participant.id });
 	if (rows.length === 0) return false;
 	await sessions.revokeAllForParticipant(participantId);
+	await polls.refreshTurnout(workshopId);
 	return true;
 }
 
@@ -103,5 +106,7 @@ export async function move(
 			)
 		)
 		.returning({ id: participant.id });
-	return rows.length > 0 ? 'moved' : 'unknown-participant';
+	if (rows.length === 0) return 'unknown-participant';
+	await polls.refreshTurnout(workshopId);
+	return 'moved';
 }

@@ -1,0 +1,26 @@
+import { error, json } from '@sveltejs/kit';
+import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
+import * as polls from '$lib/server/polls';
+import { newPollSchema } from '$lib/schemas/polls';
+import type { RequestHandler } from './$types';
+
+/**
+ * The workshop's polls with their turnout, and results once revealed. The same for every
+ * member: nothing here depends on who asks, so nothing can tie a result to the asker.
+ */
+export const GET: RequestHandler = async (event) => {
+	await requireMember(event, event.params.id);
+	return json({ polls: await polls.list(event.params.id) });
+};
+
+/** The facilitator drafts a poll: consent on an agreement or a term, a dot vote, a choice, a scale. */
+export const POST: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	const input = await readJson(event, newPollSchema);
+	try {
+		return json({ id: await polls.create(event.params.id, input) }, { status: 201 });
+	} catch (e) {
+		if (e instanceof polls.PollRuleError) error(e.status, e.message);
+		throw e;
+	}
+};

@@ -1,0 +1,53 @@
+import { error, json } from '@sveltejs/kit';
+import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
+import * as polls from '$lib/server/polls';
+import { pollControlSchema } from '$lib/schemas/polls';
+import type { RequestHandler } from './$types';
+
+function ruleError(e: unknown): never {
+	if (e instanceof polls.PollRuleError) error(e.status, e.message);
+	throw e;
+}
+
+/**
+ * One poll as every member sees it; a participant also learns whether they have voted (their
+ * receipt). What they voted is kept on their device only: the server cannot tell.
+ */
+export const GET: RequestHandler = async (event) => {
+	const member = await requireMember(event, event.params.id);
+	const found = (await polls.list(event.params.id)).find((p) => p.id === event.params.pollId);
+	if (!found) error(404, 'This workshop has no such poll.');
+	const hasVoted =
+		member.kind === 'participant'
+			? await polls.hasVoted(found.id, member.actor.participant.id)
+			: null;
+	return json({ poll: found, hasVoted });
+};
+
+/** The facilitator opens, closes or reveals a poll, or starts a re-vote of a closed one. */
+export const POST: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	const { action } = await readJson(event, pollControlSchema);
+	try {
+		if (action === 'revote') {
+			return json(
+				{ id: await polls.revote(event.params.id, event.params.pollId) },
+				{ status: 201 }
+			);
+		}
+		return json({ poll: await polls.advance(event.params.id, event.params.pollId, action) });
+	} catch (e) {
+		ruleError(e);
+	}
+};
+
+/** A draft can be thrown away; an opened poll is part of the record. */
+export const DELETE: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	try {
+		await polls.remove(event.params.id, event.params.pollId);
+		return new Response(null, { status: 204 });
+	} catch (e) {
+		ruleError(e);
+	}
+};

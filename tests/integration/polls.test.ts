@@ -1,0 +1,441 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { roomDocName } from '../../src/lib/collab/doc-names';
+import { readPolls, readResults } from '../../src/lib/collab/polls';
+import type { PublishedResult } from '../../src/lib/domain/polls';
+import {
+	facilitatorWithWorkshop,
+	joinAs,
+	type FacilitatorWithWorkshop
+} from '../factories/workshops';
+import { databaseKinds } from '../support/databases';
+import { connectPeer, waitFor } from '../support/realtime';
+import { serverForSuite } from '../support/suite';
+import { controlPoll, createPoll, deviceSecret, runPoll, Voter } from '../support/voting';
+
+describe.each(databaseKinds())('polls on %s', (kind) => {
+	const suite = serverForSuite(kind);
+	let ws: FacilitatorWithWorkshop;
+	let sales: Voter[];
+	let marketing: Voter[];
+	let agreementId: string;
+
+	const polls = () => `/api/workshops/${ws.workshopId}/polls`;
+	const newAgreement = async (statement: string) => {
+		const created = await ws.facilitator.json(
+			'POST',
+			`/api/workshops/${ws.workshopId}/agreements`,
+			{
+				statement
+			}
+		);
+		return String(created.body.id);
+	};
+	const consentPoll = async (statement = 'An MQL is a lead scored 60 or more.') =>
+		createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'consent',
+			agreementId: await newAgreement(statement)
+		});
+	const readPoll = async (pollId: string) =>
+		(await ws.facilitator.json('GET', `${polls()}/${pollId}`)).body.poll as {
+			status: string;
+			turnout: { voted: number; eligible: number; teams: Record<string, { voted: number }> };
+			result: PublishedResult | null;
+		};
+
+	beforeAll(async () => {
+		const url = suite.server.url;
+		ws = await facilitatorWithWorkshop(url);
+		const join = async (team: string, name: string) =>
+			new Voter(await joinAs(url, ws.joinCode, ws.teams[team]!, name), ws.workshopId, name);
+		sales = [];
+		marketing = [];
+		for (const name of ['Sam', 'Sia', 'Sol', 'Sky']) sales.push(await join('Sales', name));
+		for (const name of ['Mia', 'Max', 'Mo']) marketing.push(await join('Marketing', name));
+		agreementId = await newAgreement('Sales calls every MQL back within 24 hours.');
+	});
+
+	test('a consent poll runs draft → open → closed → revealed, with turnout live and the result hidden until the reveal', async () => {
+		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'consent',
+			agreementId
+		});
+		const room = connectPeer(suite.server.url, sales[0]!.client, roomDocName(ws.workshopId));
+		try {
+			await room.whenSynced();
+			const onScreen = () => readPolls(room.doc).find((p) => p.id === pollId);
+			await waitFor('the draft poll in the room', () => onScreen()?.status === 'draft');
+			expect(onScreen()!.rule).toContain('no objection overall and within every team of 3');
+
+			const early = await sales[0]!.vote(pollId, 'agree');
+			expect(early).toMatchObject({ status: 409, body: { message: 'This poll is not open yet.' } });
+
+			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+			await waitFor('the poll open in the room', () => onScreen()?.status === 'open');
+			expect(onScreen()!.turnout).toMatchObject({ voted: 0, eligible: 7 });
+
+			for (const voter of [...sales, ...marketing]) {
+				const cast = await voter.vote(pollId, 'agree');
+				expect(cast).toEqual({ status: 201, body: { voted: true, changed: false } });
+			}
+			await waitFor('turnout 7 of 7', () => onScreen()?.turnout.voted === 7);
+			expect(onScreen()!.turnout.teams[ws.teams.Sales!]).toEqual({ voted: 4, eligible: 4 });
+			expect(onScreen()!.turnout.teams[ws.teams.Marketing!]).toEqual({ voted: 3, eligible: 3 });
+			// While open, nobody sees how it goes: not the room, not the API.
+			expect(readResults(room.doc)[pollId]).toBeUndefined();
+			expect((await readPoll(pollId)).result).toBeNull();
+
+			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'reveal')).status).toBe(409);
+			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'close')).status).toBe(200);
+			const late = await marketing[0]!.vote(pollId, 'object');
+			expect(late).toMatchObject({
+				status: 409,
+				body: { message: 'This poll is closed: votes are no longer taken.' }
+			});
+			expect((await readPoll(pollId)).result).toBeNull();
+
+			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'reveal')).status).toBe(200);
+			const result = await waitFor('the result in the room', () => readResults(room.doc)[pollId]);
+			expect(result).toMatchObject({
+				voters: 7,
+				counts: { agree: 7, live: 0, object: 0 },
+				passed: true
+			});
+			const register = await sales[0]!.client.json(
+				'GET',
+				`/api/workshops/${ws.workshopId}/agreements`
+			);
+			const adopted = (register.body.agreements as { id: string; status: string }[]).find(
+				(a) => a.id === agreementId
+			);
+			expect(adopted?.status).toBe('adopted');
+		} finally {
+			room.destroy();
+		}
+	});
+
+	test('a participant may change their ballot until the poll closes, with this device’s key only', async () => {
+		const pollId = await consentPoll();
+		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
+			for (const voter of [...sales, ...marketing])
+				expect((await voter.vote(pollId, 'agree')).status).toBe(201);
+			const changed = await sales[0]!.vote(pollId, 'object', {
+				reason: 'Sixty is too low for us.'
+			});
+			expect(changed).toEqual({ status: 200, body: { voted: true, changed: true } });
+			const forged = await sales[1]!.vote(pollId, 'object', { secret: deviceSecret() });
+			expect(forged.status).toBe(403);
+			expect(forged.body.message).toMatch(/does not hold the key to that ballot/);
+			// Someone else's key does not open your ballot either: the change lands on theirs.
+			const missing = await sales[2]!.client.json('POST', `${polls()}/${pollId}/ballot`, {
+				choice: 'object'
+			});
+			expect(missing).toMatchObject({
+				status: 400,
+				body: { message: 'The field "secret" is missing.' }
+			});
+		});
+		const result = revealed.result as PublishedResult;
+		expect(result.voters).toBe(7);
+		expect(result.counts).toEqual({ agree: 6, live: 0, object: 1 });
+		expect(result.reasons).toEqual(['Sixty is too low for us.']);
+		expect(result.passed).toBe(false);
+	});
+
+	test('double majority: a team of k or more that objects stops the poll even when the room as a whole would pass it', async () => {
+		const statement = 'The hand-off SLA is 4 business hours.';
+		const created = await ws.facilitator.json('POST', polls(), {
+			kind: 'consent',
+			agreementId: await newAgreement(statement),
+			maxObjectionPercent: 20
+		});
+		const pollId = String(created.body.id);
+		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
+			for (const voter of sales) await voter.vote(pollId, 'agree');
+			await marketing[0]!.vote(pollId, 'object', {
+				reason: 'Four hours is not enough on Fridays.'
+			});
+			await marketing[1]!.vote(pollId, 'live');
+			await marketing[2]!.vote(pollId, 'agree');
+		});
+		const result = revealed.result as PublishedResult;
+		// 1 objection of 7 is 14%: the room passes it; 1 of Marketing's 3 is 33%: Marketing does not.
+		expect(result.counts).toEqual({ agree: 5, live: 1, object: 1 });
+		expect(result.teams.find((t) => t.teamId === ws.teams.Marketing)).toMatchObject({
+			voters: 3,
+			counts: { agree: 1, live: 1, object: 1 },
+			passes: false
+		});
+		expect(result.teams.find((t) => t.teamId === ws.teams.Sales)?.passes).toBe(true);
+		expect(result.passed).toBe(false);
+		expect(result.rule).toContain('no more than 20% objecting');
+
+		const register = await ws.facilitator.json('GET', `/api/workshops/${ws.workshopId}/agreements`);
+		const kept = (
+			register.body.agreements as { statement: string; status: string; outcome: unknown }[]
+		).find((a) => a.statement === statement);
+		expect(kept?.status).toBe('proposed');
+		expect(kept?.outcome).toMatchObject({
+			passed: false,
+			voters: 7,
+			dissent: {
+				overall: 1,
+				teams: expect.arrayContaining([{ teamId: ws.teams.Marketing, objections: 1 }])
+			}
+		});
+	});
+
+	test('a team below k is hidden, and so is the other team, whose numbers would give it away', async () => {
+		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'scale',
+			question: 'How confident are you that the SLA will hold?'
+		});
+		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
+			for (const [i, voter] of sales.entries()) await voter.vote(pollId, String(2 + (i % 3)));
+			await marketing[0]!.vote(pollId, '5');
+			await marketing[1]!.vote(pollId, '1');
+		});
+		const result = revealed.result as PublishedResult;
+		expect(result.voters).toBe(6);
+		expect(result.counts).not.toBeNull();
+		expect(result.teams.map((t) => [t.voters, t.counts])).toEqual([
+			[4, null],
+			[2, null]
+		]);
+		const csv = await (await ws.facilitator.get(`${polls()}/${pollId}/results.csv`)).text();
+		expect(csv.split('\r\n')[2]).toBe('"Sales","4","","","","",""');
+	});
+
+	test('a dot vote ranks the cards, within the budget and the per-card maximum', async () => {
+		const cards: string[] = [];
+		for (const text of [
+			'Comp plan pays on bookings only',
+			'No shared lead status',
+			'MQLs come in at 5 pm'
+		]) {
+			const added = await ws.facilitator.json(
+				'POST',
+				`/api/workshops/${ws.workshopId}/stages/barriers/cards`,
+				{ type: 'barrier', text, category: 'process' }
+			);
+			expect(added.status).toBe(201);
+			cards.push(String(added.body.id));
+		}
+		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'dot',
+			question: 'Which barriers hurt most?',
+			stageKey: 'barriers',
+			dotBudget: 3,
+			dotMaxPerCard: 2
+		});
+		const [a, b, c] = cards as [string, string, string];
+		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
+			const over = await sales[0]!.vote(pollId, { [a]: 2, [b]: 2 });
+			expect(over).toMatchObject({ status: 400, body: { message: 'You have 3 dots; that is 4.' } });
+			const tooMany = await sales[0]!.vote(pollId, { [a]: 3 });
+			expect(tooMany).toMatchObject({
+				status: 400,
+				body: { message: 'At most 2 dots on one card.' }
+			});
+			const unknown = await sales[0]!.vote(pollId, { nosuchcard: 1 });
+			expect(unknown).toMatchObject({
+				status: 400,
+				body: { message: 'One of the cards is not part of this vote.' }
+			});
+			for (const voter of [...sales, ...marketing]) {
+				expect((await voter.vote(pollId, { [b]: 2, [c]: 1 })).status).toBe(201);
+			}
+		});
+		const result = revealed.result as PublishedResult;
+		expect(result.ranking?.map((r) => [r.label, r.dots, r.rank])).toEqual([
+			['No shared lead status', 14, 1],
+			['MQLs come in at 5 pm', 7, 2],
+			['Comp plan pays on bookings only', 0, 3]
+		]);
+	});
+
+	test('a re-vote is a new draft linked to the closed poll', async () => {
+		const pollId = await consentPoll('Recycled leads go back to nurture after 30 days.');
+		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'revote')).status).toBe(409);
+		await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
+			for (const voter of marketing) await voter.vote(pollId, 'object');
+		});
+		const again = await controlPoll(ws.facilitator, ws.workshopId, pollId, 'revote');
+		expect(again.status).toBe(201);
+		const listed = (await ws.facilitator.json('GET', polls())).body.polls as {
+			id: string;
+			status: string;
+			previousPollId: string | null;
+			question: string;
+		}[];
+		const revote = listed.find((p) => p.id === again.body.id)!;
+		expect(revote).toMatchObject({ status: 'draft', previousPollId: pollId });
+		expect(revote.question).toBe('Recycled leads go back to nurture after 30 days.');
+	});
+
+	test('50 casts at once by the same participant leave exactly one ballot', async () => {
+		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'choice',
+			question: 'Who owns lead scoring?',
+			options: ['Marketing ops', 'Sales ops', 'Revenue ops']
+		});
+		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
+			const burst = await Promise.all(
+				Array.from({ length: 50 }, (_, i) =>
+					sales[3]!.vote(pollId, i % 2 ? 'o1' : 'o2', { secret: deviceSecret() })
+				)
+			);
+			const statuses = burst.map((r) => r.status);
+			expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+			expect(statuses.filter((s) => s !== 201).every((s) => s === 403)).toBe(true);
+			for (const voter of [...sales.slice(0, 3), ...marketing]) await voter.vote(pollId, 'o3');
+		});
+		const result = revealed.result as PublishedResult;
+		expect(result.voters).toBe(7);
+		expect((result.counts!.o1 ?? 0) + (result.counts!.o2 ?? 0)).toBe(1);
+		expect(result.counts!.o3).toBe(6);
+	});
+
+	test('bad ballots get a clear error and change nothing', async () => {
+		const pollId = await consentPoll('Marketing owns the lead-score threshold.');
+		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+		const bad: [
+			string,
+			Promise<{ status: number; body: Record<string, unknown> }>,
+			number,
+			RegExp
+		][] = [
+			[
+				'a choice outside the options',
+				sales[0]!.vote(pollId, 'maybe'),
+				400,
+				/not one of this poll’s options/
+			],
+			[
+				'the facilitator',
+				ws.facilitator.json('POST', `${polls()}/${pollId}/ballot`, {
+					choice: 'agree',
+					secret: deviceSecret()
+				}),
+				403,
+				/stays neutral/
+			],
+			[
+				'an unknown poll',
+				sales[0]!.client.json('POST', `${polls()}/nosuchpoll/ballot`, {
+					choice: 'agree',
+					secret: deviceSecret()
+				}),
+				404,
+				/no such poll/
+			],
+			[
+				'a malformed key',
+				sales[0]!.client.json('POST', `${polls()}/${pollId}/ballot`, {
+					choice: 'agree',
+					secret: 'short'
+				}),
+				400,
+				/ballot key is not in the expected form/
+			],
+			[
+				'an unknown field',
+				sales[0]!.client.json('POST', `${polls()}/${pollId}/ballot`, {
+					choice: 'agree',
+					secret: deviceSecret(),
+					participantId: 'x'
+				}),
+				400,
+				/field that is not known/
+			]
+		];
+		for (const [what, request, status, message] of bad) {
+			const answer = await request;
+			expect(answer.status, what).toBe(status);
+			expect(String(answer.body.message), what).toMatch(message);
+		}
+		expect((await readPoll(pollId)).turnout.voted).toBe(0);
+	});
+
+	test('participants cannot run polls, and another workshop’s people cannot see or vote in this one', async () => {
+		const pollId = await consentPoll('Opportunities need a next step and a date.');
+		const asParticipant = await sales[0]!.client.json('POST', `${polls()}/${pollId}`, {
+			action: 'open'
+		});
+		expect(asParticipant.status).toBe(403);
+		const drafting = await sales[0]!.client.json('POST', polls(), {
+			kind: 'scale',
+			question: 'Sneaky?'
+		});
+		expect(drafting.status).toBe(403);
+
+		const other = await facilitatorWithWorkshop(suite.server.url);
+		const stranger = await joinAs(suite.server.url, other.joinCode, other.teams.Sales!, 'Stranger');
+		expect((await stranger.json('GET', polls())).status).toBe(403);
+		expect(
+			(
+				await stranger.json('POST', `${polls()}/${pollId}/ballot`, {
+					choice: 'agree',
+					secret: deviceSecret()
+				})
+			).status
+		).toBe(403);
+		const foreign = await other.facilitator.json('POST', `${polls()}/${pollId}`, {
+			action: 'open'
+		});
+		expect(foreign.status).toBe(403);
+		// The other workshop's facilitator cannot reach this poll through their own workshop either.
+		const sideways = await other.facilitator.json(
+			'POST',
+			`/api/workshops/${other.workshopId}/polls/${pollId}`,
+			{ action: 'open' }
+		);
+		expect(sideways.status).toBe(404);
+		expect((await readPoll(pollId)).status).toBe('draft');
+	});
+
+	test('bad poll definitions are refused with the reason', async () => {
+		const cases: [Record<string, unknown>, RegExp][] = [
+			[{ kind: 'vote' }, /consent, dot, choice or scale/],
+			[{ kind: 'scale', question: 'Confidence?', k: 2 }, /k is at least 3/],
+			[{ kind: 'choice', question: 'Pick', options: ['One'] }, /at least 2 options/],
+			[{ kind: 'choice', question: 'Pick', options: ['One', 'One'] }, /same thing/],
+			[{ kind: 'consent' }, /an agreement, or a term/],
+			[{ kind: 'consent', agreementId: 'nosuchagreement' }, /no such agreement/],
+			[
+				{ kind: 'dot', question: 'Rank', stageKey: 'barriers', dotBudget: 2, dotMaxPerCard: 3 },
+				/cannot exceed the dot budget/
+			],
+			[
+				{ kind: 'dot', question: 'Rank', stageKey: 'nosuchstage', dotBudget: 3, dotMaxPerCard: 1 },
+				/no such stage/
+			]
+		];
+		for (const [body, message] of cases) {
+			const answer = await ws.facilitator.json('POST', polls(), body);
+			expect(answer.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+			expect(String(answer.body.message), JSON.stringify(body)).toMatch(message);
+		}
+	});
+
+	test('a removed participant cannot vote', async () => {
+		const pollId = await consentPoll('Disqualified leads carry a reason code.');
+		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+		const leaving = new Voter(
+			await joinAs(suite.server.url, ws.joinCode, ws.teams.Sales!, 'Leaving'),
+			ws.workshopId,
+			'Leaving'
+		);
+		const page = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		const participantId = new RegExp(
+			`Leaving[\\s\\S]*?name="participantId" value="([a-z2-7]+)"`
+		).exec(page)?.[1];
+		expect(participantId).toBeDefined();
+		const removed = await ws.facilitator.action(`/workshops/${ws.workshopId}?/removeParticipant`, {
+			participantId: participantId!
+		});
+		expect(removed.type).not.toBe('failure');
+		const refused = await leaving.vote(pollId, 'object');
+		expect(refused.status).toBe(401);
+		expect((await readPoll(pollId)).turnout.voted).toBe(0);
+	});
+});
