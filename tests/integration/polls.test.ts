@@ -196,7 +196,8 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		});
 		const result = revealed.result as PublishedResult;
 		expect(result.voters).toBe(6);
-		expect(result.counts).not.toBeNull();
+		expect(result.counts).toEqual({ '1': 1, '2': 2, '3': 1, '4': 1, '5': 1 });
+		expect(result.mean).toBe(2.83);
 		expect(result.teams.map((t) => [t.voters, t.counts])).toEqual([
 			[4, null],
 			[2, null]

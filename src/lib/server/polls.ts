@@ -19,6 +19,7 @@ import { encodeHexLowerCase } from '@oslojs/encoding';
 import { randomInt } from 'node:crypto';
 import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import { listCards, termText } from '../collab/cards';
+import { readLive } from '../collab/live';
 import { roomDocName, stageDocName } from '../collab/doc-names';
 import {
 	deletePoll,
@@ -274,6 +275,8 @@ export async function create(workshopId: string, input: NewPoll): Promise<string
 			values = { ...base, question: input.question, options: [] };
 			break;
 	}
+	// A poll belongs to the stage it is about, or else to the stage the room is on.
+	values.stageKey ??= await rooms.read(roomDocName(workshopId), (doc) => readLive(doc).stageKey);
 	const row = written(await db().insert(poll).values(values).returning());
 	await publish(row);
 	return id;
@@ -349,10 +352,12 @@ export async function advance(
 		}
 		if (action === 'reveal') {
 			patch.revealedAt = now;
-			const ballots = await tx
-				.select({ teamId: ballot.teamId, choice: ballot.choice, reason: ballot.reason })
-				.from(ballot)
-				.where(eq(ballot.pollId, pollId));
+			const ballots = (
+				await tx
+					.select({ teamId: ballot.teamId, choice: ballot.choice, reason: ballot.reason })
+					.from(ballot)
+					.where(eq(ballot.pollId, pollId))
+			).map((b) => ({ ...b, choice: b.choice.v }));
 			patch.result = publishResult(
 				rulesOf(current),
 				teamIds,
@@ -485,7 +490,14 @@ export async function cast(
 		if (receipt.length > 0) {
 			const created = await tx
 				.insert(ballot)
-				.values({ id: newId(), pollId, teamId: voter.teamId, choice, reason, secretHash })
+				.values({
+					id: newId(),
+					pollId,
+					teamId: voter.teamId,
+					choice: { v: choice },
+					reason,
+					secretHash
+				})
 				.onConflictDoNothing()
 				.returning({ id: ballot.id });
 			if (created.length === 0) {
@@ -499,7 +511,7 @@ export async function cast(
 		}
 		const updated = await tx
 			.update(ballot)
-			.set({ choice, reason })
+			.set({ choice: { v: choice }, reason })
 			.where(and(eq(ballot.pollId, pollId), eq(ballot.secretHash, secretHash)))
 			.returning({ id: ballot.id });
 		if (updated.length === 0) {

@@ -9,7 +9,9 @@
  *   live.destroy();
  */
 import { readLive, type LiveState } from '../collab/live';
+import { readPolls, readResults, type PollView } from '../collab/polls';
 import { findWhoIsHere, type WhoIsHere } from '../collab/presence';
+import type { PublishedResult } from '../domain/polls';
 import { readStageState, ROOM_KEYS, type StageState } from '../collab/room';
 import { roomDocName } from '../collab/doc-names';
 import { DocConnection, type DocConnectionOptions } from './doc-connection.svelte';
@@ -30,6 +32,9 @@ export class LiveRoom {
 	hasSynced = $state(false);
 	/** The server's list of connected participants; null until the server's entry arrives. */
 	whoIsHere = $state.raw<WhoIsHere | null>(null);
+	/** Polls with their status and live turnout; results once revealed (never ballots). */
+	polls = $state.raw<PollView[]>([]);
+	results = $state.raw<Record<string, PublishedResult>>({});
 	#stageStates = $state.raw<Record<string, StageState>>({});
 	#detach: () => void;
 
@@ -51,6 +56,8 @@ export class LiveRoom {
 				states[key] = readStageState(doc, key);
 			}
 			this.#stageStates = states;
+			this.polls = readPolls(doc);
+			this.results = readResults(doc);
 		};
 		const onSync = (synced: boolean) => {
 			if (!synced) return;

@@ -307,7 +307,8 @@ export const ballot = pgTable(
 			.notNull()
 			.references(() => poll.id, { onDelete: 'cascade' }),
 		teamId: text('team_id').notNull(),
-		choice: jsonb('choice').$type<Choice>().notNull(),
+		/** Wrapped (`{ v: … }`): a bare JSON string such as "2" would come back from the driver as a number. */
+		choice: jsonb('choice').$type<{ v: Choice }>().notNull(),
 		reason: text('reason'),
 		secretHash: text('secret_hash').notNull()
 	},
