@@ -28,7 +28,9 @@ export async function startServer(
 	if (!fs.existsSync(SERVER_ENTRY)) {
 		throw new Error('build/server.js is missing: run `npm run build` first (npm test does).');
 	}
-	const child = spawn(process.execPath, [SERVER_ENTRY], {
+	// e.g. SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark's server.
+	const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+	const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
 		env: {
 			...process.env,
 			DATABASE_URL: '',
@@ -83,7 +85,9 @@ export function runServerToExit(
 	env: Record<string, string>
 ): Promise<{ code: number | null; output: string }> {
 	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [SERVER_ENTRY], {
+		// e.g. SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark's server.
+		const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+		const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
 			env: {
 				...process.env,
 				DATABASE_URL: '',

@@ -17,7 +17,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { randomInt } from 'node:crypto';
-import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { listCards, termText } from '../collab/cards';
 import { readLive } from '../collab/live';
 import { roomDocName, stageDocName } from '../collab/doc-names';
@@ -147,9 +147,11 @@ async function publish(row: PollRow): Promise<PollView> {
 }
 
 /**
- * Turnout after casts, written to the room at most once per poll at a time: a burst of 300
- * casts becomes a handful of room updates, each with the count as it then stands.
+ * Turnout after casts, written to the room at most once per poll at a time and at most every
+ * TURNOUT_INTERVAL_MS: a burst of 300 casts becomes a handful of room updates, each with the
+ * count as it then stands, and the last one always follows the last cast.
  */
+const TURNOUT_INTERVAL_MS = 250;
 const turnoutWrites = new Map<string, { running: Promise<void>; again: boolean }>();
 
 function publishTurnout(workshopId: string, pollId: string): Promise<void> {
@@ -162,9 +164,12 @@ function publishTurnout(workshopId: string, pollId: string): Promise<void> {
 	entry.running = (async () => {
 		try {
 			do {
+				const started = Date.now();
 				entry.again = false;
 				const current = await turnout(workshopId, pollId);
 				await rooms.change(roomDocName(workshopId), (doc) => writeTurnout(doc, pollId, current));
+				const wait = TURNOUT_INTERVAL_MS - (Date.now() - started);
+				if (entry.again && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 			} while (entry.again);
 		} finally {
 			turnoutWrites.delete(pollId);
@@ -460,70 +465,113 @@ export async function cast(
 	voter: Voter,
 	input: { choice: unknown; reason?: string | null; secret: string }
 ): Promise<{ changed: boolean }> {
+	const rules = await rulesFor(workshopId, pollId);
+	let choice: Choice;
+	try {
+		choice = checkChoice(rules, input.choice);
+	} catch (e) {
+		if (e instanceof BallotError) throw new PollRuleError(e.message, 400);
+		throw e;
+	}
+	const reason = rules.kind === 'consent' && input.reason ? input.reason : null;
+	const stored = JSON.stringify({ v: choice });
 	const secretHash = hashSecret(input.secret);
-	const result = await db().transaction(async (tx) => {
-		const [current] = await tx
-			.select()
-			.from(poll)
-			.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)))
-			.for('share');
-		if (!current) throw new PollRuleError('This workshop has no such poll.', 404);
-		if (current.status === 'draft') {
-			throw new PollRuleError('This poll is not open yet.', 409);
-		}
-		if (current.status !== 'open') {
-			throw new PollRuleError('This poll is closed: votes are no longer taken.', 409);
-		}
-		let choice: Choice;
-		try {
-			choice = checkChoice(rulesOf(current), input.choice);
-		} catch (e) {
-			if (e instanceof BallotError) throw new PollRuleError(e.message, 400);
-			throw e;
-		}
-		const reason = current.kind === 'consent' && input.reason ? input.reason : null;
-		const receipt = await tx
-			.insert(voteReceipt)
-			.values({ pollId, participantId: voter.participantId })
-			.onConflictDoNothing()
-			.returning({ pollId: voteReceipt.pollId });
-		if (receipt.length > 0) {
-			const created = await tx
-				.insert(ballot)
-				.values({
-					id: newId(),
-					pollId,
-					teamId: voter.teamId,
-					choice: { v: choice },
-					reason,
-					secretHash
-				})
-				.onConflictDoNothing()
-				.returning({ id: ballot.id });
-			if (created.length === 0) {
-				// Another participant's ballot has this secret's hash: refuse, and undo the receipt.
-				throw new PollRuleError(
-					'This device’s ballot key is already in use; reload and vote again.',
-					409
-				);
-			}
+	try {
+		// One statement, so one round trip and its own transaction: the poll row is share-locked
+		// while open (a close waits for it, and a cast after the close finds it closed), the
+		// receipt is written unless there is one, and the ballot only with a new receipt.
+		const [first] = rowsOf<{ open: number; created: number }>(
+			await db().execute(sql`
+				with open_poll as (
+					select id from poll
+					where id = ${pollId} and workshop_id = ${workshopId} and status = 'open'
+					for share
+				), receipt as (
+					insert into vote_receipt (poll_id, participant_id)
+					select id, ${voter.participantId} from open_poll
+					on conflict do nothing
+					returning poll_id
+				), created as (
+					insert into ballot (id, poll_id, team_id, choice, reason, secret_hash)
+					select ${newId()}, poll_id, ${voter.teamId}, ${stored}::jsonb, ${reason}, ${secretHash}
+					from receipt
+					returning id
+				)
+				select (select count(*) from open_poll)::int as open,
+					(select count(*) from created)::int as created`)
+		);
+		if (!first || Number(first.open) === 0) throw await notOpen(workshopId, pollId);
+		if (Number(first.created) > 0) {
+			// The answer does not wait for the room: in a burst, turnout is written a few times
+			// for hundreds of casts, and each voter needs only to know their ballot is stored.
+			publishTurnout(workshopId, pollId).catch((e: unknown) =>
+				console.error(`Could not update the turnout of poll ${pollId}:`, (e as Error).message)
+			);
 			return { changed: false };
 		}
-		const updated = await tx
-			.update(ballot)
-			.set({ choice: { v: choice }, reason })
-			.where(and(eq(ballot.pollId, pollId), eq(ballot.secretHash, secretHash)))
-			.returning({ id: ballot.id });
-		if (updated.length === 0) {
+		const updated = rowsOf(
+			await db().execute(sql`
+				with open_poll as (
+					select id from poll where id = ${pollId} and status = 'open' for share
+				)
+				update ballot set choice = ${stored}::jsonb, reason = ${reason}
+				from open_poll
+				where ballot.poll_id = open_poll.id and ballot.secret_hash = ${secretHash}
+				returning ballot.id`)
+		);
+		if (updated.length > 0) return { changed: true };
+		if (!(await hasVoted(pollId, voter.participantId))) throw await notOpen(workshopId, pollId);
+		throw new PollRuleError(
+			'You have already voted in this poll, and this device does not hold the key to that ballot, so it cannot be changed from here. Your first vote stands.',
+			403
+		);
+	} catch (e) {
+		if (e instanceof PollRuleError) throw e;
+		// A database error carries its statement's parameters (here a choice next to a
+		// participant id): it must never reach a log as it is.
+		const code = (e as { code?: unknown }).code;
+		if (code === '23505') {
 			throw new PollRuleError(
-				'You have already voted in this poll, and this device does not hold the key to that ballot, so it cannot be changed from here. Your first vote stands.',
-				403
+				'This device’s ballot key is already in use; reload and vote again.',
+				409
 			);
 		}
-		return { changed: true };
-	});
-	if (!result.changed) await publishTurnout(workshopId, pollId);
-	return result;
+		throw new Error(`Storing a ballot failed (database error ${String(code ?? 'unknown')}).`);
+	}
+}
+
+/** Why a poll takes no ballot: it does not exist here, is still a draft, or is closed. */
+async function notOpen(workshopId: string, pollId: string): Promise<PollRuleError> {
+	const [row] = await db()
+		.select({ status: poll.status })
+		.from(poll)
+		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
+	if (!row) return new PollRuleError('This workshop has no such poll.', 404);
+	if (row.status === 'draft') return new PollRuleError('This poll is not open yet.', 409);
+	return new PollRuleError('This poll is closed: votes are no longer taken.', 409);
+}
+
+function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
+	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * A poll's rules (kind, options, dot budget) never change once it exists, so casting reads
+ * them once per process rather than on every ballot; its status is always read afresh.
+ */
+const rulesCache = new Map<string, { workshopId: string; rules: PollRules }>();
+
+async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
+	let cached = rulesCache.get(pollId);
+	if (!cached) {
+		const row = await find(workshopId, pollId);
+		cached = { workshopId: row.workshopId, rules: rulesOf(row) };
+		if (rulesCache.size >= 1000) rulesCache.clear();
+		rulesCache.set(pollId, cached);
+	}
+	if (cached.workshopId !== workshopId)
+		throw new PollRuleError('This workshop has no such poll.', 404);
+	return cached.rules;
 }
 
 /** Re-publishes every poll's turnout: after people join, leave or move team. */
