@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { roomDocName } from '../../src/lib/collab/doc-names';
+import { roomDocName, stageDocName } from '../../src/lib/collab/doc-names';
 import { readPolls, readResults } from '../../src/lib/collab/polls';
 import type { PublishedResult } from '../../src/lib/domain/polls';
 import {
@@ -7,6 +7,7 @@ import {
 	joinAs,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
+import { addTerm, mergedText } from '../support/board-text';
 import { databaseKinds } from '../support/databases';
 import { connectPeer, waitFor } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
@@ -252,6 +253,50 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 			['MQLs come in at 5 pm', 7, 2],
 			['Comp plan pays on bookings only', 0, 3]
 		]);
+	});
+
+	test('a consent poll on a term puts its merged wording to the vote as an agreement, and adopts it', async () => {
+		const termId = await addTerm(ws.facilitator, ws.workshopId, 'shared-terms', 'Hand-off SLA');
+		const early = await ws.facilitator.json('POST', polls(), {
+			kind: 'consent',
+			stageKey: 'shared-terms',
+			sourceItemId: termId
+		});
+		expect(early).toMatchObject({
+			status: 409,
+			body: { message: expect.stringMatching(/no merged wording yet/) }
+		});
+
+		const board = connectPeer(
+			suite.server.url,
+			ws.facilitator,
+			stageDocName(ws.workshopId, 'shared-terms')
+		);
+		try {
+			await board.whenSynced();
+			const merged = await waitFor('the term on the board', () => mergedText(board.doc, termId));
+			merged.insert(0, 'Sales calls back within 4 business hours.');
+			await board.ack();
+		} finally {
+			board.destroy();
+		}
+		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'consent',
+			stageKey: 'shared-terms',
+			sourceItemId: termId
+		});
+		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
+			for (const voter of [...sales, ...marketing]) await voter.vote(pollId, 'agree');
+		});
+		expect(revealed.question).toBe('Hand-off SLA: Sales calls back within 4 business hours.');
+		const register = await ws.facilitator.json('GET', `/api/workshops/${ws.workshopId}/agreements`);
+		const adopted = (
+			register.body.agreements as { statement: string; status: string; sourceItemId: string }[]
+		).find((a) => a.sourceItemId === termId);
+		expect(adopted).toMatchObject({
+			statement: 'Hand-off SLA: Sales calls back within 4 business hours.',
+			status: 'adopted'
+		});
 	});
 
 	test('a re-vote is a new draft linked to the closed poll', async () => {
