@@ -1,0 +1,154 @@
+/**
+ * axe-core in Chromium on the screens people use in the room: joining, the participant's
+ * phone (with a poll open), the facilitator console and the projector (with a result
+ * revealed). No serious or critical violation may remain.
+ */
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+	facilitatorWithWorkshop,
+	joinAs,
+	type FacilitatorWithWorkshop
+} from '../factories/workshops';
+import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import type { Client } from '../support/http';
+import { serverForSuite } from '../support/suite';
+import { controlPoll, createPoll, Voter } from '../support/voting';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8');
+
+interface Violation {
+	id: string;
+	impact: string | null;
+	help: string;
+	nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Serious and critical violations on the page as it stands, described for a failure message. */
+async function seriousViolations(page: Page): Promise<string[]> {
+	await page.addScriptTag({ content: axeSource });
+	const violations = await page.evaluate(async () => {
+		const axe = (
+			window as unknown as {
+				axe: { run: (o: unknown) => Promise<{ violations: Violation[]; passes: unknown[] }> };
+			}
+		).axe;
+		const result = await axe.run({
+			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }
+		});
+		return { violations: result.violations, checked: result.passes.length };
+	});
+	// axe ran and checked rules on this page (a page it could not read would pass vacuously).
+	expect(violations.checked).toBeGreaterThan(10);
+	return violations.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map(
+			(v) =>
+				`${v.id} (${v.impact}): ${v.help} at ${v.nodes
+					.slice(0, 3)
+					.map((n) => JSON.stringify(n.target))
+					.join(', ')}`
+		);
+}
+
+describe.runIf(shouldRunBrowserTests)('accessibility (axe-core)', () => {
+	const suite = serverForSuite('pglite');
+	let browser: Browser;
+	let workshop: FacilitatorWithWorkshop;
+	const contexts: BrowserContext[] = [];
+
+	beforeAll(async () => {
+		browser = await launchChromium();
+		workshop = await facilitatorWithWorkshop(suite.server.url);
+	});
+	afterAll(async () => {
+		for (const context of contexts) await context.close();
+		await browser?.close();
+	});
+
+	async function open(
+		client: Client | null,
+		path: string,
+		viewport = { width: 1280, height: 900 }
+	) {
+		const url = suite.server.url;
+		const context = await browser.newContext({ baseURL: url, viewport });
+		contexts.push(context);
+		if (client) {
+			await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url })));
+		}
+		const page = await context.newPage();
+		await page.goto(path);
+		return page;
+	}
+
+	test('join, participant room, console and projector have no serious or critical violations', async () => {
+		const url = suite.server.url;
+		const id = workshop.workshopId;
+		const found: Record<string, string[]> = {};
+
+		found['join by code'] = await seriousViolations(
+			await open(null, '/join', { width: 360, height: 780 })
+		);
+		found['join link'] = await seriousViolations(
+			await open(null, `/j/${workshop.joinCode}`, { width: 360, height: 780 })
+		);
+
+		const people: Voter[] = [];
+		for (const [team, name] of [
+			['Sales', 'Sam'],
+			['Sales', 'Sol'],
+			['Sales', 'Sky'],
+			['Marketing', 'Mia'],
+			['Marketing', 'Max'],
+			['Marketing', 'Mo']
+		] as const) {
+			people.push(
+				new Voter(await joinAs(url, workshop.joinCode, workshop.teams[team]!, name), id, name)
+			);
+		}
+		await workshop.facilitator.json('POST', `/api/workshops/${id}/live`, {
+			action: 'goTo',
+			stageKey: 'shared-terms'
+		});
+		const agreement = await workshop.facilitator.json('POST', `/api/workshops/${id}/agreements`, {
+			statement: 'An MQL is a lead scored 60 or more.'
+		});
+		const revealed = await createPoll(workshop.facilitator, id, {
+			kind: 'consent',
+			agreementId: agreement.body.id
+		});
+		await controlPoll(workshop.facilitator, id, revealed, 'open');
+		for (const voter of people) await voter.vote(revealed, 'agree');
+		await controlPoll(workshop.facilitator, id, revealed, 'close');
+		await controlPoll(workshop.facilitator, id, revealed, 'reveal');
+		const open_ = await createPoll(workshop.facilitator, id, {
+			kind: 'scale',
+			question: 'How confident are you in the SLA?'
+		});
+		await controlPoll(workshop.facilitator, id, open_, 'open');
+
+		const phone = await open(people[0]!.client, `/w/${id}`, { width: 360, height: 780 });
+		await phone.getByTestId('ballot').waitFor();
+		found['participant room'] = await seriousViolations(phone);
+
+		const console_ = await open(workshop.facilitator, `/workshops/${id}/run`);
+		await console_.getByTestId('polls-panel').getByTestId('poll-result').waitFor();
+		found['facilitator console'] = await seriousViolations(console_);
+
+		const projector = await open(workshop.facilitator, `/workshops/${id}/projector`, {
+			width: 1920,
+			height: 1080
+		});
+		await projector.getByTestId('projector-poll').waitFor();
+		found['projector'] = await seriousViolations(projector);
+
+		found['workshop set-up'] = await seriousViolations(
+			await open(workshop.facilitator, `/workshops/${id}`)
+		);
+
+		expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+	});
+});
