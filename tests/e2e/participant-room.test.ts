@@ -304,9 +304,9 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await snap(sam, 'participant-sales-barriers-revealed');
 	});
 
-	test("the lead's journey reads as ordered steps, and a team marks its own step broken", async () => {
+	test("the lead's journey is a flow diagram: a team adds a step, moves it, marks it broken, and the owning team sets its SLA", async () => {
 		expect((await live({ action: 'goTo', stageKey: 'connections' })).status).toBe(200);
-		const samSteps = sam.getByTestId('group-step').getByTestId('card');
+		const samSteps = sam.getByTestId('journey-step');
 		await expect.poll(() => samSteps.count()).toBe(7);
 		expect(await samSteps.first().innerText()).toContain('First touch');
 		expect(await samSteps.last().innerText()).toContain('Back to nurture');
@@ -316,19 +316,51 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await sam.getByLabel('System').fill('CRM');
 		await sam.getByLabel('SLA (hours)').fill('4');
 		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		// A new step joins the journey before the return to nurture, which closes the loop.
 		const samStep = samSteps.filter({ hasText: 'SDR calls within the SLA' });
-		await samStep.getByRole('button', { name: 'Mark broken' }).click();
+		await samStep.waitFor();
+		expect(await samSteps.nth(6).innerText()).toContain('SDR calls within the SLA');
+		expect(await samSteps.last().innerText()).toContain('Back to nurture');
+
+		// From the keyboard: one place earlier; the focus stays on the button.
+		await samStep.getByRole('button', { name: 'Earlier' }).focus();
+		await sam.keyboard.press('Enter');
+		const miaSteps = mia.getByTestId('journey-step');
+		await expect.poll(() => miaSteps.nth(5).innerText()).toContain('SDR calls within the SLA');
+		await expect
+			.poll(() => sam.evaluate(() => document.activeElement?.textContent?.trim()))
+			.toBe('Earlier');
+
+		await samStep.getByRole('button', { name: 'Edit step' }).click();
 		await samStep.getByLabel('Broken connection').selectOption('human-by-technology');
-		await samStep.getByLabel('Note').fill('Routing drops the campaign');
+		await samStep.getByLabel('What breaks').fill('Routing drops the campaign');
 		await samStep.getByRole('button', { name: 'Save' }).click();
 
-		const miaStep = mia.getByTestId('card').filter({ hasText: 'SDR calls within the SLA' });
+		const miaStep = miaSteps.filter({ hasText: 'SDR calls within the SLA' });
 		await miaStep
 			.getByText('Broken: Human, broken by technology — Routing drops the campaign')
 			.waitFor();
-		expect(await miaStep.innerText()).toContain('4 hours');
+		expect(await miaStep.getAttribute('data-broken')).toBe('human-by-technology');
+		expect(await miaStep.innerText()).toContain('within 4 hours');
+		// The arrow into the step carries its SLA, marked broken.
+		await mia.getByTestId('journey-link').filter({ hasText: '⚠ SLA 4 h' }).waitFor();
 		// Marketing may read Sales' step, not change it.
-		expect(await miaStep.getByRole('button', { name: 'Mark broken' }).count()).toBe(0);
+		expect(await miaStep.getByRole('button', { name: 'Edit step' }).count()).toBe(0);
+
+		// Marketing owns the scoring step the facilitator wrote down, so Mia sets its SLA.
+		const scoring = miaSteps.filter({ hasText: 'Scoring reaches the threshold' });
+		await scoring.getByRole('button', { name: 'Edit step' }).click();
+		await scoring.getByLabel('SLA (hours)').fill('24');
+		await scoring.getByRole('button', { name: 'Save' }).click();
+		await sam.getByTestId('journey-link').filter({ hasText: 'SLA 24 h' }).waitFor();
+		expect(
+			await sam
+				.getByTestId('journey-step')
+				.filter({ hasText: 'Scoring reaches the threshold' })
+				.getByRole('button', { name: 'Edit step' })
+				.count()
+		).toBe(0);
+		expect(await phoneProblems(mia)).toEqual([]);
 		await snap(mia, 'participant-marketing-connections');
 	});
 });

@@ -72,7 +72,10 @@ const fieldEntries = {
 	target: v.optional(shortText('the target', 100)),
 	frequency: v.optional(shortText('the review frequency', 100)),
 	nextReviewDate: v.optional(
-		v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the date as YYYY-MM-DD.'))
+		v.union(
+			[v.literal(''), v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/))],
+			'Give the date as YYYY-MM-DD.'
+		)
 	),
 	today: v.optional(shortText('what is rewarded today', MAX_CARD_TEXT)),
 	needed: v.optional(shortText('what the shared goal needs', MAX_CARD_TEXT))
