@@ -363,4 +363,52 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		expect(await phoneProblems(mia)).toEqual([]);
 		await snap(mia, 'participant-marketing-connections');
 	});
+
+	test('a participant moved to another team sees the new team and writes on its private board, without a reload', async () => {
+		expect((await live({ action: 'goTo', stageKey: 'measures' })).status).toBe(200);
+		expect((await control('measures', 'startPrivate')).status).toBe(200);
+		for (const phone of [sam, mia]) await phone.getByTestId('private-notice').waitFor();
+		async function addMeasure(phone: Page, text: string) {
+			await phone.getByRole('button', { name: 'Add a measure' }).click();
+			await phone.getByLabel('Metric').fill(text);
+			await phone.getByRole('button', { name: 'Add', exact: true }).click();
+			await phone.getByTestId('table-measure').getByText(text).waitFor();
+		}
+		await addMeasure(sam, 'Calls made per SDR');
+		await addMeasure(mia, 'Campaign-sourced pipeline');
+		expect(await sam.getByText('Campaign-sourced pipeline').count()).toBe(0);
+		// Proof that the page is never reloaded: this mark would not survive one.
+		await sam.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+
+		const people = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		const samId = /Sam[\s\S]*?name="participantId" value="([a-z2-7]+)"/.exec(people)![1]!;
+		const moved = await ws.facilitator.action(`/workshops/${ws.workshopId}?/moveParticipant`, {
+			participantId: samId,
+			teamId: ws.teams.Marketing!
+		});
+		expect(moved.type).toBe('success');
+
+		await sam.getByTestId('my-team').filter({ hasText: 'Marketing' }).waitFor();
+		await sam.getByTestId('team-changed').getByText('Marketing').waitFor();
+		// Marketing's private board instead of Sales': Mia's card in, Sales' own out.
+		const table = sam.getByTestId('table-measure');
+		await table.getByText('Campaign-sourced pipeline').waitFor();
+		await table.getByText('Calls made per SDR').waitFor({ state: 'detached' });
+		await sam.getByTestId('private-notice').getByText('Marketing').waitFor();
+		// Sam writes on Marketing's board now; Mia sees it, written by Marketing.
+		expect(await phoneProblems(sam)).toEqual([]);
+		await addMeasure(sam, 'Meetings booked from MQLs');
+		const row = mia.getByTestId('table-measure').getByRole('row', {
+			name: /Meetings booked from MQLs/
+		});
+		await row.getByText('Only your team sees this').waitFor();
+		// Written by Marketing, and owned by Marketing (the new team is the form's default owner).
+		expect(await row.locator('td[data-label="Written by"]').innerText()).toBe('Marketing');
+		expect(await row.locator('td[data-label="Owner team"]').innerText()).toBe('Marketing');
+		expect(await sam.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(
+			true
+		);
+		expect((await control('measures', 'reveal')).status).toBe(200);
+		await snap(sam, 'participant-moved-to-marketing');
+	});
 });
