@@ -1,11 +1,13 @@
 /**
  * The participant's live room on two phones, one per team, in separate browser contexts: the
- * room follows the facilitator, wordings travel live between the teams, the merged wording
- * converges when both type at once, a lock turns the board read-only, and the generic board
- * carries an empathy card from one team to the other and its verdict back.
+ * generic board carries an empathy card from one team to the other and its verdict back, a
+ * private round stays within each team until the reveal, barriers are grouped and given a
+ * remedy, the journey is a flow diagram the teams keep up to date, and a participant moved to
+ * another team follows at once. Joining, Shared terms, the lock and the timer are the
+ * live-workshop scenario's (live-workshop.test.ts).
  */
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	facilitatorWithWorkshop,
@@ -51,21 +53,6 @@ async function phoneProblems(page: Page): Promise<string[]> {
 		}
 		return problems;
 	});
-}
-
-/** Waits until a textarea's value satisfies `check` (no sleeps: polls the condition). */
-async function valueOf(locator: Locator, check: (value: string) => boolean): Promise<string> {
-	let last = '';
-	await expect
-		.poll(
-			async () => {
-				last = await locator.inputValue();
-				return check(last);
-			},
-			{ timeout: 10_000, interval: 50 }
-		)
-		.toBe(true);
-	return last;
 }
 
 describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
@@ -116,88 +103,6 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await browser?.close();
 		await server?.stop();
 		await database?.drop();
-	});
-
-	test('both phones follow the facilitator to Shared terms and write wordings the other team sees live', async () => {
-		// Before the start: the waiting room, live, with both people in it.
-		for (const phone of [sam, mia]) {
-			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
-			await phone.getByTestId('current-stage-title').getByText('Waiting for the start').waitFor();
-			await phone.getByTestId('present').getByText('Sam').waitFor();
-			await phone.getByTestId('present').getByText('Mia').waitFor();
-		}
-
-		expect((await live({ action: 'goTo', stageKey: 'shared-terms' })).status).toBe(200);
-		expect((await live({ action: 'timer', stageKey: 'shared-terms', timer: 'start' })).status).toBe(
-			200
-		);
-		for (const phone of [sam, mia]) {
-			await phone.getByTestId('current-stage-title').getByText('Shared terms').waitFor();
-			await phone.getByTestId('timer-state').getByText('Running').waitFor();
-			expect(await phone.getByTestId('timer-figures').innerText()).toMatch(/^4[45]:\d\d$/);
-			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
-		}
-
-		// Each team writes its own wording of MQL; the other team's phone shows it as typed.
-		const samMql = sam.getByTestId('term-mql');
-		const miaMql = mia.getByTestId('term-mql');
-		await samMql.getByTestId('wording-Sales').pressSequentially('Scored 50+ and asked for a demo');
-		await miaMql.getByTestId('wording-Marketing').pressSequentially('Engaged twice in 30 days');
-		await miaMql
-			.getByTestId('wording-Sales')
-			.getByText('Scored 50+ and asked for a demo')
-			.waitFor();
-		await samMql.getByTestId('wording-Marketing').getByText('Engaged twice in 30 days').waitFor();
-		// The other team's wording is shown, not offered for editing.
-		expect(await miaMql.getByTestId('wording-Sales').evaluate((e) => e.tagName)).not.toBe(
-			'TEXTAREA'
-		);
-
-		// Typed values are shown with their unit.
-		await sam
-			.getByTestId('term-handoff-sla')
-			.getByTestId('term-value')
-			.getByText('hours')
-			.waitFor();
-
-		// The merged wording: Sam starts it, Mia sees it and both then type at the same time.
-		const samMerged = samMql.getByTestId('merged-wording');
-		const miaMerged = miaMql.getByTestId('merged-wording');
-		await samMerged.pressSequentially('An MQL is a lead.');
-		await valueOf(miaMerged, (v) => v === 'An MQL is a lead.');
-		await miaMerged.click();
-		await mia.keyboard.press('End');
-		// Sam puts his caret after "An MQL", Mia hers at the end; then both type at once.
-		await samMerged.evaluate((e: HTMLTextAreaElement) => e.setSelectionRange(6, 6));
-		await Promise.all([
-			samMerged.pressSequentially(' (Sales: demo asked)'),
-			miaMerged.pressSequentially(' Marketing: two visits.')
-		]);
-		const final = await valueOf(samMerged, (v) => v.length === 17 + 20 + 23);
-		await valueOf(miaMerged, (v) => v === final);
-		// Nobody's keystrokes were lost or landed in the wrong place.
-		expect(final).toBe('An MQL (Sales: demo asked) is a lead. Marketing: two visits.');
-		await snap(sam, 'participant-sales-shared-terms');
-		await snap(mia, 'participant-marketing-shared-terms');
-		await miaMql.screenshot({ path: `${SCREENSHOTS}/participant-marketing-mql-term.png` });
-		await miaMql.getByText('Fields each team needs on a lead').click();
-		expect(await phoneProblems(mia)).toEqual([]);
-
-		// "I'm done" counts per team on every phone.
-		await sam.getByRole('button', { name: "I'm done" }).click();
-		await mia.getByTestId('done-count').getByText('1 done: Sales 1, Marketing 0').waitFor();
-		expect(await sam.getByRole('button', { name: "I'm done" }).getAttribute('aria-pressed')).toBe(
-			'true'
-		);
-
-		// A lock turns the board read-only on both phones, and says so.
-		expect((await control('shared-terms', 'lock')).status).toBe(200);
-		for (const phone of [sam, mia]) {
-			await phone.getByTestId('locked-notice').waitFor();
-			await status(phone).and(phone.locator('[data-status="read-only"]')).waitFor();
-		}
-		expect(await samMerged.getAttribute('readonly')).not.toBeNull();
-		await snap(mia, 'participant-marketing-locked');
 	});
 
 	test('an empathy card about Marketing reaches Mia, who corrects it; Sam sees the correction', async () => {
@@ -302,6 +207,41 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			await phone.getByTestId('spotlight').getByText('Week 13 we sell boxes on price').waitFor();
 		}
 		await snap(sam, 'participant-sales-barriers-revealed');
+
+		// Sam puts Marketing's barrier with his own: both phones stack them under one title.
+		const samCard = sam.getByTestId('card').filter({ hasText: 'Leads arrive without context' });
+		await samCard.getByRole('button', { name: 'Group with…' }).click();
+		await samCard.getByLabel('Put with').selectOption({ label: 'Week 13 we sell boxes on price' });
+		await samCard.getByRole('button', { name: 'Group', exact: true }).click();
+		const miaGroup = mia.getByTestId('barrier-group');
+		await miaGroup.getByTestId('group-title').getByText('Week 13 we sell boxes on price').waitFor();
+		await miaGroup.getByText('Leads arrive without context').waitFor();
+		// Mia names the group and gives it a remedy with an owner.
+		await miaGroup.getByRole('button', { name: 'Rename group' }).click();
+		await miaGroup.getByLabel('Group title').fill('Pay and hand-off reward volume');
+		await miaGroup.getByRole('button', { name: 'Save title' }).click();
+		const samGroup = sam.getByTestId('barrier-group');
+		await samGroup.getByTestId('group-title').getByText('Pay and hand-off reward volume').waitFor();
+		const miaOwn = miaGroup.getByTestId('card').filter({ hasText: 'Week 13' });
+		await miaOwn.getByRole('button', { name: 'Add remedy' }).click();
+		await miaOwn.getByLabel('Remedy', { exact: true }).fill('Pay on margin from Q3');
+		await miaOwn.getByLabel('Owner (a team or a person)').fill('VP Sales');
+		await miaOwn.getByRole('button', { name: 'Save remedy' }).click();
+		const remedy = samGroup
+			.getByTestId('card')
+			.filter({ hasText: 'Week 13' })
+			.getByTestId('remedy');
+		await remedy.getByText('Pay on margin from Q3').waitFor();
+		await remedy.getByText('VP Sales').waitFor();
+		expect(await phoneProblems(sam)).toEqual([]);
+		await snap(sam, 'participant-sales-barriers-grouped');
+		// Out of the group again: no group is left with one card.
+		await samGroup
+			.getByTestId('card')
+			.filter({ hasText: 'Leads arrive' })
+			.getByRole('button', { name: 'Ungroup' })
+			.click();
+		await mia.getByTestId('barrier-group').waitFor({ state: 'detached' });
 	});
 
 	test("the lead's journey is a flow diagram: a team adds a step, moves it, marks it broken, and the owning team sets its SLA", async () => {
