@@ -248,6 +248,8 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		await card('Quota counts').getByRole('button', { name: 'Group', exact: true }).press('Enter');
 		const group = board.getByTestId('barrier-group');
 		await group.getByTestId('group-title').getByText('Week 13 we sell boxes on price').waitFor();
+		// The card is drawn anew inside the group; the keyboard focus comes along.
+		await expect.poll(() => card('Quota counts').locator('button:focus').count()).toBe(1);
 		await group.getByRole('button', { name: 'Rename group' }).click();
 		await group.getByLabel('Group title').fill('Pay rewards volume');
 		await group.getByRole('button', { name: 'Save title' }).click();
