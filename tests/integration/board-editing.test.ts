@@ -225,4 +225,37 @@ describe.each(databaseKinds())('editing boards on %s', (kind) => {
 		expect(otherWorkshopTeam.status).toBe(404);
 		expect((await cardOn(peer, followUp.id, () => true)).ownerTeamId).toBe(ws.teams.Sales);
 	});
+
+	test('a measure and a review meeting are edited after they were written, a field emptied again', async () => {
+		const peer = await board('measures');
+		const metric = await add(marketing, 'measures', {
+			type: 'measure',
+			text: 'Win rate',
+			baseline: '20%',
+			target: '30%',
+			ownerTeamId: ws.teams.Marketing
+		});
+		const meeting = await add(sales, 'measures', {
+			type: 'cadence',
+			text: 'Pipeline review',
+			frequency: 'Monthly',
+			nextReviewDate: '2027-02-01'
+		});
+		const edited = await patch(marketing, 'measures', metric, {
+			baseline: '',
+			target: '35%',
+			ownerTeamId: null
+		});
+		expect(edited.status).toBe(200);
+		await cardOn(
+			peer,
+			metric,
+			(c) => c.baseline === '' && c.target === '35%' && c.ownerTeamId === null
+		);
+		const badDate = await patch(sales, 'measures', meeting, { nextReviewDate: '1 Feb' });
+		expect(badDate.status).toBe(400);
+		expect(badDate.body.message).toBe('Give the date as YYYY-MM-DD.');
+		expect((await patch(sales, 'measures', meeting, { nextReviewDate: '' })).status).toBe(200);
+		await cardOn(peer, meeting, (c) => c.nextReviewDate === '' && c.frequency === 'Monthly');
+	});
 });

@@ -73,7 +73,11 @@ const fieldEntries = {
 	frequency: v.optional(shortText('the review frequency', 100)),
 	nextReviewDate: v.optional(
 		v.union(
-			[v.literal(''), v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/))],
+			// Empty: no date yet (an edit may take one back).
+			[
+				v.literal(''),
+				v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the date as YYYY-MM-DD.'))
+			],
 			'Give the date as YYYY-MM-DD.'
 		)
 	),
