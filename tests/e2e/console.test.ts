@@ -1,9 +1,10 @@
 /**
  * The facilitator console and the projector view in a real browser, driven by the real server:
- * the facilitator moves everyone to Shared terms, runs the timer, locks the stage and puts a
- * card in the spotlight, and the projector (a second window on the same laptop) follows. Two
+ * who is here, the balance meter, the spotlight, a private round and its reveal, and a refusal
+ * in the server's words; the projector (a second window on the same laptop) follows. Two
  * participants take part from Node through the stock provider and the cards endpoint, so the
- * console has people to show and a board to balance.
+ * console has people to show and a board to balance. Moving everyone, the timer and the lock
+ * are driven from this console in live-workshop.test.ts, with real phones.
  */
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -25,6 +26,8 @@ const SCREENSHOTS = 'tests/e2e/__screenshots__';
 
 async function snap(page: Page, name: string) {
 	fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	// From the top, so the sticky bar is drawn where it belongs.
+	await page.evaluate(() => window.scrollTo(0, 0));
 	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
 
@@ -73,7 +76,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		await database?.drop();
 	});
 
-	test('the facilitator moves everyone to Shared terms, runs the timer and locks the stage; the projector follows', async () => {
+	test('the console shows who is here and the balance, spotlights a card and runs a private round; the projector follows', async () => {
 		const id = workshop.workshopId;
 		context = await signedInContext(browser, server, workshop.facilitator);
 		const console_ = await context.newPage();
@@ -97,37 +100,17 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		await snap(projector, 'projector-1-join');
 
 		// Bring everyone to Shared terms.
-		const terms = console_.getByTestId('console-stage-shared-terms');
-		// From the keyboard; the button goes away with the move, so the focus lands on the stage.
-		await terms.getByRole('button', { name: 'Bring everyone here' }).focus();
-		await console_.keyboard.press('Enter');
 		await console_
-			.locator('[data-testid="console-stage-shared-terms"][data-current="true"]')
-			.waitFor();
+			.getByTestId('console-stage-shared-terms')
+			.getByRole('button', { name: 'Bring everyone here' })
+			.click();
 		await console_.getByTestId('current-stage-title').filter({ hasText: 'Shared terms' }).waitFor();
 		await projector
 			.getByTestId('projector-stage-title')
 			.filter({ hasText: 'Shared terms' })
 			.waitFor();
-		await console_.waitForFunction(() => document.activeElement?.id === 'current-heading');
 		// The pre-filled terms are on the live board.
 		await console_.getByTestId('live-board').getByText('MQL', { exact: true }).waitFor();
-
-		// Start the timer: both screens count down from the stage's 45 minutes.
-		await console_.getByRole('button', { name: 'Start' }).click();
-		await console_.locator('[data-testid="timer"][data-state="running"]').waitFor();
-		await projector.locator('[data-testid="timer"][data-state="running"]').waitFor();
-		await projector.waitForFunction(() => {
-			const figures = document.querySelector('[data-testid="timer-figures"]')?.textContent;
-			return /^44:\d\d$/.test(figures?.trim() ?? '');
-		});
-		// From the keyboard: +1 min on the focused button.
-		await console_.getByRole('button', { name: '+1 min' }).focus();
-		await console_.keyboard.press('Enter');
-		await projector.waitForFunction(() => {
-			const figures = document.querySelector('[data-testid="timer-figures"]')?.textContent;
-			return /^45:\d\d$/.test(figures?.trim() ?? '');
-		});
 
 		// Participants write: a Sales card through the endpoint, and Sales' wording of MQL live.
 		const added = await sales.json('POST', `/api/workshops/${id}/stages/shared-terms/cards`, {
@@ -161,23 +144,6 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 			.filter({ hasText: 'Sales calls every MQL within 4 hours' })
 			.waitFor();
 
-		// Lock: the console and the projector say so, and a participant's new card is refused.
-		await console_.getByTestId('lock-toggle').click();
-		await console_.locator('[data-testid="lock-state"][data-locked="true"]').waitFor();
-		expect(await console_.getByTestId('lock-toggle').innerText()).toBe('Unlock');
-		await projector.getByTestId('projector-locked').waitFor();
-		const refused = await marketing.json('POST', `/api/workshops/${id}/stages/shared-terms/cards`, {
-			type: 'note',
-			text: 'Too late'
-		});
-		expect(refused.status).toBe(409);
-
-		// A projector opened (or reloaded) now paints the running stage straight away, from the
-		// server-rendered page, instead of the join screen until its connection syncs.
-		const html = await (await workshop.facilitator.get(`/workshops/${id}/projector`)).text();
-		expect(html).toMatch(/data-testid="projector-stage-title"[^>]*>\s*Shared terms/);
-		expect(html).toContain('data-testid="projector-locked"');
-
 		// Neither screen scrolls sideways.
 		for (const page of [console_, projector]) {
 			const overflow = await page.evaluate(
@@ -201,11 +167,14 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 
 		// A private round: Marketing's new card reaches the console (from the team's own board)
 		// before the reveal, marked private; after the reveal it is on the shared board.
-		await console_.getByRole('button', { name: 'Unlock' }).click();
-		await console_.locator('[data-testid="lock-state"][data-locked="false"]').waitFor();
 		await console_.getByRole('button', { name: 'Private writing' }).click();
 		await console_.locator('[data-testid="private-state"][data-private="true"]').waitFor();
 		await projector.getByTestId('projector-private').waitFor();
+		// A projector opened (or reloaded) now paints the running stage straight away, from the
+		// server-rendered page, instead of the join screen until its connection syncs.
+		const html = await (await workshop.facilitator.get(`/workshops/${id}/projector`)).text();
+		expect(html).toMatch(/data-testid="projector-stage-title"[^>]*>\s*Shared terms/);
+		expect(html).toContain('data-testid="projector-private"');
 		const secret = await marketing.json('POST', `/api/workshops/${id}/stages/shared-terms/cards`, {
 			type: 'note',
 			text: 'Marketing needs the lost-deal reason back'
@@ -233,5 +202,130 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 			.filter({ hasText: /sign in/i })
 			.waitFor();
 		await snap(console_, 'console-2-error');
+	});
+
+	test('barriers grouped, named and given a remedy from the console; incentives and measures as tables with every field', async () => {
+		const id = workshop.workshopId;
+		// The first test signed the facilitator out: in again, on a fresh laptop window.
+		const signedIn = await workshop.facilitator.action('/signin', {
+			email: workshop.email,
+			password: workshop.password
+		});
+		expect(signedIn.type).toBe('redirect');
+		await context?.close();
+		context = await signedInContext(browser, server, workshop.facilitator);
+		const page = await context.newPage();
+
+		const goTo = (stageKey: string) =>
+			workshop.facilitator.json('POST', `/api/workshops/${id}/live`, { action: 'goTo', stageKey });
+		const add = async (client: Client, stageKey: string, card: Record<string, unknown>) => {
+			const added = await client.json(
+				'POST',
+				`/api/workshops/${id}/stages/${stageKey}/cards`,
+				card
+			);
+			expect(added.status).toBe(201);
+		};
+		expect((await goTo('barriers')).status).toBe(200);
+		await add(marketing, 'barriers', { type: 'barrier', text: 'Week 13 we sell boxes on price' });
+		await add(sales, 'barriers', { type: 'barrier', text: 'Quota counts bookings, not margin' });
+		await add(sales, 'barriers', {
+			type: 'incentive',
+			text: 'Account executives',
+			today: 'Bookings this quarter',
+			needed: 'Margin and retained customers'
+		});
+		await page.goto(`/workshops/${id}/run`);
+		const board = page.getByTestId('live-board');
+		const card = (text: string) => board.locator('article').filter({ hasText: text });
+
+		// Group from the keyboard: open, choose, confirm.
+		await card('Quota counts').getByRole('button', { name: 'Group with…' }).focus();
+		await page.keyboard.press('Enter');
+		await card('Quota counts').getByLabel('Put with').selectOption({
+			label: 'Week 13 we sell boxes on price'
+		});
+		await card('Quota counts').getByRole('button', { name: 'Group', exact: true }).press('Enter');
+		const group = board.getByTestId('barrier-group');
+		await group.getByTestId('group-title').getByText('Week 13 we sell boxes on price').waitFor();
+		// The card is drawn anew inside the group; the keyboard focus comes along.
+		await expect.poll(() => card('Quota counts').locator('button:focus').count()).toBe(1);
+		await group.getByRole('button', { name: 'Rename group' }).click();
+		await group.getByLabel('Group title').fill('Pay rewards volume');
+		await group.getByRole('button', { name: 'Save title' }).click();
+		await group.getByTestId('group-title').getByText('Pay rewards volume').waitFor();
+		await card('Week 13').getByRole('button', { name: 'Add remedy' }).click();
+		await card('Week 13').getByLabel('Remedy', { exact: true }).fill('Pay on margin from Q3');
+		await card('Week 13').getByLabel('Owner (a team or a person)').fill('VP Sales');
+		await card('Week 13').getByRole('button', { name: 'Save remedy' }).click();
+		await card('Week 13').getByTestId('remedy').getByText('VP Sales').waitFor();
+
+		// The incentives read as a table: what each is rewarded for today against what the
+		// shared goal needs.
+		const incentives = board.getByTestId('table-incentive');
+		expect(await incentives.getByRole('columnheader').allInnerTexts()).toEqual(
+			expect.arrayContaining(['TEAM OR ROLE', 'REWARDED FOR TODAY', 'WHAT THE SHARED GOAL NEEDS'])
+		);
+		const row = incentives.getByRole('row', { name: /Account executives/ });
+		await row.getByRole('cell', { name: 'Margin and retained customers' }).waitFor();
+		await snap(page, 'console-3-barriers');
+		// Every control here is named by the words on it.
+		for (const control of await page.locator('main button').all()) {
+			const words = (await control.innerText()).trim();
+			expect(await page.getByRole('button', { name: words, exact: true }).count()).toBeGreaterThan(
+				0
+			);
+		}
+
+		// Measures and the review rhythm: every field, and a field not yet agreed said so.
+		expect((await goTo('measures')).status).toBe(200);
+		await add(marketing, 'measures', {
+			type: 'measure',
+			text: 'MQL → SQL conversion',
+			definition: 'Share of MQLs that sales qualifies within 30 days',
+			baseline: '12%',
+			target: '25%',
+			ownerTeamId: workshop.teams.Marketing,
+			system: 'CRM funnel report',
+			frequency: 'Monthly'
+		});
+		await add(sales, 'measures', { type: 'measure', text: 'Win rate', target: '30%' });
+		await add(sales, 'measures', {
+			type: 'cadence',
+			text: 'Joint pipeline review',
+			frequency: 'Every other Monday',
+			nextReviewDate: '2027-02-01'
+		});
+		const measures = board.getByTestId('table-measure');
+		const conversion = measures.getByRole('row', { name: /MQL → SQL conversion/ });
+		for (const value of [
+			'Share of MQLs that sales qualifies within 30 days',
+			'12%',
+			'25%',
+			'Marketing',
+			'CRM funnel report',
+			'Monthly'
+		]) {
+			await conversion.getByRole('cell', { name: value, exact: true }).first().waitFor();
+		}
+		expect(await measures.getByRole('columnheader').allInnerTexts()).toEqual(
+			expect.arrayContaining([
+				'METRIC',
+				'DEFINITION',
+				'BASELINE',
+				'TARGET',
+				'OWNER TEAM',
+				'DATA SOURCE',
+				'REVIEW FREQUENCY'
+			])
+		);
+		const winRate = measures.getByRole('row', { name: /Win rate/ });
+		expect(await winRate.getByText('not set').count()).toBe(5);
+		const rhythm = board.getByTestId('table-cadence').getByRole('row', {
+			name: /Joint pipeline review/
+		});
+		await rhythm.getByRole('cell', { name: 'Every other Monday' }).waitFor();
+		await rhythm.getByRole('cell', { name: '2027-02-01' }).waitFor();
+		await snap(page, 'console-4-measures');
 	});
 });

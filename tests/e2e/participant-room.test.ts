@@ -1,11 +1,13 @@
 /**
  * The participant's live room on two phones, one per team, in separate browser contexts: the
- * room follows the facilitator, wordings travel live between the teams, the merged wording
- * converges when both type at once, a lock turns the board read-only, and the generic board
- * carries an empathy card from one team to the other and its verdict back.
+ * generic board carries an empathy card from one team to the other and its verdict back, a
+ * private round stays within each team until the reveal, barriers are grouped and given a
+ * remedy, the journey is a flow diagram the teams keep up to date, and a participant moved to
+ * another team follows at once. Joining, Shared terms, the lock and the timer are the
+ * live-workshop scenario's (live-workshop.test.ts).
  */
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	facilitatorWithWorkshop,
@@ -51,21 +53,6 @@ async function phoneProblems(page: Page): Promise<string[]> {
 		}
 		return problems;
 	});
-}
-
-/** Waits until a textarea's value satisfies `check` (no sleeps: polls the condition). */
-async function valueOf(locator: Locator, check: (value: string) => boolean): Promise<string> {
-	let last = '';
-	await expect
-		.poll(
-			async () => {
-				last = await locator.inputValue();
-				return check(last);
-			},
-			{ timeout: 10_000, interval: 50 }
-		)
-		.toBe(true);
-	return last;
 }
 
 describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
@@ -116,88 +103,6 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await browser?.close();
 		await server?.stop();
 		await database?.drop();
-	});
-
-	test('both phones follow the facilitator to Shared terms and write wordings the other team sees live', async () => {
-		// Before the start: the waiting room, live, with both people in it.
-		for (const phone of [sam, mia]) {
-			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
-			await phone.getByTestId('current-stage-title').getByText('Waiting for the start').waitFor();
-			await phone.getByTestId('present').getByText('Sam').waitFor();
-			await phone.getByTestId('present').getByText('Mia').waitFor();
-		}
-
-		expect((await live({ action: 'goTo', stageKey: 'shared-terms' })).status).toBe(200);
-		expect((await live({ action: 'timer', stageKey: 'shared-terms', timer: 'start' })).status).toBe(
-			200
-		);
-		for (const phone of [sam, mia]) {
-			await phone.getByTestId('current-stage-title').getByText('Shared terms').waitFor();
-			await phone.getByTestId('timer-state').getByText('Running').waitFor();
-			expect(await phone.getByTestId('timer-figures').innerText()).toMatch(/^4[45]:\d\d$/);
-			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
-		}
-
-		// Each team writes its own wording of MQL; the other team's phone shows it as typed.
-		const samMql = sam.getByTestId('term-mql');
-		const miaMql = mia.getByTestId('term-mql');
-		await samMql.getByTestId('wording-Sales').pressSequentially('Scored 50+ and asked for a demo');
-		await miaMql.getByTestId('wording-Marketing').pressSequentially('Engaged twice in 30 days');
-		await miaMql
-			.getByTestId('wording-Sales')
-			.getByText('Scored 50+ and asked for a demo')
-			.waitFor();
-		await samMql.getByTestId('wording-Marketing').getByText('Engaged twice in 30 days').waitFor();
-		// The other team's wording is shown, not offered for editing.
-		expect(await miaMql.getByTestId('wording-Sales').evaluate((e) => e.tagName)).not.toBe(
-			'TEXTAREA'
-		);
-
-		// Typed values are shown with their unit.
-		await sam
-			.getByTestId('term-handoff-sla')
-			.getByTestId('term-value')
-			.getByText('hours')
-			.waitFor();
-
-		// The merged wording: Sam starts it, Mia sees it and both then type at the same time.
-		const samMerged = samMql.getByTestId('merged-wording');
-		const miaMerged = miaMql.getByTestId('merged-wording');
-		await samMerged.pressSequentially('An MQL is a lead.');
-		await valueOf(miaMerged, (v) => v === 'An MQL is a lead.');
-		await miaMerged.click();
-		await mia.keyboard.press('End');
-		// Sam puts his caret after "An MQL", Mia hers at the end; then both type at once.
-		await samMerged.evaluate((e: HTMLTextAreaElement) => e.setSelectionRange(6, 6));
-		await Promise.all([
-			samMerged.pressSequentially(' (Sales: demo asked)'),
-			miaMerged.pressSequentially(' Marketing: two visits.')
-		]);
-		const final = await valueOf(samMerged, (v) => v.length === 17 + 20 + 23);
-		await valueOf(miaMerged, (v) => v === final);
-		// Nobody's keystrokes were lost or landed in the wrong place.
-		expect(final).toBe('An MQL (Sales: demo asked) is a lead. Marketing: two visits.');
-		await snap(sam, 'participant-sales-shared-terms');
-		await snap(mia, 'participant-marketing-shared-terms');
-		await miaMql.screenshot({ path: `${SCREENSHOTS}/participant-marketing-mql-term.png` });
-		await miaMql.getByText('Fields each team needs on a lead').click();
-		expect(await phoneProblems(mia)).toEqual([]);
-
-		// "I'm done" counts per team on every phone.
-		await sam.getByRole('button', { name: "I'm done" }).click();
-		await mia.getByTestId('done-count').getByText('1 done: Sales 1, Marketing 0').waitFor();
-		expect(await sam.getByRole('button', { name: "I'm done" }).getAttribute('aria-pressed')).toBe(
-			'true'
-		);
-
-		// A lock turns the board read-only on both phones, and says so.
-		expect((await control('shared-terms', 'lock')).status).toBe(200);
-		for (const phone of [sam, mia]) {
-			await phone.getByTestId('locked-notice').waitFor();
-			await status(phone).and(phone.locator('[data-status="read-only"]')).waitFor();
-		}
-		expect(await samMerged.getAttribute('readonly')).not.toBeNull();
-		await snap(mia, 'participant-marketing-locked');
 	});
 
 	test('an empathy card about Marketing reaches Mia, who corrects it; Sam sees the correction', async () => {
@@ -302,11 +207,46 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			await phone.getByTestId('spotlight').getByText('Week 13 we sell boxes on price').waitFor();
 		}
 		await snap(sam, 'participant-sales-barriers-revealed');
+
+		// Sam puts Marketing's barrier with his own: both phones stack them under one title.
+		const samCard = sam.getByTestId('card').filter({ hasText: 'Leads arrive without context' });
+		await samCard.getByRole('button', { name: 'Group with…' }).click();
+		await samCard.getByLabel('Put with').selectOption({ label: 'Week 13 we sell boxes on price' });
+		await samCard.getByRole('button', { name: 'Group', exact: true }).click();
+		const miaGroup = mia.getByTestId('barrier-group');
+		await miaGroup.getByTestId('group-title').getByText('Week 13 we sell boxes on price').waitFor();
+		await miaGroup.getByText('Leads arrive without context').waitFor();
+		// Mia names the group and gives it a remedy with an owner.
+		await miaGroup.getByRole('button', { name: 'Rename group' }).click();
+		await miaGroup.getByLabel('Group title').fill('Pay and hand-off reward volume');
+		await miaGroup.getByRole('button', { name: 'Save title' }).click();
+		const samGroup = sam.getByTestId('barrier-group');
+		await samGroup.getByTestId('group-title').getByText('Pay and hand-off reward volume').waitFor();
+		const miaOwn = miaGroup.getByTestId('card').filter({ hasText: 'Week 13' });
+		await miaOwn.getByRole('button', { name: 'Add remedy' }).click();
+		await miaOwn.getByLabel('Remedy', { exact: true }).fill('Pay on margin from Q3');
+		await miaOwn.getByLabel('Owner (a team or a person)').fill('VP Sales');
+		await miaOwn.getByRole('button', { name: 'Save remedy' }).click();
+		const remedy = samGroup
+			.getByTestId('card')
+			.filter({ hasText: 'Week 13' })
+			.getByTestId('remedy');
+		await remedy.getByText('Pay on margin from Q3').waitFor();
+		await remedy.getByText('VP Sales').waitFor();
+		expect(await phoneProblems(sam)).toEqual([]);
+		await snap(sam, 'participant-sales-barriers-grouped');
+		// Out of the group again: no group is left with one card.
+		await samGroup
+			.getByTestId('card')
+			.filter({ hasText: 'Leads arrive' })
+			.getByRole('button', { name: 'Ungroup' })
+			.click();
+		await mia.getByTestId('barrier-group').waitFor({ state: 'detached' });
 	});
 
-	test("the lead's journey reads as ordered steps, and a team marks its own step broken", async () => {
+	test("the lead's journey is a flow diagram: a team adds a step, moves it, marks it broken, and the owning team sets its SLA", async () => {
 		expect((await live({ action: 'goTo', stageKey: 'connections' })).status).toBe(200);
-		const samSteps = sam.getByTestId('group-step').getByTestId('card');
+		const samSteps = sam.getByTestId('journey-step');
 		await expect.poll(() => samSteps.count()).toBe(7);
 		expect(await samSteps.first().innerText()).toContain('First touch');
 		expect(await samSteps.last().innerText()).toContain('Back to nurture');
@@ -316,19 +256,99 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await sam.getByLabel('System').fill('CRM');
 		await sam.getByLabel('SLA (hours)').fill('4');
 		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		// A new step joins the journey before the return to nurture, which closes the loop.
 		const samStep = samSteps.filter({ hasText: 'SDR calls within the SLA' });
-		await samStep.getByRole('button', { name: 'Mark broken' }).click();
+		await samStep.waitFor();
+		expect(await samSteps.nth(6).innerText()).toContain('SDR calls within the SLA');
+		expect(await samSteps.last().innerText()).toContain('Back to nurture');
+
+		// From the keyboard: one place earlier; the focus stays on the button.
+		await samStep.getByRole('button', { name: 'Earlier' }).focus();
+		await sam.keyboard.press('Enter');
+		const miaSteps = mia.getByTestId('journey-step');
+		await expect.poll(() => miaSteps.nth(5).innerText()).toContain('SDR calls within the SLA');
+		await expect
+			.poll(() => sam.evaluate(() => document.activeElement?.textContent?.trim()))
+			.toBe('Earlier');
+
+		await samStep.getByRole('button', { name: 'Edit step' }).click();
 		await samStep.getByLabel('Broken connection').selectOption('human-by-technology');
-		await samStep.getByLabel('Note').fill('Routing drops the campaign');
+		await samStep.getByLabel('What breaks').fill('Routing drops the campaign');
 		await samStep.getByRole('button', { name: 'Save' }).click();
 
-		const miaStep = mia.getByTestId('card').filter({ hasText: 'SDR calls within the SLA' });
+		const miaStep = miaSteps.filter({ hasText: 'SDR calls within the SLA' });
 		await miaStep
 			.getByText('Broken: Human, broken by technology — Routing drops the campaign')
 			.waitFor();
-		expect(await miaStep.innerText()).toContain('4 hours');
+		expect(await miaStep.getAttribute('data-broken')).toBe('human-by-technology');
+		expect(await miaStep.innerText()).toContain('within 4 hours');
+		// The arrow into the step carries its SLA, marked broken.
+		await mia.getByTestId('journey-link').filter({ hasText: '⚠ SLA 4 h' }).waitFor();
 		// Marketing may read Sales' step, not change it.
-		expect(await miaStep.getByRole('button', { name: 'Mark broken' }).count()).toBe(0);
+		expect(await miaStep.getByRole('button', { name: 'Edit step' }).count()).toBe(0);
+
+		// Marketing owns the scoring step the facilitator wrote down, so Mia sets its SLA.
+		const scoring = miaSteps.filter({ hasText: 'Scoring reaches the threshold' });
+		await scoring.getByRole('button', { name: 'Edit step' }).click();
+		await scoring.getByLabel('SLA (hours)').fill('24');
+		await scoring.getByRole('button', { name: 'Save' }).click();
+		await sam.getByTestId('journey-link').filter({ hasText: 'SLA 24 h' }).waitFor();
+		expect(
+			await sam
+				.getByTestId('journey-step')
+				.filter({ hasText: 'Scoring reaches the threshold' })
+				.getByRole('button', { name: 'Edit step' })
+				.count()
+		).toBe(0);
+		expect(await phoneProblems(mia)).toEqual([]);
 		await snap(mia, 'participant-marketing-connections');
+	});
+
+	test('a participant moved to another team sees the new team and writes on its private board, without a reload', async () => {
+		expect((await live({ action: 'goTo', stageKey: 'measures' })).status).toBe(200);
+		expect((await control('measures', 'startPrivate')).status).toBe(200);
+		for (const phone of [sam, mia]) await phone.getByTestId('private-notice').waitFor();
+		async function addMeasure(phone: Page, text: string) {
+			await phone.getByRole('button', { name: 'Add a measure' }).click();
+			await phone.getByLabel('Metric').fill(text);
+			await phone.getByRole('button', { name: 'Add', exact: true }).click();
+			await phone.getByTestId('table-measure').getByText(text).waitFor();
+		}
+		await addMeasure(sam, 'Calls made per SDR');
+		await addMeasure(mia, 'Campaign-sourced pipeline');
+		expect(await sam.getByText('Campaign-sourced pipeline').count()).toBe(0);
+		// Proof that the page is never reloaded: this mark would not survive one.
+		await sam.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+
+		const people = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		const samId = /Sam[\s\S]*?name="participantId" value="([a-z2-7]+)"/.exec(people)![1]!;
+		const moved = await ws.facilitator.action(`/workshops/${ws.workshopId}?/moveParticipant`, {
+			participantId: samId,
+			teamId: ws.teams.Marketing!
+		});
+		expect(moved.type).toBe('success');
+
+		await sam.getByTestId('my-team').filter({ hasText: 'Marketing' }).waitFor();
+		await sam.getByTestId('team-changed').getByText('Marketing').waitFor();
+		// Marketing's private board instead of Sales': Mia's card in, Sales' own out.
+		const table = sam.getByTestId('table-measure');
+		await table.getByText('Campaign-sourced pipeline').waitFor();
+		await table.getByText('Calls made per SDR').waitFor({ state: 'detached' });
+		await sam.getByTestId('private-notice').getByText('Marketing').waitFor();
+		// Sam writes on Marketing's board now; Mia sees it, written by Marketing.
+		expect(await phoneProblems(sam)).toEqual([]);
+		await addMeasure(sam, 'Meetings booked from MQLs');
+		const row = mia.getByTestId('table-measure').getByRole('row', {
+			name: /Meetings booked from MQLs/
+		});
+		await row.getByText('Only your team sees this').waitFor();
+		// Written by Marketing, and owned by Marketing (the new team is the form's default owner).
+		expect(await row.locator('td[data-label="Written by"]').innerText()).toBe('Marketing');
+		expect(await row.locator('td[data-label="Owner team"]').innerText()).toBe('Marketing');
+		expect(await sam.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(
+			true
+		);
+		expect((await control('measures', 'reveal')).status).toBe(200);
+		await snap(sam, 'participant-moved-to-marketing');
 	});
 });

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { setupWSConnection } from '@y/websocket-server/utils';
-import { DocConnection } from '../../src/lib/state/doc-connection.svelte';
+import { CLOSE } from '../../server/realtime/close-codes';
+import { DocConnection, MEMBERSHIP_CHANGED } from '../../src/lib/state/doc-connection.svelte';
 import { DocAccess } from '../../src/lib/state/doc-access.svelte';
 import { writeStageState } from '../../src/lib/collab/room';
 import type { BackoffPolicy } from '../../src/lib/state/backoff';
@@ -21,7 +22,10 @@ interface TestServer {
 	stop(): Promise<void>;
 }
 
-/** Document names starting with "refused/" are closed at once with 4403, like a revoked session. */
+/**
+ * Document names starting with "refused/" are closed at once with 4403, like a revoked session;
+ * "moved/" ones with 4000 on the first upgrade only, like a participant moved to another team.
+ */
 async function startTestServer(port = 0): Promise<TestServer> {
 	const upgrades = new Map<string, number>();
 	const wss = new WebSocketServer({ noServer: true });
@@ -31,6 +35,8 @@ async function startTestServer(port = 0): Promise<TestServer> {
 		upgrades.set(docName, (upgrades.get(docName) ?? 0) + 1);
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			if (docName.startsWith('refused/')) ws.close(4403, 'You are no longer in this workshop.');
+			else if (docName.startsWith('moved/') && upgrades.get(docName) === 1)
+				ws.close(CLOSE.membershipChanged, 'your team changed');
 			else setupWSConnection(ws, req, { docName });
 		});
 	});
@@ -172,6 +178,24 @@ describe('a document connection', () => {
 		// A deliberate connect() still tries again (e.g. after signing in anew).
 		c.connect();
 		await waitFor(() => expect(server.upgrades.get('refused/board')).toBe(2));
+	});
+
+	test('a 4000 close says the membership changed and reconnects at once', async () => {
+		expect(MEMBERSHIP_CHANGED).toBe(CLOSE.membershipChanged);
+		// A backoff that would hold any other reconnect for a minute.
+		const c = open('moved/room', {
+			backoff: { baseMs: 60_000, capMs: 60_000 },
+			random: () => 0.99
+		});
+		expect(c.membershipChanges).toBe(0);
+		await waitFor(() => expect(c.membershipChanges).toBe(1));
+		await waitFor(() => expect(c.status).toBe('live'));
+		expect(c.refusal).toBeNull();
+		expect(server.upgrades.get('moved/room')).toBe(2);
+		// Other closes (a restart) are not a change of membership.
+		const other = open('board/plain');
+		await waitFor(() => expect(other.status).toBe('live'));
+		expect(other.membershipChanges).toBe(0);
 	});
 
 	test('destroy cancels a pending retry and leaves nothing scheduled', async () => {

@@ -52,9 +52,14 @@ export interface CardFields {
 	broken?: 'technology' | 'human' | 'human-by-technology' | null;
 	note?: string;
 	isReturnPath?: boolean;
-	/** Barriers: category, group, remedy and its owner. */
+	/**
+	 * Barriers: category, group, remedy and its owner (a team or a person, in words). A group
+	 * is every barrier with the same `groupId`: the id of the card the first ones were put
+	 * together with. Its title, when someone gave it one, is on every member (see ./barriers).
+	 */
 	category?: string;
 	groupId?: string | null;
+	groupTitle?: string;
 	remedy?: string;
 	remedyOwner?: string;
 	/** Measures. */
@@ -69,7 +74,16 @@ export interface CardFields {
 	needed?: string;
 }
 
-export interface Card extends CardFields {
+/**
+ * Written by the server only, from a revealed dot vote (`boards.recordDotResults`); no request
+ * may set them. Barriers: the dots the card got and its rank (1 = most dots, ties share).
+ */
+export interface DotResult {
+	dots?: number | null;
+	rank?: number | null;
+}
+
+export interface Card extends CardFields, DotResult {
 	id: string;
 	type: CardType;
 	text: string;

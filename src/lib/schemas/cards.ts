@@ -64,6 +64,7 @@ const fieldEntries = {
 		)
 	),
 	groupId: v.optional(id),
+	groupTitle: v.optional(shortText('the group’s title', 120)),
 	remedy: v.optional(shortText('the remedy', MAX_CARD_TEXT)),
 	remedyOwner: v.optional(shortText('the remedy’s owner', 100)),
 	definition: v.optional(shortText('the definition', MAX_CARD_TEXT)),
@@ -71,27 +72,48 @@ const fieldEntries = {
 	target: v.optional(shortText('the target', 100)),
 	frequency: v.optional(shortText('the review frequency', 100)),
 	nextReviewDate: v.optional(
-		v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the date as YYYY-MM-DD.'))
+		v.union(
+			// Empty: no date yet (an edit may take one back).
+			[
+				v.literal(''),
+				v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the date as YYYY-MM-DD.'))
+			],
+			'Give the date as YYYY-MM-DD.'
+		)
 	),
 	today: v.optional(shortText('what is rewarded today', MAX_CARD_TEXT)),
 	needed: v.optional(shortText('what the shared goal needs', MAX_CARD_TEXT))
+};
+
+/**
+ * Fields only the server writes (a dot vote's result): named here so that a request carrying
+ * them is refused with words that say why, rather than as an unknown field.
+ */
+const serverWritten = {
+	dots: v.optional(v.never('Dots come from the dot vote; they cannot be set by hand.')),
+	rank: v.optional(v.never('A barrier’s rank comes from the dot vote; it cannot be set by hand.'))
 };
 
 export const newCardSchema = v.strictObject(
 	{
 		type: v.picklist(CARD_TYPES, 'Say what kind of card this is.'),
 		text: cardText,
-		...fieldEntries
+		...fieldEntries,
+		...serverWritten
 	},
 	'The card has a field this board does not know.'
 );
 
 export const cardPatchSchema = v.pipe(
 	v.strictObject(
-		{ text: v.optional(cardText), ...fieldEntries },
+		{ text: v.optional(cardText), ...fieldEntries, ...serverWritten },
 		'The change has a field this board does not know.'
 	),
 	v.check((patch) => Object.keys(patch).length > 0, 'Say what to change.')
 );
+
+export const moveSchema = v.object({
+	direction: v.picklist(['earlier', 'later'], 'Say which way to move it: earlier or later.')
+});
 
 export const doneSchema = v.object({ done: v.boolean('Say done: true or false.') });

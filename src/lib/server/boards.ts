@@ -4,15 +4,18 @@
  * author's team is stamped here, never taken from the browser.
  */
 import * as Y from 'yjs';
+import { ranksByDots } from '../collab/barriers';
 import {
 	addCard,
 	cardsOf,
 	deleteCard,
+	listCards,
 	readCard,
 	updateCard,
 	type Card,
 	type CardFields
 } from '../collab/cards';
+import { moveInJourney, type MoveDirection } from '../collab/journey';
 import { stageDocName, teamDocName } from '../collab/doc-names';
 import { DEFAULT_JOURNEY, DEFAULT_TERMS } from '../domain/template';
 import type { WorkshopMember } from './api';
@@ -25,7 +28,7 @@ export class BoardRuleError extends Error {
 	override name = 'BoardRuleError';
 	constructor(
 		message: string,
-		readonly status: 403 | 404 | 409
+		readonly status: 400 | 403 | 404 | 409
 	) {
 		super(message);
 	}
@@ -72,12 +75,37 @@ export async function add(
 	return id;
 }
 
-/** Who may change which fields: the author's team its card; the team a card is about its verdict. */
+/**
+ * What the room works on together once barriers are on the board: putting similar ones in a
+ * group, naming the group, and giving a barrier its remedy and the remedy's owner. Any
+ * participant may change these on any barrier while the stage is open; the rest of a card
+ * stays with the team that wrote it.
+ */
+const SHARED_BARRIER_FIELDS: ReadonlySet<string> = new Set([
+	'groupId',
+	'groupTitle',
+	'remedy',
+	'remedyOwner'
+]);
+
+/**
+ * Who may change which fields: the facilitator everything; a participant their own team's
+ * cards, the steps of the journey their team owns, the shared fields of any barrier, and the
+ * verdict on an empathy card about their team.
+ */
 function mayChange(member: WorkshopMember, card: Card, patch: Record<string, unknown>): boolean {
 	if (member.kind === 'facilitator') return true;
 	if (card.teamId === member.teamId) return true;
-	const verdictOnly = Object.keys(patch).every((k) => k === 'verdict' || k === 'correction');
+	if (card.type === 'step' && card.ownerTeamId === member.teamId) return true;
+	const keys = Object.keys(patch);
+	if (card.type === 'barrier' && keys.every((k) => SHARED_BARRIER_FIELDS.has(k))) return true;
+	const verdictOnly = keys.every((k) => k === 'verdict' || k === 'correction');
 	return verdictOnly && card.aboutTeamId === member.teamId;
+}
+
+function cardIn(doc: Y.Doc, cardId: string): Card | null {
+	const item = cardsOf(doc).get(cardId);
+	return item ? readCard(cardId, item) : null;
 }
 
 export async function change(
@@ -88,14 +116,135 @@ export async function change(
 	patch: Partial<CardFields> & { text?: string }
 ): Promise<void> {
 	const docName = await boardFor(member, workshopId, stageKey);
-	const card = await rooms.read(docName, (doc) => {
-		const item = cardsOf(doc).get(cardId);
-		return item ? readCard(cardId, item) : null;
+	if (patch.ownerTeamId) {
+		const teamIds = (await workshops.teams(workshopId)).map((t) => t.id);
+		if (!teamIds.includes(patch.ownerTeamId))
+			throw new BoardRuleError('That team is not part of this workshop.', 404);
+	}
+	// Checked and written in one synchronous step, so nobody's change slips in between.
+	await rooms.change(docName, (doc) => {
+		const card = cardIn(doc, cardId);
+		if (!card) throw new BoardRuleError('This board has no such card.', 404);
+		if (!mayChange(member, card, patch))
+			throw new BoardRuleError('Only the team that wrote this card may change it.', 403);
+		const { groupId, groupTitle, ...rest } = patch;
+		// Everything is checked before anything is written: a refusal changes nothing.
+		const regroup = groupId === undefined ? null : planRegroup(doc, card, groupId);
+		if (groupTitle !== undefined && !card.groupId && !regroup)
+			throw new BoardRuleError('This barrier is in no group to give a title.', 409);
+		updateCard(doc, cardId, rest);
+		if (regroup) regroup();
+		if (groupTitle !== undefined) {
+			const group = cardIn(doc, cardId)!.groupId;
+			for (const member of listCards(doc, 'barrier')) {
+				if (group && member.groupId === group) updateCard(doc, member.id, { groupTitle });
+			}
+		}
 	});
-	if (!card) throw new BoardRuleError('This board has no such card.', 404);
-	if (!mayChange(member, card, patch))
-		throw new BoardRuleError('Only the team that wrote this card may change it.', 403);
-	await rooms.change(docName, (doc) => void updateCard(doc, cardId, patch));
+}
+
+/**
+ * Putting a barrier into a group with another barrier on the same board (`groupId`: that
+ * card's id), or taking it out (`groupId: null`). The card joins the group the other card is
+ * in, or starts one with it, and takes the group's title; a group left with one card is
+ * dissolved. Returns the writes to make once every check has passed.
+ */
+function planRegroup(doc: Y.Doc, card: Card, withId: string | null): () => void {
+	if (card.type !== 'barrier') throw new BoardRuleError('Only barriers are put in groups.', 400);
+	const barriers = listCards(doc, 'barrier');
+	const leaving = card.groupId ?? null;
+	/** Dissolves the card's old group if only one card is left in it. */
+	const tidy = () => {
+		if (!leaving) return;
+		const left = listCards(doc, 'barrier').filter((c) => c.groupId === leaving);
+		if (left.length === 1) updateCard(doc, left[0]!.id, { groupId: null, groupTitle: '' });
+	};
+	if (withId === null) {
+		return () => {
+			updateCard(doc, card.id, { groupId: null, groupTitle: '' });
+			tidy();
+		};
+	}
+	if (withId === card.id)
+		throw new BoardRuleError('A barrier cannot be put in a group with itself.', 400);
+	const other = barriers.find((c) => c.id === withId);
+	if (!other)
+		throw new BoardRuleError(
+			'That card is not a barrier on this board: it cannot be grouped.',
+			404
+		);
+	const group = other.groupId ?? other.id;
+	const title = barriers.find((c) => c.groupId === group && c.groupTitle)?.groupTitle ?? '';
+	return () => {
+		if (!other.groupId) updateCard(doc, other.id, { groupId: group });
+		updateCard(doc, card.id, { groupId: group, groupTitle: title });
+		if (leaving !== group) tidy();
+	};
+}
+
+/**
+ * Moves a journey step one place earlier or later. The facilitator may move any step; a
+ * participant, while the stage is open, a step their team wrote or owns.
+ */
+export async function move(
+	member: WorkshopMember,
+	workshopId: string,
+	stageKey: string,
+	cardId: string,
+	direction: MoveDirection
+): Promise<void> {
+	const docName = await boardFor(member, workshopId, stageKey);
+	await rooms.change(docName, (doc) => {
+		const card = cardIn(doc, cardId);
+		if (!card) throw new BoardRuleError('This board has no such card.', 404);
+		if (card.type !== 'step') throw new BoardRuleError('Only journey steps are reordered.', 400);
+		if (!mayChange(member, card, { position: true }))
+			throw new BoardRuleError('Only the team that wrote or owns this step may move it.', 403);
+		const moves = moveInJourney(listCards(doc, 'step'), cardId, direction);
+		if (!moves)
+			throw new BoardRuleError(
+				direction === 'earlier'
+					? 'This step is already the first of its part of the journey.'
+					: 'This step is already the last of its part of the journey.',
+				409
+			);
+		for (const { id, position } of moves) cardsOf(doc).get(id)!.set('position', position);
+	});
+}
+
+/**
+ * Writes a revealed dot vote onto the stage's shared board: each barrier's dots and its rank
+ * (1 = most dots; as many dots, same rank), and clears both on every other barrier, so the
+ * board shows the latest vote only. Entries that are not barriers on that board (a card
+ * deleted since the vote opened) are left out; the rest are ranked among themselves.
+ */
+export async function recordDotResults(
+	workshopId: string,
+	stageKey: string,
+	ranking: { cardId: string; dots: number }[]
+): Promise<void> {
+	for (const { dots } of ranking) {
+		if (!Number.isInteger(dots) || dots < 0)
+			throw new RangeError(`Dots are a whole number from 0: got ${dots}.`);
+	}
+	if (new Set(ranking.map((entry) => entry.cardId)).size !== ranking.length)
+		throw new RangeError('A ranking names each card once.');
+	const stage = await stages.get(workshopId, stageKey);
+	if (!stage) throw new BoardRuleError('This workshop has no such stage.', 404);
+	await rooms.change(stageDocName(workshopId, stageKey), (doc) => {
+		const barriers = new Set(listCards(doc, 'barrier').map((c) => c.id));
+		const counted = ranking.filter((entry) => barriers.has(entry.cardId));
+		const ranks = ranksByDots(counted);
+		const dotsOf = new Map(counted.map((entry) => [entry.cardId, entry.dots]));
+		for (const id of barriers) {
+			const item = cardsOf(doc).get(id)!;
+			const rank = ranks.get(id) ?? null;
+			const dots = dotsOf.get(id) ?? null;
+			// Only what differs is written, so a repeated call adds nothing to the log.
+			if ((item.get('rank') ?? null) !== rank) item.set('rank', rank);
+			if ((item.get('dots') ?? null) !== dots) item.set('dots', dots);
+		}
+	});
 }
 
 export async function remove(
@@ -105,10 +254,7 @@ export async function remove(
 	cardId: string
 ) {
 	const docName = await boardFor(member, workshopId, stageKey);
-	const card = await rooms.read(docName, (doc) => {
-		const item = cardsOf(doc).get(cardId);
-		return item ? readCard(cardId, item) : null;
-	});
+	const card = await rooms.read(docName, (doc) => cardIn(doc, cardId));
 	if (!card) throw new BoardRuleError('This board has no such card.', 404);
 	if (member.kind !== 'facilitator' && card.teamId !== member.teamId) {
 		throw new BoardRuleError('Only the team that wrote this card may remove it.', 403);

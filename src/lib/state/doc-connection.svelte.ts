@@ -50,6 +50,13 @@ export function isRefusal(code: number): boolean {
 	return code >= 4400 && code < 4500;
 }
 
+/**
+ * The close code after which the member's place in the workshop has changed (a participant
+ * moved to another team); the connection reconnects on its own and the server decides access
+ * anew. Mirrors `CLOSE.membershipChanged` in server/realtime/close-codes.ts.
+ */
+export const MEMBERSHIP_CHANGED = 4000;
+
 export class DocConnection {
 	readonly docName: string;
 	readonly doc: Y.Doc;
@@ -63,6 +70,11 @@ export class DocConnection {
 	nextAttemptAt = $state<number | null>(null);
 	/** Whether the browser reports a network at all (`navigator.onLine`). */
 	isBrowserOnline = $state(true);
+	/**
+	 * How many times the server said this member's place in the workshop changed (close 4000).
+	 * What the screen knows about the member (their team) is stale from then on.
+	 */
+	membershipChanges = $state(0);
 
 	#phase = $state<Phase>('closed');
 	#isReadOnly: () => boolean | null;
@@ -189,6 +201,7 @@ export class DocConnection {
 	#onClose(event: CloseEvent | null): void {
 		this.isSynced = false;
 		this.#phase = 'closed';
+		if (event?.code === MEMBERSHIP_CHANGED) this.membershipChanges++;
 		// Our own disconnect() (or destroy()) also lands here: nothing to retry then.
 		if (!this.#wantsConnection) return;
 		// The stock provider has already queued its own retry; with shouldConnect off it finds
@@ -197,6 +210,12 @@ export class DocConnection {
 		if (event && isRefusal(event.code)) {
 			this.#wantsConnection = false;
 			this.refusal = event.reason || `The server closed the connection (${event.code}).`;
+			return;
+		}
+		// The server asked this one member to reconnect (nobody else): no herd to spread out.
+		// Once the provider has finished closing (it announces the close before it is done).
+		if (event?.code === MEMBERSHIP_CHANGED) {
+			queueMicrotask(() => this.reconnectNow());
 			return;
 		}
 		this.#scheduleRetry();

@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 		shortLink: joinUrl.replace(/^https?:\/\//, ''),
 		qrSvg,
 		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
-		stages: stageRows.map((s) => ({ key: s.key, title: s.title, prompt: s.prompt })),
+		stages: stageRows.map((s) => ({ key: s.key, kind: s.kind, title: s.title, prompt: s.prompt })),
 		room,
 		/** Counts only: the projector shows how many are here per team, never who. */
 		hereByTeam: countByTeam(rooms.whoIsHere(workshop.id).participants)

@@ -1,12 +1,20 @@
 /**
  * Which cards a participant adds on each kind of stage, and the fields each card asks for.
- * One table drives the add form, the grouping of the board and the details shown on a card,
- * so a new card type is a new row rather than a new component.
+ * One table drives the add and edit forms, the grouping of the board, the details shown on a
+ * card and the columns of the tables (incentives, measures, cadence), on the phone and in the
+ * console alike, so a new card type is a new row rather than a new component.
  */
 import type { CardFields, CardType } from '$lib/collab/cards';
-import type { StageKind } from '$lib/domain/template';
+import type { BrokenConnectionKind, StageKind } from '$lib/domain/template';
 
-export type FieldKind = 'text' | 'number' | 'team' | 'category' | 'date' | 'checkbox';
+export type FieldKind = 'text' | 'number' | 'team' | 'category' | 'date' | 'checkbox' | 'broken';
+
+/** How a broken connection reads on screen. */
+export const BROKEN_LABELS: Record<BrokenConnectionKind, string> = {
+	technology: 'Technology',
+	human: 'Human',
+	'human-by-technology': 'Human, broken by technology'
+};
 
 export interface FieldSpec {
 	name: keyof CardFields;
@@ -27,6 +35,8 @@ export interface CardTypeSpec {
 	fields: readonly FieldSpec[];
 	/** Empathy cards are about another team, chosen when writing. */
 	isAboutOtherTeam?: boolean;
+	/** Shown as rows of a table, one column per field (the text first). */
+	table?: boolean;
 }
 
 const NOTE: CardTypeSpec = {
@@ -98,7 +108,9 @@ export const CARD_TYPE_SPECS: Record<CardType, CardTypeSpec> = {
 			{ name: 'ownerTeamId', label: 'Owner team', kind: 'team' },
 			{ name: 'system', label: 'System', kind: 'text' },
 			{ name: 'slaHours', label: 'SLA', kind: 'number', unit: 'hours' },
-			{ name: 'isReturnPath', label: 'Back to nurture', kind: 'checkbox' }
+			{ name: 'isReturnPath', label: 'Back to nurture', kind: 'checkbox' },
+			{ name: 'broken', label: 'Broken connection', kind: 'broken' },
+			{ name: 'note', label: 'What breaks', kind: 'text' }
 		]
 	},
 	barrier: {
@@ -116,7 +128,8 @@ export const CARD_TYPE_SPECS: Record<CardType, CardTypeSpec> = {
 		fields: [
 			{ name: 'today', label: 'Rewarded for today', kind: 'text' },
 			{ name: 'needed', label: 'What the shared goal needs', kind: 'text' }
-		]
+		],
+		table: true
 	},
 	measure: {
 		type: 'measure',
@@ -129,8 +142,9 @@ export const CARD_TYPE_SPECS: Record<CardType, CardTypeSpec> = {
 			{ name: 'target', label: 'Target', kind: 'text' },
 			{ name: 'ownerTeamId', label: 'Owner team', kind: 'team' },
 			{ name: 'system', label: 'Data source', kind: 'text' },
-			{ name: 'frequency', label: 'Reviewed', kind: 'text' }
-		]
+			{ name: 'frequency', label: 'Review frequency', kind: 'text' }
+		],
+		table: true
 	},
 	cadence: {
 		type: 'cadence',
@@ -140,7 +154,8 @@ export const CARD_TYPE_SPECS: Record<CardType, CardTypeSpec> = {
 		fields: [
 			{ name: 'frequency', label: 'How often', kind: 'text' },
 			{ name: 'nextReviewDate', label: 'Next review', kind: 'date' }
-		]
+		],
+		table: true
 	},
 	note: NOTE
 };
@@ -155,3 +170,32 @@ export const CARD_TYPES_BY_STAGE: Record<StageKind, readonly CardType[]> = {
 	agreements: ['note'],
 	open: ['note']
 };
+
+/**
+ * A card form's values as the endpoints take them: numbers as numbers, checkboxes as
+ * booleans. Adding leaves empty fields out; editing sends them emptied (null for a number, a
+ * team or a broken connection), so a value can be taken back.
+ */
+export function fieldsFromForm(
+	spec: CardTypeSpec,
+	data: FormData,
+	mode: 'add' | 'edit'
+): Record<string, unknown> {
+	const card: Record<string, unknown> = { text: String(data.get('text') ?? '') };
+	for (const field of spec.fields) {
+		const raw = data.get(field.name);
+		if (field.kind === 'checkbox') {
+			card[field.name] = raw === 'on';
+			continue;
+		}
+		const value = typeof raw === 'string' ? raw.trim() : '';
+		if (value === '') {
+			if (mode === 'add') continue;
+			card[field.name] =
+				field.kind === 'number' || field.kind === 'team' || field.kind === 'broken' ? null : '';
+			continue;
+		}
+		card[field.name] = field.kind === 'number' ? Number(value) : value;
+	}
+	return card;
+}

@@ -1,0 +1,18 @@
+import { error, json } from '@sveltejs/kit';
+import { readJson, requireMember } from '$lib/server/api';
+import * as boards from '$lib/server/boards';
+import { moveSchema } from '$lib/schemas/cards';
+import type { RequestHandler } from './$types';
+
+/** Moves a journey step one place earlier or later (`{ direction: 'earlier' | 'later' }`). */
+export const POST: RequestHandler = async (event) => {
+	const member = await requireMember(event, event.params.id);
+	const { direction } = await readJson(event, moveSchema);
+	try {
+		await boards.move(member, event.params.id, event.params.key, event.params.cardId, direction);
+	} catch (e) {
+		if (e instanceof boards.BoardRuleError) error(e.status, e.message);
+		throw e;
+	}
+	return json({ ok: true });
+};

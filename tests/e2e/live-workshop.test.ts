@@ -1,0 +1,348 @@
+/**
+ * A live workshop from start to finish, in Chromium against the real server, with every step
+ * the live workshop must do in sequence: a facilitator (console and projector) and two
+ * participants on 360 px phones, one from Sales and one from Marketing, each in a browser
+ * context of their own.
+ *
+ * Both join by code; the facilitator brings everyone to Shared terms and starts the timer,
+ * which all three screens show; each participant writes a wording the other sees as it is
+ * typed, and both type in the merged wording at once; the facilitator locks the stage and a
+ * further edit from a phone does not land in the server's document; an agreement is recorded
+ * with its buyer evidence. Then the journey is drawn as a flow diagram on all three screens.
+ * Screenshots of the console, a phone and the projector go to tests/e2e/__screenshots__/.
+ */
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { TERM_TEXT, listCards, termText } from '../../src/lib/collab/cards';
+import { stageDocName } from '../../src/lib/collab/doc-names';
+import { facilitatorWithWorkshop, type FacilitatorWithWorkshop } from '../factories/workshops';
+import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { connectPeer, waitFor, type Peer } from '../support/realtime';
+import { serverForSuite } from '../support/suite';
+
+const SCREENSHOTS = 'tests/e2e/__screenshots__';
+/** The narrowest phone the room is made for. */
+const PHONE = { width: 360, height: 740 };
+
+async function snap(page: Page, name: string) {
+	fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	// From the top, so sticky headers are drawn where they belong.
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+/**
+ * What makes a phone screen hard to use: a page wider than the screen, or a control smaller
+ * than a fingertip (44 px).
+ */
+async function phoneProblems(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		const width = document.documentElement.scrollWidth;
+		if (width > window.innerWidth) problems.push(`the page is ${width} px wide`);
+		const controls = document.querySelectorAll(
+			'.room-header button, main button, main textarea, main select, main input:not([type="checkbox"])'
+		);
+		for (const control of controls) {
+			const box = control.getBoundingClientRect();
+			if (box.width === 0) continue;
+			if (box.height < 44 || box.width < 44) {
+				const name = control.textContent?.trim() || control.getAttribute('aria-label') || '';
+				problems.push(`${control.tagName} "${name}" is ${box.width}×${box.height} px`);
+			}
+		}
+		return problems;
+	});
+}
+
+/** Waits until a textarea's value satisfies `check`, and returns it. */
+async function valueOf(locator: Locator, check: (value: string) => boolean): Promise<string> {
+	let last = '';
+	await expect
+		.poll(
+			async () => {
+				last = await locator.inputValue();
+				return check(last);
+			},
+			{ timeout: 10_000, interval: 50 }
+		)
+		.toBe(true);
+	return last;
+}
+
+describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence', () => {
+	const suite = serverForSuite('pglite');
+	let browser: Browser;
+	let ws: FacilitatorWithWorkshop;
+	const contexts: BrowserContext[] = [];
+	const peers: Peer[] = [];
+
+	beforeAll(async () => {
+		browser = await launchChromium();
+		ws = await facilitatorWithWorkshop(suite.server.url);
+	});
+	afterAll(async () => {
+		for (const peer of peers) peer.destroy();
+		for (const context of contexts) await context.close();
+		await browser?.close();
+	});
+
+	async function newContext(options: Parameters<Browser['newContext']>[0]) {
+		const context = await browser.newContext({ baseURL: suite.server.url, ...options });
+		contexts.push(context);
+		return context;
+	}
+
+	/** A phone that joins with the code as a person would: code, name, team. */
+	async function joinByCode(displayName: string, team: string): Promise<Page> {
+		const context = await newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+		const phone = await context.newPage();
+		// Once the page's script runs (it would otherwise take over the field as typed).
+		await phone.goto('/join', { waitUntil: 'networkidle' });
+		await phone.getByLabel('Code shown on the screen').fill(ws.joinCode.toLowerCase());
+		await phone.getByRole('button', { name: 'Continue' }).click();
+		await phone.getByLabel('Your name, as others will see it').fill(displayName);
+		await phone.getByLabel(team).check();
+		await phone.getByRole('button', { name: 'Join' }).click();
+		await phone.getByTestId('me').filter({ hasText: displayName }).waitFor();
+		return phone;
+	}
+
+	test('join, move to Shared terms, write together live, lock, time, agree with evidence; then the journey as a diagram', async () => {
+		const url = suite.server.url;
+		const id = ws.workshopId;
+
+		// The facilitator's laptop: the console, and the projector opened from it.
+		const laptop = await newContext({ viewport: { width: 1440, height: 900 } });
+		await laptop.addCookies(
+			[...ws.facilitator.cookies].map(([name, value]) => ({ name, value, url }))
+		);
+		const console_ = await laptop.newPage();
+		await console_.goto(`/workshops/${id}/run`);
+		await console_.getByTestId('not-started').waitFor();
+		const [projector] = await Promise.all([
+			laptop.waitForEvent('page'),
+			console_.getByRole('link', { name: 'Projector view' }).click()
+		]);
+		await projector.setViewportSize({ width: 1920, height: 1080 });
+		await projector.getByTestId('projector-code').filter({ hasText: ws.joinCode }).waitFor();
+
+		// 1. Both join by code, from their phones; the console sees who is here.
+		const [sam, mia] = await Promise.all([
+			joinByCode('Sam from Sales', 'Sales'),
+			joinByCode('Mia from Marketing', 'Marketing')
+		]);
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('current-stage-title').getByText('Waiting for the start').waitFor();
+			await phone.getByTestId('present').getByText('Sam from Sales').waitFor();
+			await phone.getByTestId('present').getByText('Mia from Marketing').waitFor();
+		}
+		await console_.getByTestId('here-Sales').getByText('Sam from Sales').waitFor();
+		await console_.getByTestId('here-Marketing').getByText('Mia from Marketing').waitFor();
+		await projector.getByTestId('projector-here-Marketing').filter({ hasText: '1' }).waitFor();
+
+		// 2. The facilitator moves everyone to Shared terms, from the keyboard; the button goes
+		// away with the move, so the focus lands on the stage's heading.
+		await console_
+			.getByTestId('console-stage-shared-terms')
+			.getByRole('button', { name: 'Bring everyone here' })
+			.focus();
+		await console_.keyboard.press('Enter');
+		await console_.getByTestId('current-stage-title').filter({ hasText: 'Shared terms' }).waitFor();
+		await console_.waitForFunction(() => document.activeElement?.id === 'current-heading');
+		await projector
+			.getByTestId('projector-stage-title')
+			.filter({ hasText: 'Shared terms' })
+			.waitFor();
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('current-stage-title').getByText('Shared terms').waitFor();
+			await phone.locator('[data-testid="connection-status"][data-status="live"]').waitFor();
+		}
+
+		// 3. The timer runs on all three screens, from the stage's 45 minutes.
+		await console_.getByRole('button', { name: 'Start' }).click();
+		for (const page of [console_, projector, sam, mia]) {
+			await page.locator('[data-testid="timer"][data-state="running"]').waitFor();
+			expect(await page.getByTestId('timer-figures').innerText()).toMatch(/^4[45]:\d\d$/);
+		}
+		// +1 min from the keyboard reaches the projector.
+		await console_.getByRole('button', { name: '+1 min' }).focus();
+		await console_.keyboard.press('Enter');
+		await projector.waitForFunction(() =>
+			/^45:\d\d$/.test(
+				document.querySelector('[data-testid="timer-figures"]')?.textContent?.trim() ?? ''
+			)
+		);
+
+		// 4. Each writes their team's wording of MQL; the other's phone shows it as typed.
+		const samMql = sam.getByTestId('term-mql');
+		const miaMql = mia.getByTestId('term-mql');
+		await samMql.getByTestId('wording-Sales').pressSequentially('Scored 50+ and asked for a demo');
+		await miaMql.getByTestId('wording-Marketing').pressSequentially('Engaged twice in 30 days');
+		await miaMql
+			.getByTestId('wording-Sales')
+			.getByText('Scored 50+ and asked for a demo')
+			.waitFor();
+		await samMql.getByTestId('wording-Marketing').getByText('Engaged twice in 30 days').waitFor();
+		// The other team's wording is shown, not offered for editing.
+		expect(await miaMql.getByTestId('wording-Sales').evaluate((e) => e.tagName)).not.toBe(
+			'TEXTAREA'
+		);
+		// Typed values carry their unit.
+		await sam
+			.getByTestId('term-handoff-sla')
+			.getByTestId('term-value')
+			.getByText('hours')
+			.waitFor();
+
+		// The merged wording: Sam starts it; then both type at once, at different places.
+		const samMerged = samMql.getByTestId('merged-wording');
+		const miaMerged = miaMql.getByTestId('merged-wording');
+		await samMerged.pressSequentially('An MQL is a lead.');
+		await valueOf(miaMerged, (v) => v === 'An MQL is a lead.');
+		await miaMerged.click();
+		await mia.keyboard.press('End');
+		await samMerged.evaluate((e: HTMLTextAreaElement) => e.setSelectionRange(6, 6));
+		await Promise.all([
+			samMerged.pressSequentially(' (Sales: demo asked)'),
+			miaMerged.pressSequentially(' Marketing: two visits.')
+		]);
+		const merged = await valueOf(samMerged, (v) => v.length === 17 + 20 + 23);
+		await valueOf(miaMerged, (v) => v === merged);
+		expect(merged).toBe('An MQL (Sales: demo asked) is a lead. Marketing: two visits.');
+		// The console's live board follows the wordings.
+		const consoleMql = console_
+			.getByTestId('live-board')
+			.locator('li', { has: console_.getByText('MQL', { exact: true }) });
+		await consoleMql.getByText('Engaged twice in 30 days').waitFor();
+
+		// "I'm done" counts per team, on the other phone and on the projector.
+		await sam.getByRole('button', { name: "I'm done" }).click();
+		await mia.getByTestId('done-count').getByText('1 done: Sales 1, Marketing 0').waitFor();
+		await projector.getByTestId('projector-done-Sales').filter({ hasText: '1/1 done' }).waitFor();
+		expect(await phoneProblems(mia)).toEqual([]);
+
+		// 5. The facilitator locks the stage: every screen says so and the phones turn read-only.
+		await console_.getByTestId('lock-toggle').click();
+		await console_.locator('[data-testid="lock-state"][data-locked="true"]').waitFor();
+		await projector.getByTestId('projector-locked').waitFor();
+		for (const phone of [sam, mia]) {
+			await phone.getByTestId('locked-notice').waitFor();
+			await phone.locator('[data-testid="connection-status"][data-status="read-only"]').waitFor();
+		}
+		const miaWording = miaMql.getByTestId('wording-Marketing');
+		expect(await miaWording.getAttribute('readonly')).not.toBeNull();
+		await snap(mia, 'live-2-phone-shared-terms-locked');
+		await mia.screenshot({
+			path: `${SCREENSHOTS}/live-2-phone-shared-terms-locked-first-screen.png`
+		});
+
+		// A further edit from Mia's phone (forced past the read-only field) reaches the server,
+		// which drops it: the server's own document keeps the wording as it was at the lock.
+		await miaWording.evaluate((e) => e.removeAttribute('readonly'));
+		await miaWording.click();
+		await mia.keyboard.press('End');
+		await miaWording.pressSequentially(' AFTER THE LOCK');
+		expect(await miaWording.inputValue()).toBe('Engaged twice in 30 days AFTER THE LOCK');
+		await waitFor('the server to drop the edit', () =>
+			suite.server
+				.output()
+				.includes(
+					`[realtime] dropped an update from a read-only participant on ${stageDocName(id, 'shared-terms')}`
+				)
+		);
+		const serverCopy = connectPeer(url, ws.facilitator, stageDocName(id, 'shared-terms'));
+		peers.push(serverCopy);
+		await serverCopy.whenSynced();
+		const mql = listCards(serverCopy.doc, 'term').find((c) => c.text === 'MQL')!;
+		const wording = (teamId: string) =>
+			termText(serverCopy.doc, mql.id, TERM_TEXT.wording(teamId))!.toString();
+		expect(wording(ws.teams.Marketing!)).toBe('Engaged twice in 30 days');
+		expect(wording(ws.teams.Sales!)).toBe('Scored 50+ and asked for a demo');
+		expect(termText(serverCopy.doc, mql.id, TERM_TEXT.merged)!.toString()).toBe(merged);
+		// Nor did it reach the other phone.
+		expect(await samMql.getByTestId('wording-Marketing').innerText()).toBe(
+			'Engaged twice in 30 days'
+		);
+
+		// 6. The facilitator records the merged wording as an agreement, with buyer evidence.
+		await consoleMql.getByRole('button', { name: 'Make agreement', exact: true }).click();
+		const dialog = console_.getByRole('dialog', { name: 'Make agreement from this card' });
+		await dialog.waitFor();
+		const statement = `MQL: ${merged}`;
+		await dialog.getByLabel('Statement').fill(statement);
+		await dialog.getByLabel('Owner team').selectOption({ label: 'Marketing' });
+		await dialog.getByLabel('Owner name').fill('Mia');
+		await dialog.getByLabel('Kind').selectOption({ label: 'Customer quote' });
+		await dialog
+			.getByLabel('Evidence', { exact: true })
+			.fill('“Nobody called us for a week after we asked for a demo.”');
+		await dialog.getByLabel('Source').fill('Lost deal, Acme, Q2');
+		await dialog.getByRole('button', { name: 'Record agreement' }).click();
+		await dialog.waitFor({ state: 'hidden' });
+		const agreement = console_
+			.getByTestId('register')
+			.locator('li.entry')
+			.filter({ has: console_.getByText(statement, { exact: true }) });
+		await agreement.getByText('“Nobody called us for a week after we asked for a demo.”').waitFor();
+		await console_
+			.getByTestId('register')
+			.getByText('1 of 1 agreement has buyer evidence')
+			.waitFor();
+
+		// Neither laptop screen scrolls sideways; the phones fit theirs.
+		for (const page of [console_, projector]) {
+			expect(
+				await page.evaluate(
+					() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+				)
+			).toBe(0);
+		}
+		expect(await phoneProblems(sam)).toEqual([]);
+		await snap(console_, 'live-1-console-shared-terms');
+		await snap(projector, 'live-3-projector-shared-terms');
+
+		// 7. The lead's journey: a flow diagram on the console, the phones and the projector.
+		await console_
+			.getByTestId('console-stage-connections')
+			.getByRole('button', { name: 'Bring everyone here' })
+			.click();
+		for (const page of [console_, sam, mia]) {
+			await expect.poll(() => page.getByTestId('journey-step').count()).toBe(7);
+		}
+		await projector.getByTestId('projector-journey').waitFor();
+		await expect.poll(() => projector.getByTestId('journey-step').count()).toBe(7);
+		// Sales marks its follow-up step broken and gives it an SLA, from the console here.
+		const followUp = console_
+			.getByTestId('journey-step')
+			.filter({ hasText: 'Follow-up within the SLA' });
+		await followUp.getByRole('button', { name: 'Edit step' }).click();
+		await followUp.getByLabel('SLA (hours)').fill('4');
+		await followUp.getByLabel('Broken connection').selectOption('human');
+		await followUp.getByLabel('What breaks').fill('Nobody watches the queue at night');
+		await followUp.getByRole('button', { name: 'Save' }).click();
+		for (const page of [projector, sam]) {
+			const step = page.getByTestId('journey-step').filter({ hasText: 'Follow-up within the SLA' });
+			await step.getByText('Broken: Human').waitFor();
+			await page.getByTestId('journey-link').filter({ hasText: '⚠ SLA 4 h' }).waitFor();
+			// The return to nurture loops back to the first step.
+			await page.getByTestId('journey-link').filter({ hasText: 'back to step 1' }).waitFor();
+		}
+		expect(await phoneProblems(sam)).toEqual([]);
+		for (const page of [console_, projector]) {
+			expect(
+				await page.evaluate(
+					() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+				)
+			).toBe(0);
+		}
+		await snap(console_, 'live-4-console-connections');
+		await snap(sam, 'live-5-phone-connections');
+		await snap(projector, 'live-6-projector-connections');
+		// The projector shows the whole journey without scrolling.
+		expect(
+			await projector.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)
+		).toBeLessThanOrEqual(0);
+	});
+});

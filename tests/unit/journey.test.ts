@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest';
+import type { Card } from '../../src/lib/collab/cards';
+import { journeyOrder, moveInJourney } from '../../src/lib/collab/journey';
+
+function step(id: string, position: number, isReturnPath = false): Card {
+	return { id, type: 'step', text: id, teamId: null, createdAt: 1, position, isReturnPath };
+}
+
+const ids = (cards: Card[]) => cards.map((c) => c.id);
+
+function apply(steps: Card[], moves: Array<{ id: string; position: number }>): Card[] {
+	return steps.map((s) => ({
+		...s,
+		position: moves.find((m) => m.id === s.id)?.position ?? s.position
+	}));
+}
+
+describe('the lead journey', () => {
+	test('reads forward by position, and the return to nurture closes it whatever its position', () => {
+		const steps = [step('touch', 0), step('nurture', 2, true), step('mql', 1), step('late', 3)];
+		expect(ids(journeyOrder(steps))).toEqual(['touch', 'mql', 'late', 'nurture']);
+	});
+
+	test('a step moves one place either way, within its part of the journey only', () => {
+		const steps = [step('a', 0), step('b', 1), step('c', 2), step('back', 3, true)];
+		const earlier = moveInJourney(steps, 'c', 'earlier')!;
+		expect(ids(journeyOrder(apply(steps, earlier)))).toEqual(['a', 'c', 'b', 'back']);
+		// Only the two that swapped are written.
+		expect(earlier).toEqual([
+			{ id: 'c', position: 1 },
+			{ id: 'b', position: 2 }
+		]);
+		expect(moveInJourney(steps, 'a', 'earlier')).toBeNull();
+		expect(moveInJourney(steps, 'c', 'later')).toBeNull();
+		expect(moveInJourney(steps, 'back', 'earlier')).toBeNull();
+		expect(moveInJourney(steps, 'missing', 'later')).toBeNull();
+	});
+
+	test('steps that share a position get an order of their own when one moves', () => {
+		const steps = [step('a', 5), step('b', 5), step('c', 5)];
+		const moves = moveInJourney(steps, 'c', 'earlier')!;
+		const after = journeyOrder(apply(steps, moves));
+		expect(ids(after)).toEqual(['a', 'c', 'b']);
+		expect(after.map((s) => s.position)).toEqual([5, 6, 7]);
+	});
+});
