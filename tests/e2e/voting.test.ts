@@ -133,6 +133,7 @@ describe.runIf(shouldRunBrowserTests)('an anonymous consent vote in the browser'
 
 		// Sam changes his mind before the close: the same device's key changes the same ballot.
 		await sam.getByRole('radio', { name: 'Agree' }).check();
+		await sam.getByLabel(/Reason/).fill('');
 		await sam.getByRole('button', { name: 'Change my vote' }).click();
 		await sam
 			.getByTestId('ballot-cast')
@@ -151,7 +152,7 @@ describe.runIf(shouldRunBrowserTests)('an anonymous consent vote in the browser'
 				.waitFor();
 		}
 		const result = sam.getByTestId('poll-result');
-		// 6 voters, 3 per team: both teams are shown; the reason Sam gave before changing is gone.
+		// 6 voters, 3 per team: both teams are shown; the reason Sam took back is gone.
 		await result.getByText('6 people voted').waitFor();
 		expect(await result.getByText('Sixty is too low').count()).toBe(0);
 		expect(await result.locator('table.teams tbody tr').count()).toBe(2);
@@ -164,5 +165,79 @@ describe.runIf(shouldRunBrowserTests)('an anonymous consent vote in the browser'
 		await snap(sam, 'vote-phone-result');
 		await snap(projector, 'vote-projector-result');
 		await snap(console_, 'vote-console');
+
+		// A dot vote drafted in the console ranks the barriers; the barriers stage shows the top ones.
+		const barriers: Record<string, string> = {};
+		for (const text of [
+			'Comp plan pays on bookings',
+			'No shared lead status',
+			'MQLs arrive at 5 pm'
+		]) {
+			const added = await workshop.facilitator.json(
+				'POST',
+				`/api/workshops/${id}/stages/barriers/cards`,
+				{
+					type: 'barrier',
+					text,
+					category: 'process'
+				}
+			);
+			expect(added.status).toBe(201);
+			barriers[text] = String(added.body.id);
+		}
+		await workshop.facilitator.json('POST', `/api/workshops/${id}/live`, {
+			action: 'goTo',
+			stageKey: 'barriers'
+		});
+		await panel.getByRole('button', { name: 'New poll' }).click();
+		const form = panel.getByTestId('poll-form');
+		await form.getByLabel('Kind of poll').selectOption('dot');
+		await form.getByLabel('Question').fill('Which barriers hurt the shared goal most?');
+		await form.getByLabel('Cards from stage').selectOption('barriers');
+		await form.getByLabel('Dots per person').fill('3');
+		await form.getByLabel('Most dots on one card').fill('2');
+		await form.getByRole('button', { name: 'Save draft' }).click();
+		await panel
+			.locator('[data-status="draft"]')
+			.getByRole('button', { name: 'Open voting' })
+			.click();
+
+		await sam.getByTestId('dots-left').getByText('3 of 3 dots left').waitFor();
+		await sam.getByRole('button', { name: 'One dot more on No shared lead status' }).click();
+		await sam.getByRole('button', { name: 'One dot more on No shared lead status' }).click();
+		await sam.getByRole('button', { name: 'One dot more on MQLs arrive at 5 pm' }).click();
+		await sam.getByTestId('dots-left').getByText('0 of 3 dots left').waitFor();
+		await sam.getByRole('button', { name: 'Cast my vote' }).click();
+		await sam.getByTestId('ballot-cast').waitFor();
+		const dotPollId = String(
+			(
+				(await workshop.facilitator.json('GET', `/api/workshops/${id}/polls`)).body.polls as {
+					id: string;
+					kind: string;
+				}[]
+			).find((p) => p.kind === 'dot')!.id
+		);
+		for (const voter of others) {
+			expect(
+				(
+					await voter.vote(dotPollId, {
+						[barriers['No shared lead status']!]: 1,
+						[barriers['Comp plan pays on bookings']!]: 1
+					})
+				).status
+			).toBe(201);
+		}
+		await panel
+			.locator('[data-status="open"]')
+			.getByRole('button', { name: 'Close voting' })
+			.click();
+		await panel
+			.locator('[data-status="closed"]')
+			.getByRole('button', { name: 'Reveal result' })
+			.click();
+		const top = sam.getByTestId('top-barriers').getByTestId('top-barrier');
+		await top.first().getByText('No shared lead status').waitFor();
+		expect(await top.count()).toBe(3);
+		await snap(sam, 'vote-phone-top-barriers');
 	});
 });

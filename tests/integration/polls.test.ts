@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { roomDocName, stageDocName } from '../../src/lib/collab/doc-names';
+import { listCards } from '../../src/lib/collab/cards';
 import { readPolls, readResults } from '../../src/lib/collab/polls';
 import type { PublishedResult } from '../../src/lib/domain/polls';
 import {
@@ -230,6 +231,7 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 			dotMaxPerCard: 2
 		});
 		const [a, b, c] = cards as [string, string, string];
+		const dotCards = cards;
 		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
 			const over = await sales[0]!.vote(pollId, { [a]: 2, [b]: 2 });
 			expect(over).toMatchObject({ status: 400, body: { message: 'You have 3 dots; that is 4.' } });
@@ -253,6 +255,30 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 			['MQLs come in at 5 pm', 7, 2],
 			['Comp plan pays on bookings only', 0, 3]
 		]);
+		// The ranking lands on the barriers board, where the stage shows its top barriers.
+		const board = connectPeer(
+			suite.server.url,
+			sales[0]!.client,
+			stageDocName(ws.workshopId, 'barriers')
+		);
+		try {
+			await board.whenSynced();
+			const ranked = await waitFor('ranks on the board', () => {
+				const cards = listCards(board.doc, 'barrier').filter((card) => dotCards.includes(card.id));
+				return cards.every((card) => typeof card.rank === 'number') ? cards : null;
+			});
+			expect(
+				ranked
+					.map((card) => [card.text, card.dots, card.rank])
+					.sort((x, y) => Number(x[2]) - Number(y[2]))
+			).toEqual([
+				['No shared lead status', 14, 1],
+				['MQLs come in at 5 pm', 7, 2],
+				['Comp plan pays on bookings only', 0, 3]
+			]);
+		} finally {
+			board.destroy();
+		}
 	});
 
 	test('a consent poll on a term puts its merged wording to the vote as an agreement, and adopts it', async () => {

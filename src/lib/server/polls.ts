@@ -45,6 +45,7 @@ import {
 } from '../domain/polls';
 import type { NewPoll } from '../schemas/polls';
 import * as agreements from './agreements';
+import * as boards from './boards';
 import { db } from './db';
 import { agreement, ballot, participant, poll, voteReceipt } from './db/schema';
 import { newId } from './ids';
@@ -383,8 +384,18 @@ export async function advance(
 	});
 	const view = await publish(row);
 	if (row.result) {
-		await rooms.change(roomDocName(workshopId), (doc) => writeResult(doc, pollId, row.result!));
+		const result = row.result;
+		await rooms.change(roomDocName(workshopId), (doc) => writeResult(doc, pollId, result));
 		if (row.kind === 'consent') await agreements.publish(workshopId);
+		// A dot vote ranks the cards it was about, on their board: the barriers stage then shows
+		// its top barriers, each to get a remedy and an owner.
+		if (row.kind === 'dot' && row.stageKey && result.ranking) {
+			await boards.recordDotResults(
+				workshopId,
+				row.stageKey,
+				result.ranking.map((r) => ({ cardId: r.id, dots: r.dots }))
+			);
+		}
 	}
 	return view;
 }
