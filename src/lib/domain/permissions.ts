@@ -25,7 +25,15 @@ export type Capability =
 	/** Write on one's own team board while the stage is in private-write mode. */
 	| 'teamBoard.writeOwn'
 	/** Receive and write every team's private board (the facilitator runs the exercise). */
-	| 'teamBoard.writeAny';
+	| 'teamBoard.writeAny'
+	/** Compile, edit and publish the charter; invite and revoke leaders; record measures. */
+	| 'charter.manage'
+	/** Read the charter, its versions, reviews, signatures and exports. */
+	| 'charter.read'
+	/** Comment on a section, approve, or request changes. */
+	| 'charter.review'
+	/** Sign the current version. */
+	| 'charter.sign';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -38,7 +46,9 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'board.read',
 		'board.write',
 		'board.writeLocked',
-		'teamBoard.writeAny'
+		'teamBoard.writeAny',
+		'charter.manage',
+		'charter.read'
 	],
 	participant: [
 		'room.participate',
@@ -48,7 +58,15 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'board.write',
 		'teamBoard.writeOwn'
 	],
-	leader: ['workshop.read', 'account.changePassword', 'room.read', 'board.read']
+	leader: [
+		'workshop.read',
+		'account.changePassword',
+		'room.read',
+		'board.read',
+		'charter.read',
+		'charter.review',
+		'charter.sign'
+	]
 };
 
 export function can(role: Role | null | undefined, capability: Capability): boolean {
