@@ -88,6 +88,16 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		]);
 		expect(machine.cadence).toEqual(expect.objectContaining({ nextReviewDate: '2027-02-01' }));
 		expect(machine.agreements.map((a) => a.hasBuyerEvidence)).toEqual([true, false]);
+		// The draft's empty "Purpose and shared goal" is left out of the version.
+		const sections = (machine.content as { sections: { key: string }[] }).sections;
+		expect(sections.map((s) => s.key)).toEqual([
+			'definitions',
+			'journey',
+			'barriers',
+			'measures',
+			'cadence',
+			'agreements'
+		]);
 
 		const markdown = await (await exportOf(ws.facilitator, v1.id, 'md')).text();
 		expect(markdown).toContain(`SHA-256 fingerprint: \`${v1.hash}\``);

@@ -114,3 +114,41 @@ describe('charter rules', () => {
 		expect(versionStatus({ ...base, isSuperseded: true })).toBe('superseded');
 	});
 });
+
+describe('editing a draft', () => {
+	test('wording, order, leaving out and adding clauses; unknown targets are refused', async () => {
+		const { applyEdit, CharterEditError } = await import('../../src/lib/domain/charter/edit');
+		const c = charter();
+		let next = applyEdit(c, {
+			op: 'clause-text',
+			section: 'agreements',
+			clause: 'a2',
+			text: 'Reworded.'
+		});
+		expect(next.sections[0]!.items[1]!.text).toBe('Reworded.');
+		expect(c.sections[0]!.items[1]!.text).toBe('Review pipeline monthly.');
+		next = applyEdit(next, {
+			op: 'move-clause',
+			section: 'agreements',
+			clause: 'a1',
+			direction: 'down'
+		});
+		expect(next.sections[0]!.items.map((i) => i.id)).toEqual(['a2', 'a1', 'a3']);
+		next = applyEdit(next, {
+			op: 'move-clause',
+			section: 'agreements',
+			clause: 'a2',
+			direction: 'up'
+		});
+		expect(next.sections[0]!.items.map((i) => i.id)).toEqual(['a2', 'a1', 'a3']);
+		next = applyEdit(next, { op: 'remove-clause', section: 'agreements', clause: 'a3' });
+		next = applyEdit(next, { op: 'add-clause', section: 'agreements', text: 'New.', id: 'n1' });
+		expect(next.sections[0]!.items.map((i) => i.id)).toEqual(['a2', 'a1', 'n1']);
+		expect(() => applyEdit(c, { op: 'remove-clause', section: 'nope', clause: 'a1' })).toThrow(
+			CharterEditError
+		);
+		expect(() =>
+			applyEdit(c, { op: 'remove-clause', section: 'agreements', clause: 'zz' })
+		).toThrow(/no such clause/);
+	});
+});

@@ -34,7 +34,8 @@ export const charterEditSchema = v.variant(
 		}),
 		v.strictObject({ op: v.literal('move-section'), section: key, direction }),
 		v.strictObject({ op: v.literal('move-clause'), section: key, clause: key, direction }),
-		v.strictObject({ op: v.literal('remove-clause'), section: key, clause: key })
+		v.strictObject({ op: v.literal('remove-clause'), section: key, clause: key }),
+		v.strictObject({ op: v.literal('add-clause'), section: key, text: words('the clause', 2000) })
 	],
 	'Say what to change in the draft.'
 );
@@ -73,7 +74,8 @@ export const inviteSchema = v.strictObject(
 		expiresInDays: v.optional(
 			v.pipe(
 				v.string(),
-				v.transform(Number),
+				// Left empty, the link lasts the usual two weeks.
+				v.transform((s) => (s.trim() === '' ? 14 : Number(s))),
 				v.number(),
 				v.integer('The link lasts a whole number of days, from 1 to 90.'),
 				v.minValue(1, 'The link lasts a whole number of days, from 1 to 90.'),

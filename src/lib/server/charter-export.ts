@@ -453,6 +453,7 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 				.fontSize(8.5)
 				.fillColor(SOFT)
 				.text(`Signed ${utc(s.signedAt!)} · consent given · fingerprint seen:`)
+				.moveDown(0.2)
 				.font('Courier')
 				.fontSize(8)
 				.fillColor(s.matches ? INK : '#b91c1c')

@@ -35,6 +35,8 @@ import {
 } from './db/schema';
 import { newId } from './ids';
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Version = typeof charterVersion.$inferSelect;
 
@@ -69,11 +71,17 @@ export async function recompile(workshopId: string): Promise<CharterContent> {
 	return compiled;
 }
 
-export async function edit(workshopId: string, change: CharterEdit): Promise<CharterContent> {
+export async function edit(
+	workshopId: string,
+	change: DistributiveOmit<CharterEdit, 'id'>
+): Promise<CharterContent> {
 	const current = await draft(workshopId);
 	let next: CharterContent;
 	try {
-		next = applyEdit(current, change);
+		next = applyEdit(
+			current,
+			change.op === 'add-clause' ? { ...change, id: newId() } : (change as CharterEdit)
+		);
 	} catch (e) {
 		if (e instanceof CharterEditError) throw new CharterRuleError(e.message, 404);
 		throw e;
@@ -133,7 +141,12 @@ export async function recordIntervention(
  * version). Every leader with a live invitation gets a pending signature on the new one.
  */
 export async function publish(workshopId: string, actor: string): Promise<Version> {
-	const content = normalise(await draft(workshopId)) as unknown as CharterContent;
+	const drafted = await draft(workshopId);
+	// A section with nothing in it is a heading without content: it is left out of the version.
+	const content = normalise({
+		...drafted,
+		sections: drafted.sections.filter((s) => s.items.length > 0)
+	}) as unknown as CharterContent;
 	if (isEmptyCharter(content)) {
 		throw new CharterRuleError(
 			'The charter is empty: it needs at least one clause before it can be published.',

@@ -13,7 +13,9 @@ export type CharterEdit =
 	| { op: 'clause-text'; section: string; clause: string; text: string }
 	| { op: 'move-section'; section: string; direction: 'up' | 'down' }
 	| { op: 'move-clause'; section: string; clause: string; direction: 'up' | 'down' }
-	| { op: 'remove-clause'; section: string; clause: string };
+	| { op: 'remove-clause'; section: string; clause: string }
+	/** A clause the room did not write on a board (the shared goal, typically); `id` is new. */
+	| { op: 'add-clause'; section: string; text: string; id: string };
 
 export class CharterEditError extends Error {
 	override name = 'CharterEditError';
@@ -38,6 +40,9 @@ export function applyEdit(content: CharterContent, edit: CharterEdit): CharterCo
 			return next;
 		case 'move-section':
 			move(next.sections, index, edit.direction);
+			return next;
+		case 'add-clause':
+			section.items.push({ id: edit.id, text: edit.text, data: {} });
 			return next;
 	}
 	const at = section.items.findIndex((i) => i.id === edit.clause);
