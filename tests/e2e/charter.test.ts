@@ -110,6 +110,13 @@ describe.runIf(shouldRunBrowserTests)('publishing, reviewing and signing a chart
 			.getByRole('status')
 			.filter({ hasText: 'Your request for changes was sent to the facilitator.' })
 			.waitFor();
+		// She can follow the workshop itself, live and read-only.
+		await dana.getByRole('link', { name: 'The workshop, live' }).click();
+		await dana.getByText('Following the workshop live, read-only.').waitFor();
+		await dana
+			.getByRole('listitem')
+			.filter({ hasText: 'Marketing and sales share one pipeline dashboard.' })
+			.waitFor();
 
 		// The facilitator sees it, rewords the clause and publishes version 2.
 		await facilitator.reload();
@@ -126,7 +133,7 @@ describe.runIf(shouldRunBrowserTests)('publishing, reviewing and signing a chart
 		await snap(facilitator, 'charter-2-facilitator-after-v2');
 
 		// Dana signs version 2 with the mouse.
-		await dana.reload();
+		await dana.goto(`/charters/${ws.workshopId}`);
 		await dana.getByText('Sales follows up every MQL within 24 business hours.').first().waitFor();
 		const v2Hash = await dana.getByTestId('charter-hash').innerText();
 		await dana.getByLabel('Your full name').fill('Dana Diaz');
