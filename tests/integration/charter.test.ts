@@ -375,6 +375,10 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		}
 		const overview = await (await dana.get('/leadership')).text();
 		expect(overview).toContain('Signed by');
+		expect(await (await vic.get('/leadership')).text()).toMatch(
+			/You signed version 1; it has been <strong>superseded<\/strong>/
+		);
+		expect(overview).not.toContain('You signed version 1');
 		expect(overview).toContain('On track');
 		expect(overview).toContain('Next review: 2027-02-01');
 		expect(overview).toMatch(
@@ -438,6 +442,55 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		expect(JSON.stringify(refused.data)).toMatch(/The charter is empty/);
 		const after = await (await fresh.facilitator.get(path)).text();
 		expect(after).not.toMatch(/>Version \d+<\/a>/);
+	});
+
+	test('an optional signing order: the executive sponsor signs after the function heads', async () => {
+		const second = await workshopWithCharterContent(url());
+		const head = new Client(url());
+		const sponsor = new Client(url());
+		await openLink(
+			head,
+			await inviteLeader(second, {
+				name: 'Hana Head',
+				title: 'VP Marketing',
+				email: 'hana@acme.test',
+				signingOrder: '1'
+			})
+		);
+		await openLink(
+			sponsor,
+			await inviteLeader(second, {
+				name: 'Stan Sponsor',
+				title: 'CEO',
+				email: 'stan@acme.test',
+				signingOrder: '2'
+			})
+		);
+		const badOrder = await second.act('invite', {
+			name: 'X',
+			title: 'Y',
+			email: 'x@acme.test',
+			signingOrder: 'first',
+			expiresInDays: '14'
+		});
+		expect(badOrder.status).toBe(400);
+		expect(JSON.stringify(badOrder.data)).toMatch(/signing order is a whole number from 1 to 9/);
+		const version = (await second.act('publish')).data!.published as typeof v1;
+		const sign = (client: Client, fullName: string, title: string) =>
+			client.action(`/charters/${second.workshopId}?/sign`, {
+				versionId: version.id,
+				hash: version.hash,
+				fullName,
+				title,
+				consent: 'yes'
+			});
+		const early = await sign(sponsor, 'Stan Sponsor', 'CEO');
+		expect(early.status).toBe(409);
+		expect(JSON.stringify(early.data)).toMatch(/asks Hana Head to sign before you/);
+		expect((await sign(head, 'Hana Head', 'VP Marketing')).type).toBe('success');
+		expect((await sign(sponsor, 'Stan Sponsor', 'CEO')).type).toBe('success');
+		// A link for one workshop reads nothing of the other.
+		expect((await head.get(charterPage())).status).toBe(403);
 	});
 
 	async function firstAgreementId(): Promise<string> {

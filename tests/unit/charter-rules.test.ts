@@ -152,3 +152,34 @@ describe('editing a draft', () => {
 		).toThrow(/no such clause/);
 	});
 });
+
+describe('vote outcomes in the charter', () => {
+	test('an adopted agreement shows its vote, and dissent per team only where the vote showed it', () => {
+		const item = {
+			id: 'a1',
+			text: 'One MQL definition.',
+			data: {
+				outcome: {
+					passed: true,
+					rule: 'no objection above 20%',
+					voters: 7,
+					counts: { consent: 6, object: 1 },
+					dissent: { overall: 1, teams: [{ team: 'Sales', objections: 1 }] }
+				},
+				evidence: []
+			}
+		};
+		expect(factsOf('agreements', item)).toEqual(
+			expect.arrayContaining([
+				{
+					label: 'Vote',
+					value: 'Adopted by vote · 7 voting · 6 consent, 1 object · rule: no objection above 20%'
+				},
+				{ label: 'Dissent', value: '1 objection (Sales: 1)' }
+			])
+		);
+		// A team under the k rule is not in the outcome's team list, so it is never named.
+		item.data.outcome.dissent = { overall: 2, teams: [] };
+		expect(factsOf('agreements', item)).toContainEqual({ label: 'Dissent', value: '2 objections' });
+	});
+});

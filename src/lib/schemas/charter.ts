@@ -62,7 +62,7 @@ export const inviteSchema = v.strictObject(
 				v.transform((s) => (s === '' ? null : Number(s))),
 				v.nullable(
 					v.pipe(
-						v.number(),
+						v.number('The signing order is a whole number from 1 to 9.'),
 						v.integer('The signing order is a whole number from 1 to 9.'),
 						v.minValue(1, 'The signing order is a whole number from 1 to 9.'),
 						v.maxValue(9, 'The signing order is a whole number from 1 to 9.')
@@ -76,7 +76,7 @@ export const inviteSchema = v.strictObject(
 				v.string(),
 				// Left empty, the link lasts the usual two weeks.
 				v.transform((s) => (s.trim() === '' ? 14 : Number(s))),
-				v.number(),
+				v.number('The link lasts a whole number of days, from 1 to 90.'),
 				v.integer('The link lasts a whole number of days, from 1 to 90.'),
 				v.minValue(1, 'The link lasts a whole number of days, from 1 to 90.'),
 				v.maxValue(90, 'The link lasts a whole number of days, from 1 to 90.')
@@ -129,7 +129,7 @@ export const measureValueSchema = v.strictObject(
 			v.trim(),
 			v.regex(/^-?\d+(\.\d+)?$/, 'Give the value as a plain number, e.g. 21.5 (no units).'),
 			v.transform(Number),
-			v.number(),
+			v.number('Give the value as a plain number.'),
 			v.finite('Give the value as a plain number.')
 		),
 		recordedBy: words('who reports this value', 100)

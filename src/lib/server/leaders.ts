@@ -2,7 +2,7 @@
  * Leaders and the charter: invitations with personal links, reviews (comment, approve,
  * request changes) and signatures, and the leadership overview.
  */
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { contentHash } from '../domain/charter/canon';
 import { mustWaitFor, versionStatus, type CharterStatus } from '../domain/charter/signing';
 import type { LeaderActor } from './auth/leader-sessions';
@@ -391,9 +391,23 @@ export async function overview(leader: LeaderActor) {
 	for (const i of invites) {
 		if (seen.has(i.workshopId)) continue;
 		seen.add(i.workshopId);
+		const own = await db()
+			.select({ number: charterVersion.number })
+			.from(charterSignature)
+			.innerJoin(charterVersion, eq(charterVersion.id, charterSignature.versionId))
+			.where(
+				and(
+					eq(charterSignature.inviteId, i.id),
+					eq(charterSignature.status, 'signed'),
+					isNotNull(charterVersion.supersededAt)
+				)
+			)
+			.orderBy(asc(charterVersion.number));
 		out.push({
 			...(await summary(i.workshopId)),
 			isThisLink: i.workshopId === leader.invite.workshopId,
+			/** Versions this leader signed that a newer version has superseded since. */
+			supersededSignatures: own.map((r) => r.number),
 			followUp: await charters.followUp(i.workshopId)
 		});
 	}
