@@ -110,7 +110,7 @@ export async function appendEvent(
 		at: new Date().toISOString(),
 		actor: event.actor,
 		versionId: event.versionId ?? null,
-		data: (normalise(event.data ?? {}) as JsonObject) ?? {}
+		data: normalise(event.data ?? {}) as JsonObject
 	});
 	await tx.insert(charterEvent).values({ workshopId, ...appended });
 	await tx

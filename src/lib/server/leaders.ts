@@ -85,7 +85,7 @@ export async function list(workshopId: string): Promise<Invite[]> {
 
 /** Revokes a link: its sessions end, its pending signatures are void. Returns the session ids. */
 export async function revoke(workshopId: string, inviteId: string, actor: string) {
-	const ids = await db().transaction(async (tx) => {
+	await db().transaction(async (tx) => {
 		const [found] = await tx
 			.update(leaderInvite)
 			.set({ revokedAt: new Date() })
@@ -107,9 +107,8 @@ export async function revoke(workshopId: string, inviteId: string, actor: string
 			actor,
 			data: { leader: leaderLabel(found) }
 		});
-		return true;
 	});
-	return ids ? leaderSessions.revokeAllForInvite(inviteId) : [];
+	return leaderSessions.revokeAllForInvite(inviteId);
 }
 
 export type LinkCheck =

@@ -5,7 +5,8 @@ import type { PageServerLoad } from './$types';
 /**
  * Public: anyone holding a charter's verification link (printed on every export) can check
  * that the stored text still hashes to the fingerprint that was signed. Everything shown is
- * recomputed from storage on each request; nothing is cached.
+ * recomputed from storage on each request; nothing is cached. The trail is shown as who did
+ * what and when: what leaders wrote in their reviews stays with the facilitator.
  */
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
 	const verification = await charters.verify(params.versionId);
@@ -43,8 +44,7 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 			at: e.at,
 			actor: e.actor,
 			versionId: e.versionId,
-			hash: e.hash,
-			text: typeof e.data.text === 'string' ? e.data.text : null
+			hash: e.hash
 		}))
 	};
 };
