@@ -166,6 +166,12 @@ describe.runIf(shouldRunBrowserTests)('publishing, reviewing and signing a chart
 		await vic.keyboard.press('Enter');
 		await vic.getByText('You have signed version 2.').waitFor();
 		await snap(vic, 'charter-3-signed');
+		await vic.getByRole('link', { name: 'Your charters' }).click();
+		await vic.getByRole('heading', { name: 'Your charters' }).waitFor();
+		const overview = await vic.getByTestId('overview-charter').innerText();
+		expect(overview).toContain('Signed');
+		expect(overview).toContain('Signed by Dana Diaz, CMO; Vic Vance, VP Sales');
+		await snap(vic, 'charter-5-overview');
 
 		await facilitator.reload();
 		expect(await facilitator.getByTestId('charter-status').innerText()).toBe('Signed');

@@ -44,7 +44,8 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 			at: e.at,
 			actor: e.actor,
 			versionId: e.versionId,
-			hash: e.hash
+			hash: e.hash,
+			number: typeof e.data.number === 'number' ? e.data.number : null
 		}))
 	};
 };
