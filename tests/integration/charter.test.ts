@@ -415,8 +415,17 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 			consoleHtml
 		)?.[1];
 		expect(inviteId).toBeDefined();
-		const revoked = await ws.act('revoke', { inviteId: inviteId! });
-		expect(revoked.type).toBe('success');
+		const live = connectPeer(url(), extra, roomDocName(ws.workshopId));
+		try {
+			await live.whenSynced();
+			const socket = live.socket!;
+			const revoked = await ws.act('revoke', { inviteId: inviteId! });
+			expect(revoked.type).toBe('success');
+			// The withdrawn leader's live connection ends with the link.
+			await waitFor('the live connection to close', () => socket.closedWith);
+		} finally {
+			live.destroy();
+		}
 		expect((await extra.get(charterPage())).status).toBe(401);
 		const reopened = await new Client(url()).get(extraLink);
 		expect(reopened.status).toBe(410);
