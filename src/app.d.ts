@@ -1,3 +1,4 @@
+import type { LeaderActor } from '$lib/server/auth/leader-sessions';
 import type { AccountActor, ParticipantActor } from '$lib/server/auth/sessions';
 
 declare global {
@@ -10,6 +11,8 @@ declare global {
 			account: AccountActor | null;
 			/** This device's participant session (one workshop), if any. */
 			participant: ParticipantActor | null;
+			/** A leader's review session (one invitation, one workshop), if any. */
+			leader: LeaderActor | null;
 		}
 		interface Error {
 			message: string;

@@ -2,7 +2,13 @@ import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import { redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { can } from '$lib/domain/permissions';
-import { ACCOUNT_COOKIE, PARTICIPANT_COOKIE, sessionCookieOptions } from '$lib/server/auth/cookies';
+import {
+	ACCOUNT_COOKIE,
+	LEADER_COOKIE,
+	PARTICIPANT_COOKIE,
+	sessionCookieOptions
+} from '$lib/server/auth/cookies';
+import * as leaderSessions from '$lib/server/auth/leader-sessions';
 import * as sessions from '$lib/server/auth/sessions';
 import { readConfig } from '$lib/server/config';
 
@@ -27,11 +33,21 @@ async function resolveSession(event: RequestEvent, cookieName: string) {
 	return validated.actor;
 }
 
+/** A leader's session ends with its invitation (revoked or expired): then it is signed out. */
+async function resolveLeader(event: RequestEvent) {
+	const token = event.cookies.get(LEADER_COOKIE);
+	if (!token) return null;
+	const leader = await leaderSessions.validate(token);
+	if (!leader) event.cookies.delete(LEADER_COOKIE, { path: '/' });
+	return leader;
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const account = await resolveSession(event, ACCOUNT_COOKIE);
 	event.locals.account = account?.kind === 'account' ? account : null;
 	const participant = await resolveSession(event, PARTICIPANT_COOKIE);
 	event.locals.participant = participant?.kind === 'participant' ? participant : null;
+	event.locals.leader = await resolveLeader(event);
 
 	// First line of defence for pages; every action and endpoint checks again (guards.ts).
 	if (event.route.id?.startsWith('/(facilitator)')) {

@@ -9,10 +9,12 @@ import type { DocAddress } from '../../src/lib/collab/doc-names';
 import { can } from '../../src/lib/domain/permissions';
 import {
 	ACCOUNT_COOKIE,
+	LEADER_COOKIE,
 	PARTICIPANT_COOKIE,
 	parseCookieHeader,
 	sessionCookieOptions
 } from '../../src/lib/server/auth/cookies';
+import * as leaderSessions from '../../src/lib/server/auth/leader-sessions';
 import * as sessions from '../../src/lib/server/auth/sessions';
 import * as stages from '../../src/lib/server/stages';
 import { db } from '../../src/lib/server/db';
@@ -50,7 +52,10 @@ export async function authenticate(
 			setCookies.push(serializeCookie(name, token, validated.actor.expiresAt, isSecure));
 		}
 	}
-	if (actors.length === 0) {
+	// A leader's session reads the one workshop its invitation is for (room and boards, read-only).
+	const leaderToken = cookies.get(LEADER_COOKIE);
+	const leader = leaderToken ? await leaderSessions.validate(leaderToken) : null;
+	if (actors.length === 0 && !leader) {
 		return { ok: false, status: 401, message: 'Sign in or join the workshop first.' };
 	}
 
@@ -74,8 +79,14 @@ export async function authenticate(
 				displayName: actor.account.name
 			});
 		}
-		// TODO(#6): leaders get a workshop through their review link; until leader links
-		// exist, a leader account is not a member of any workshop.
+	}
+	if (leader && leader.invite.workshopId === address.workshopId && can(leader.role, 'room.read')) {
+		memberships.push({
+			member: { role: leader.role, teamId: null },
+			sessionId: leader.sessionId,
+			participantId: null,
+			displayName: `${leader.invite.name}, ${leader.invite.title}`
+		});
 	}
 	if (memberships.length === 0) {
 		return { ok: false, status: 403, message: 'Your session does not belong to this workshop.' };

@@ -23,6 +23,7 @@ import {
 	type WhoIsHere
 } from '../../src/lib/collab/presence';
 import { DEFAULT_STAGE_STATE, initRoom, readStageState } from '../../src/lib/collab/room';
+import { can } from '../../src/lib/domain/permissions';
 import type { Database } from '../../src/lib/server/db';
 import type { RealtimeHub } from '../../src/lib/server/rooms';
 import type { Membership } from './auth';
@@ -435,7 +436,8 @@ function whoIsHereOf(room: SharedDoc): WhoIsHere {
 	for (const connection of room.connections) {
 		const { member, participantId, displayName } = connection.membership;
 		if (participantId === null || member.teamId === null) {
-			facilitators++;
+			// Leaders watching the room are neither facilitators nor participants.
+			if (can(member.role, 'workshop.manage')) facilitators++;
 			continue;
 		}
 		const present = participants.get(participantId);

@@ -5,6 +5,7 @@
  * paths having to know about the realtime server.
  */
 import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import * as leaderSessions from '../../src/lib/server/auth/leader-sessions';
 import { db } from '../../src/lib/server/db';
 import { participant, session } from '../../src/lib/server/db/schema';
 
@@ -24,5 +25,8 @@ export async function liveSessions(ids: string[]): Promise<Set<string>> {
 			);
 		for (const row of rows) live.add(row.id);
 	}
+	// Leaders' sessions live in their own table and end with their invitation.
+	const rest = ids.filter((id) => !live.has(id));
+	if (rest.length) for (const id of await leaderSessions.liveAmong(rest)) live.add(id);
 	return live;
 }

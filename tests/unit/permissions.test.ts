@@ -26,3 +26,21 @@ describe('can(role, capability)', () => {
 		expect(can(undefined, 'account.changePassword')).toBe(false);
 	});
 });
+
+describe('charter capabilities', () => {
+	test('only facilitators manage (publish) a charter; only leaders review and sign it', () => {
+		expect(can('facilitator', 'charter.manage')).toBe(true);
+		for (const role of ['participant', 'leader', null] as const) {
+			expect(can(role, 'charter.manage')).toBe(false);
+		}
+		for (const capability of ['charter.review', 'charter.sign'] as const) {
+			expect(can('leader', capability)).toBe(true);
+			for (const role of ['facilitator', 'participant', null] as const) {
+				expect(can(role, capability)).toBe(false);
+			}
+		}
+		expect(can('participant', 'charter.read')).toBe(false);
+		expect(can('leader', 'board.write')).toBe(false);
+		expect(can('leader', 'room.read')).toBe(true);
+	});
+});

@@ -29,7 +29,15 @@ export type Capability =
 	/** Create, open, close and reveal polls, start re-votes (never vote: the facilitator is neutral). */
 	| 'poll.manage'
 	/** Cast and change one's own ballot while a poll is open. */
-	| 'poll.vote';
+	| 'poll.vote'
+	/** Compile, edit and publish the charter; invite and revoke leaders; record measures. */
+	| 'charter.manage'
+	/** Read the charter, its versions, reviews, signatures and exports. */
+	| 'charter.read'
+	/** Comment on a section, approve, or request changes. */
+	| 'charter.review'
+	/** Sign the current version. */
+	| 'charter.sign';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -43,7 +51,9 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'board.write',
 		'board.writeLocked',
 		'teamBoard.writeAny',
-		'poll.manage'
+		'poll.manage',
+		'charter.manage',
+		'charter.read'
 	],
 	participant: [
 		'room.participate',
@@ -54,7 +64,15 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'teamBoard.writeOwn',
 		'poll.vote'
 	],
-	leader: ['workshop.read', 'account.changePassword', 'room.read', 'board.read']
+	leader: [
+		'workshop.read',
+		'account.changePassword',
+		'room.read',
+		'board.read',
+		'charter.read',
+		'charter.review',
+		'charter.sign'
+	]
 };
 
 export function can(role: Role | null | undefined, capability: Capability): boolean {

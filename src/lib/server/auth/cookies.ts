@@ -4,6 +4,8 @@
  */
 export const ACCOUNT_COOKIE = 'cg_session';
 export const PARTICIPANT_COOKIE = 'cg_participant';
+/** A leader's review session, opened by their personal link (leader-sessions.ts). */
+export const LEADER_COOKIE = 'cg_leader';
 
 export interface CookieOptions {
 	path: string;

@@ -11,6 +11,7 @@ import {
 	bigint,
 	check,
 	customType,
+	doublePrecision,
 	index,
 	integer,
 	jsonb,
@@ -20,6 +21,8 @@ import {
 	timestamp,
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
+import type { CharterContent } from '../../domain/charter/content';
+import type { JsonObject } from '../../domain/charter/canon';
 import type { AgreementOutcome, Choice, PollOption, PublishedResult } from '../../domain/polls';
 import { POLL_KINDS, POLL_STATUSES } from '../../domain/polls';
 import { STAGE_KINDS } from '../../domain/template';
@@ -313,4 +316,182 @@ export const ballot = pgTable(
 		secretHash: text('secret_hash').notNull()
 	},
 	(t) => [uniqueIndex('ballot_poll_secret_key').on(t.pollId, t.secretHash)]
+);
+
+// ---------------------------------------------------------------------------------------------
+// The charter (issue 6): draft, frozen versions, leaders' invitations and sessions, reviews,
+// signatures, the hash-chained audit trail and the follow-up of measures.
+
+/**
+ * One charter per workshop: the facilitator's draft (compiled from the workshop, then edited)
+ * and the head of its audit trail (how many events, the last hash), so that removing the
+ * latest events is noticed too.
+ */
+export const charter = pgTable('charter', {
+	workshopId: text('workshop_id')
+		.primaryKey()
+		.references(() => workshop.id, { onDelete: 'cascade' }),
+	draft: jsonb('draft').$type<CharterContent>().notNull(),
+	auditCount: integer('audit_count').notNull().default(0),
+	auditHead: text('audit_head'),
+	createdAt: createdAt(),
+	updatedAt: updatedAt()
+});
+
+/**
+ * A published version: its content as it was normalised for hashing, and the SHA-256 of its
+ * canonical JSON. Never updated after insert except for `superseded_at`; the verification
+ * page recomputes the hash from `content` so a change made behind the application shows.
+ */
+export const charterVersion = pgTable(
+	'charter_version',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		number: integer('number').notNull(),
+		content: jsonb('content').$type<CharterContent>().notNull(),
+		hash: text('hash').notNull(),
+		publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+		supersededAt: timestamp('superseded_at', { withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('charter_version_workshop_number_key').on(t.workshopId, t.number),
+		index('charter_version_hash_idx').on(t.hash)
+	]
+);
+
+/**
+ * A leader invited to review and sign one workshop's charter. The personal link carries a
+ * random token; only its SHA-256 is kept. Revoked and expired invitations open nothing.
+ */
+export const leaderInvite = pgTable(
+	'leader_invite',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		title: text('title').notNull(),
+		/** Lower-cased and trimmed; the leadership overview gathers invitations by it. */
+		email: text('email').notNull(),
+		tokenHash: text('token_hash').notNull(),
+		/** Lower signs first; null signs at any time. */
+		signingOrder: integer('signing_order'),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('leader_invite_token_hash_key').on(t.tokenHash),
+		index('leader_invite_workshop_idx').on(t.workshopId),
+		index('leader_invite_email_idx').on(t.email)
+	]
+);
+
+/**
+ * A leader's browser session, opened by their link: Lucia's design again (the cookie holds a
+ * token, this table its SHA-256). Its only subject is one invitation, so it reaches that
+ * workshop and nothing else, and it ends when the invitation is revoked or expires.
+ */
+export const leaderSession = pgTable(
+	'leader_session',
+	{
+		id: text('id').primaryKey(),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => leaderInvite.id, { onDelete: 'cascade' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('leader_session_invite_idx').on(t.inviteId)]
+);
+
+/** A leader's review of a version: a comment on a section, an approval, or a change request. */
+export const charterReview = pgTable(
+	'charter_review',
+	{
+		id: text('id').primaryKey(),
+		versionId: text('version_id')
+			.notNull()
+			.references(() => charterVersion.id, { onDelete: 'cascade' }),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => leaderInvite.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['comment', 'approve', 'request-changes'] }).notNull(),
+		sectionKey: text('section_key'),
+		text: text('text').notNull().default(''),
+		createdAt: createdAt()
+	},
+	(t) => [index('charter_review_version_idx').on(t.versionId)]
+);
+
+/**
+ * One signature line per version and invited leader: pending when the version is published
+ * (or the leader invited), signed with the typed name, title and the hash the page showed,
+ * void when a newer version supersedes it before it was signed.
+ */
+export const charterSignature = pgTable(
+	'charter_signature',
+	{
+		id: text('id').primaryKey(),
+		versionId: text('version_id')
+			.notNull()
+			.references(() => charterVersion.id, { onDelete: 'cascade' }),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => leaderInvite.id, { onDelete: 'cascade' }),
+		status: text('status', { enum: ['pending', 'signed', 'void'] })
+			.notNull()
+			.default('pending'),
+		fullName: text('full_name'),
+		title: text('title'),
+		hashShown: text('hash_shown'),
+		signedAt: timestamp('signed_at', { withTimezone: true }),
+		voidedAt: timestamp('voided_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('charter_signature_version_invite_key').on(t.versionId, t.inviteId)]
+);
+
+/**
+ * The audit trail, a hash chain (src/lib/domain/charter/audit.ts). `at` is kept as the exact
+ * ISO text that was hashed, so reading it back cannot change a digit of it.
+ */
+export const charterEvent = pgTable(
+	'charter_event',
+	{
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		seq: integer('seq').notNull(),
+		kind: text('kind').notNull(),
+		at: text('at').notNull(),
+		actor: text('actor').notNull(),
+		versionId: text('version_id'),
+		data: jsonb('data').$type<JsonObject>().notNull(),
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.workshopId, t.seq] })]
+);
+
+/** Follow-up: the actual value of a charter measure for one period (2027-03, 2027-Q1). */
+export const charterMeasureValue = pgTable(
+	'charter_measure_value',
+	{
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		/** The measure's clause id in the charter. */
+		measureId: text('measure_id').notNull(),
+		period: text('period').notNull(),
+		value: doublePrecision('value').notNull(),
+		recordedBy: text('recorded_by').notNull(),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [primaryKey({ columns: [t.workshopId, t.measureId, t.period] })]
 );

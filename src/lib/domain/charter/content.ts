@@ -1,0 +1,242 @@
+/**
+ * What a charter says: the document compiled from a workshop, edited by the facilitator and
+ * frozen into versions. One shape for the draft, the frozen version, every export and the
+ * diff, so what a leader signs is exactly what every rendering shows.
+ *
+ * Every clause ("item") keeps the id of what it was compiled from (a board card, an
+ * agreement), so two versions can be compared clause by clause even after rewording and
+ * reordering. Its `text` is the wording the facilitator may edit; `data` holds the typed facts
+ * (hours, points, owners, dates) that the machine-readable export carries.
+ */
+import type { JsonObject, JsonValue } from './canon';
+
+export const CHARTER_SCHEMA = 'common-ground/charter@1';
+
+export const SECTION_KINDS = [
+	'purpose',
+	'value',
+	'definitions',
+	'journey',
+	'barriers',
+	'incentives',
+	'measures',
+	'cadence',
+	'agreements'
+] as const;
+export type SectionKind = (typeof SECTION_KINDS)[number];
+
+export const SECTION_TITLES: Record<SectionKind, string> = {
+	purpose: 'Purpose and shared goal',
+	value: 'How each team creates value',
+	definitions: 'Shared definitions',
+	journey: 'The lead journey',
+	barriers: 'Top barriers and remedies',
+	incentives: 'Incentive changes',
+	measures: 'Measures',
+	cadence: 'Meeting cadence',
+	agreements: 'Agreements'
+};
+
+export interface CharterItem {
+	/** The card or agreement it was compiled from; stable across versions. */
+	id: string;
+	text: string;
+	data: JsonObject;
+}
+
+export interface CharterSection {
+	/** Unique within a charter; the kind for compiled sections. */
+	key: string;
+	kind: SectionKind;
+	title: string;
+	/** A short paragraph the facilitator may write above the clauses. */
+	intro: string;
+	items: CharterItem[];
+}
+
+export interface CharterContent {
+	schema: typeof CHARTER_SCHEMA;
+	title: string;
+	organisation: string;
+	workshopTitle: string;
+	facilitator: string;
+	/** People who took part, counted per team; never names. */
+	participants: { team: string; count: number }[];
+	sections: CharterSection[];
+}
+
+export interface Evidence {
+	kind: string;
+	text: string;
+	source: string;
+}
+
+/** A published charter must say something: at least one clause in some section. */
+export function isEmptyCharter(content: CharterContent): boolean {
+	return content.sections.every((s) => s.items.length === 0);
+}
+
+export function clauseCount(content: CharterContent): number {
+	return content.sections.reduce((n, s) => n + s.items.length, 0);
+}
+
+const str = (v: JsonValue | undefined): string => (typeof v === 'string' ? v : '');
+const num = (v: JsonValue | undefined): number | null => (typeof v === 'number' ? v : null);
+
+export function evidenceOf(item: CharterItem): Evidence[] {
+	const list = item.data.evidence;
+	if (!Array.isArray(list)) return [];
+	return list.flatMap((e) =>
+		e && typeof e === 'object' && !Array.isArray(e)
+			? [{ kind: str(e.kind), text: str(e.text), source: str(e.source) }]
+			: []
+	);
+}
+
+/** "Only the buyer gets to be right": the agreements that carry no buyer evidence. */
+export function agreementsWithoutEvidence(content: CharterContent): CharterItem[] {
+	return content.sections
+		.filter((s) => s.kind === 'agreements')
+		.flatMap((s) => s.items)
+		.filter((item) => evidenceOf(item).length === 0);
+}
+
+export interface Fact {
+	label: string;
+	value: string;
+}
+
+const EVIDENCE_LABELS: Record<string, string> = {
+	quote: 'Buyer quote',
+	'lost-deal': 'Lost-deal reason',
+	figure: 'Figure',
+	other: 'Evidence'
+};
+
+export function evidenceLabel(kind: string): string {
+	return EVIDENCE_LABELS[kind] ?? 'Evidence';
+}
+
+function outcomeText(outcome: JsonValue | undefined): string | null {
+	if (!outcome || typeof outcome !== 'object' || Array.isArray(outcome)) return null;
+	const passed = outcome.passed === true;
+	const voters = num(outcome.voters);
+	const counts = outcome.counts;
+	const parts = [passed ? 'Adopted by vote' : 'Not adopted'];
+	if (voters !== null) parts.push(`${voters} voting`);
+	if (counts && typeof counts === 'object' && !Array.isArray(counts)) {
+		const described = Object.entries(counts)
+			.filter(([, n]) => typeof n === 'number')
+			.map(([k, n]) => `${n} ${k}`);
+		if (described.length) parts.push(described.join(', '));
+	}
+	const rule = str(outcome.rule);
+	if (rule) parts.push(`rule: ${rule}`);
+	return parts.join(' · ');
+}
+
+function dissentText(outcome: JsonValue | undefined): string | null {
+	if (!outcome || typeof outcome !== 'object' || Array.isArray(outcome)) return null;
+	const dissent = outcome.dissent;
+	if (!dissent || typeof dissent !== 'object' || Array.isArray(dissent)) return null;
+	const overall = num(dissent.overall);
+	const teams = Array.isArray(dissent.teams) ? dissent.teams : [];
+	const perTeam = teams.flatMap((t) =>
+		t && typeof t === 'object' && !Array.isArray(t) && typeof t.objections === 'number'
+			? [`${str(t.team) || 'a team'}: ${t.objections}`]
+			: []
+	);
+	if (overall === null && perTeam.length === 0) return null;
+	const head = overall === null ? 'Objections' : `${overall} objection${overall === 1 ? '' : 's'}`;
+	return perTeam.length ? `${head} (${perTeam.join(', ')})` : head;
+}
+
+/**
+ * The typed facts of a clause, as label and value, in reading order: the one rendering of
+ * `data` that the charter page, the PDF and the Markdown share.
+ */
+export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
+	const d = item.data;
+	const facts: Fact[] = [];
+	const add = (label: string, value: string | number | null | undefined) => {
+		if (value !== null && value !== undefined && String(value).trim() !== '')
+			facts.push({ label, value: String(value) });
+	};
+	switch (kind) {
+		case 'value':
+			add('Team', str(d.team));
+			add('Kind', str(d.category));
+			break;
+		case 'definitions': {
+			const value = num(d.value);
+			const unit = str(d.unit);
+			if (value !== null) add(str(d.valueLabel) || 'Value', `${value}${unit ? ` ${unit}` : ''}`);
+			const fields = Array.isArray(d.requiredFields) ? d.requiredFields : [];
+			for (const f of fields) {
+				if (f && typeof f === 'object' && !Array.isArray(f) && Array.isArray(f.fields)) {
+					const list = f.fields.filter((x): x is string => typeof x === 'string');
+					if (list.length) add(`Fields ${str(f.team)} needs`, list.join(', '));
+				}
+			}
+			break;
+		}
+		case 'journey':
+			add('Owner', str(d.ownerTeam));
+			add('System', str(d.system));
+			if (num(d.slaHours) !== null) add('Within', `${num(d.slaHours)} hours`);
+			if (str(d.broken)) add('Broken connection', str(d.broken).replace(/-/g, ' '));
+			if (d.isReturnPath === true) add('Path', 'Return to nurture');
+			break;
+		case 'barriers':
+			add('Remedy', str(d.remedy));
+			add('Owner', str(d.remedyOwner));
+			break;
+		case 'incentives':
+			add('Team', str(d.team));
+			add('Rewarded today for', str(d.today));
+			add('Shared goal needs', str(d.needed));
+			break;
+		case 'measures':
+			add('Definition', str(d.definition));
+			add('Baseline', str(d.baseline));
+			add('Target', str(d.target));
+			add('Owner', str(d.owner));
+			add('Source', str(d.source));
+			add('Reviewed', str(d.frequency));
+			break;
+		case 'cadence':
+			add('Next review', str(d.nextReviewDate));
+			break;
+		case 'agreements': {
+			const owner = [str(d.ownerName), str(d.ownerTeam)].filter(Boolean).join(', ');
+			add('Owner', owner);
+			add('Due', str(d.dueDate));
+			add('Measure', str(d.metric));
+			add('Vote', outcomeText(d.outcome) ?? 'Recorded, not put to a vote');
+			add('Dissent', dissentText(d.outcome));
+			for (const e of evidenceOf(item)) {
+				add(evidenceLabel(e.kind), e.source ? `${e.text} (${e.source})` : e.text);
+			}
+			if (evidenceOf(item).length === 0) add('Buyer evidence', 'None recorded');
+			break;
+		}
+		case 'purpose':
+			break;
+	}
+	return facts;
+}
+
+/** The next review date the charter names, if any (the earliest cadence date). */
+export function nextReviewDate(content: CharterContent): string | null {
+	const dates = content.sections
+		.filter((s) => s.kind === 'cadence')
+		.flatMap((s) => s.items)
+		.map((i) => str(i.data.nextReviewDate))
+		.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+		.sort();
+	return dates[0] ?? null;
+}
+
+export function measuresOf(content: CharterContent): CharterItem[] {
+	return content.sections.filter((s) => s.kind === 'measures').flatMap((s) => s.items);
+}

@@ -1,0 +1,414 @@
+/**
+ * Leaders and the charter: invitations with personal links, reviews (comment, approve,
+ * request changes) and signatures, and the leadership overview.
+ */
+import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { contentHash } from '../domain/charter/canon';
+import { mustWaitFor, versionStatus, type CharterStatus } from '../domain/charter/signing';
+import type { LeaderActor } from './auth/leader-sessions';
+import * as leaderSessions from './auth/leader-sessions';
+import { generateToken, hashToken } from './auth/tokens';
+import * as charters from './charters';
+import { CharterRuleError } from './charters';
+import { db } from './db';
+import {
+	charterReview,
+	charterSignature,
+	charterVersion,
+	leaderInvite,
+	workshop
+} from './db/schema';
+import { newId } from './ids';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export type Invite = typeof leaderInvite.$inferSelect;
+
+export const leaderLabel = (l: { name: string; title: string }) => `${l.name}, ${l.title}`;
+
+/** The path of a personal link; the token appears nowhere else and is stored only hashed. */
+export const linkPath = (workshopId: string, token: string) => `/review/${workshopId}/${token}`;
+
+export async function invite(
+	workshopId: string,
+	actor: string,
+	input: {
+		name: string;
+		title: string;
+		email: string;
+		signingOrder: number | null;
+		expiresInDays: number;
+	}
+): Promise<{ invite: Invite; token: string }> {
+	await charters.draft(workshopId);
+	const token = generateToken();
+	return db().transaction(async (tx) => {
+		const [created] = await tx
+			.insert(leaderInvite)
+			.values({
+				id: newId(),
+				workshopId,
+				name: input.name,
+				title: input.title,
+				email: input.email,
+				signingOrder: input.signingOrder,
+				tokenHash: hashToken(token),
+				expiresAt: new Date(Date.now() + input.expiresInDays * DAY)
+			})
+			.returning();
+		// Invited while a version is in review: they sign that one too.
+		const [open] = await tx
+			.select({ id: charterVersion.id })
+			.from(charterVersion)
+			.where(and(eq(charterVersion.workshopId, workshopId), isNull(charterVersion.supersededAt)));
+		if (open) {
+			await tx
+				.insert(charterSignature)
+				.values({ id: newId(), versionId: open.id, inviteId: created!.id });
+		}
+		await charters.appendEvent(tx, workshopId, {
+			kind: 'leader-invited',
+			actor,
+			data: { leader: leaderLabel(created!), signingOrder: input.signingOrder }
+		});
+		return { invite: created!, token };
+	});
+}
+
+export async function list(workshopId: string): Promise<Invite[]> {
+	return db()
+		.select()
+		.from(leaderInvite)
+		.where(eq(leaderInvite.workshopId, workshopId))
+		.orderBy(asc(leaderInvite.createdAt));
+}
+
+/** Revokes a link: its sessions end, its pending signatures are void. Returns the session ids. */
+export async function revoke(workshopId: string, inviteId: string, actor: string) {
+	await db().transaction(async (tx) => {
+		const [found] = await tx
+			.update(leaderInvite)
+			.set({ revokedAt: new Date() })
+			.where(
+				and(
+					eq(leaderInvite.id, inviteId),
+					eq(leaderInvite.workshopId, workshopId),
+					isNull(leaderInvite.revokedAt)
+				)
+			)
+			.returning();
+		if (!found) throw new CharterRuleError('No open invitation of this workshop has that id.', 404);
+		await tx
+			.update(charterSignature)
+			.set({ status: 'void', voidedAt: new Date() })
+			.where(and(eq(charterSignature.inviteId, inviteId), eq(charterSignature.status, 'pending')));
+		await charters.appendEvent(tx, workshopId, {
+			kind: 'leader-revoked',
+			actor,
+			data: { leader: leaderLabel(found) }
+		});
+	});
+	return leaderSessions.revokeAllForInvite(inviteId);
+}
+
+export type LinkCheck =
+	{ ok: true; invite: Invite } | { ok: false; status: 403 | 404 | 410; message: string };
+
+/** What a personal link opens, with a reason a person can act on when it opens nothing. */
+export async function checkLink(workshopId: string, token: string): Promise<LinkCheck> {
+	const invalid = {
+		ok: false,
+		status: 404,
+		message:
+			'This review link is not valid. Check that you opened the whole link from your invitation, or ask the facilitator for a new one.'
+	} as const;
+	if (!/^[a-z2-7]{32}$/.test(token)) return invalid;
+	const [found] = await db()
+		.select()
+		.from(leaderInvite)
+		.where(eq(leaderInvite.tokenHash, hashToken(token)));
+	if (!found) return invalid;
+	if (found.workshopId !== workshopId) {
+		return {
+			ok: false,
+			status: 403,
+			message:
+				'This review link belongs to another workshop. Open the link exactly as it was sent to you.'
+		};
+	}
+	if (found.revokedAt) {
+		return {
+			ok: false,
+			status: 410,
+			message: 'This review link was withdrawn by the facilitator. Ask them for a new one.'
+		};
+	}
+	if (found.expiresAt.getTime() <= Date.now()) {
+		return {
+			ok: false,
+			status: 410,
+			message: 'This review link has expired. Ask the facilitator for a new one.'
+		};
+	}
+	return { ok: true, invite: found };
+}
+
+/** The current version, refusing a superseded one with a pointer to the current one. */
+async function openVersion(workshopId: string, versionId: string) {
+	const found = await charters.version(versionId);
+	if (!found || found.workshopId !== workshopId) {
+		throw new CharterRuleError('This charter has no such version.', 404);
+	}
+	if (found.supersededAt) {
+		const latest = await charters.current(workshopId);
+		throw new CharterRuleError(
+			`Version ${found.number} has been superseded${latest ? ` by version ${latest.number}` : ''}. Read and sign the current version instead.`,
+			409
+		);
+	}
+	return found;
+}
+
+export async function review(
+	leader: LeaderActor,
+	input: {
+		versionId: string;
+		kind: 'comment' | 'approve' | 'request-changes';
+		section: string;
+		text: string;
+	}
+): Promise<void> {
+	const workshopId = leader.invite.workshopId;
+	const found = await openVersion(workshopId, input.versionId);
+	if (input.section && !found.content.sections.some((s) => s.key === input.section)) {
+		throw new CharterRuleError('This version has no such section.', 404);
+	}
+	await db().transaction(async (tx) => {
+		await tx.insert(charterReview).values({
+			id: newId(),
+			versionId: found.id,
+			inviteId: leader.invite.id,
+			kind: input.kind,
+			sectionKey: input.section || null,
+			text: input.text
+		});
+		await charters.appendEvent(tx, workshopId, {
+			kind:
+				input.kind === 'comment'
+					? 'commented'
+					: input.kind === 'approve'
+						? 'approved'
+						: 'changes-requested',
+			actor: leaderLabel(leader.invite),
+			versionId: found.id,
+			data: { section: input.section || null, text: input.text }
+		});
+	});
+}
+
+export interface ReviewLine {
+	id: string;
+	versionId: string;
+	versionNumber: number;
+	leader: string;
+	kind: 'comment' | 'approve' | 'request-changes';
+	section: string | null;
+	text: string;
+	createdAt: Date;
+}
+
+export async function reviews(workshopId: string): Promise<ReviewLine[]> {
+	const rows = await db()
+		.select({ review: charterReview, invite: leaderInvite, number: charterVersion.number })
+		.from(charterReview)
+		.innerJoin(charterVersion, eq(charterVersion.id, charterReview.versionId))
+		.innerJoin(leaderInvite, eq(leaderInvite.id, charterReview.inviteId))
+		.where(eq(charterVersion.workshopId, workshopId))
+		.orderBy(desc(charterReview.createdAt));
+	return rows.map(({ review: r, invite: i, number }) => ({
+		id: r.id,
+		versionId: r.versionId,
+		versionNumber: number,
+		leader: leaderLabel(i),
+		kind: r.kind,
+		section: r.sectionKey,
+		text: r.text,
+		createdAt: r.createdAt
+	}));
+}
+
+export async function sign(
+	leader: LeaderActor,
+	input: { versionId: string; hash: string; fullName: string; title: string; consent: string }
+): Promise<void> {
+	const workshopId = leader.invite.workshopId;
+	if (input.consent !== 'yes') {
+		throw new CharterRuleError(
+			'Tick the box to confirm you agree to this charter; nothing was signed.',
+			400
+		);
+	}
+	const found = await openVersion(workshopId, input.versionId);
+	if (input.hash !== found.hash || contentHash(found.content) !== found.hash) {
+		throw new CharterRuleError(
+			'The text you were shown is not this version’s text any more. Reload the page and read it again before signing.',
+			409
+		);
+	}
+	const lines = await charters.signatures(found.id);
+	const mine = lines.find((l) => l.inviteId === leader.invite.id);
+	if (!mine || mine.status === 'void') {
+		throw new CharterRuleError('You are not asked to sign this version.', 403);
+	}
+	if (mine.status === 'signed')
+		throw new CharterRuleError('You have already signed this version.', 409);
+	const waitingFor = mustWaitFor(
+		lines
+			.filter((l) => l.status !== 'void')
+			.map((l) => ({
+				inviteId: l.inviteId,
+				name: l.name,
+				order: l.signingOrder,
+				hasSigned: l.status === 'signed'
+			})),
+		leader.invite.id
+	);
+	if (waitingFor.length) {
+		throw new CharterRuleError(
+			`The signing order asks ${waitingFor.map((s) => s.name).join(' and ')} to sign before you.`,
+			409
+		);
+	}
+	await db().transaction(async (tx) => {
+		const updated = await tx
+			.update(charterSignature)
+			.set({
+				status: 'signed',
+				fullName: input.fullName,
+				title: input.title,
+				hashShown: input.hash,
+				signedAt: new Date()
+			})
+			.where(
+				and(
+					eq(charterSignature.versionId, found.id),
+					eq(charterSignature.inviteId, leader.invite.id),
+					eq(charterSignature.status, 'pending')
+				)
+			)
+			.returning({ id: charterSignature.id });
+		// A publish that superseded this version in the meantime voided the line: nothing signed.
+		if (updated.length === 0) {
+			throw new CharterRuleError(
+				'This version was superseded while you were signing. Read and sign the current version.',
+				409
+			);
+		}
+		await charters.appendEvent(tx, workshopId, {
+			kind: 'signed',
+			actor: leaderLabel(leader.invite),
+			versionId: found.id,
+			data: { fullName: input.fullName, title: input.title, hash: input.hash, number: found.number }
+		});
+	});
+}
+
+export interface CharterSummary {
+	workshopId: string;
+	workshopTitle: string;
+	organisation: string;
+	status: CharterStatus;
+	versionId: string | null;
+	versionNumber: number | null;
+	hash: string | null;
+	/** Leaders still to sign the current version, in signing order. */
+	stillToSign: string[];
+	signed: string[];
+}
+
+/** Where a workshop's charter stands, for the overview and the facilitator. */
+export async function summary(workshopId: string): Promise<CharterSummary> {
+	const [w] = await db().select().from(workshop).where(eq(workshop.id, workshopId));
+	const open = await charters.current(workshopId);
+	const base = {
+		workshopId,
+		workshopTitle: w?.title ?? '',
+		organisation: w?.clientOrganisation ?? ''
+	};
+	if (!open) {
+		return {
+			...base,
+			status: 'draft',
+			versionId: null,
+			versionNumber: null,
+			hash: null,
+			stillToSign: [],
+			signed: []
+		};
+	}
+	const lines = (await charters.signatures(open.id)).filter((l) => l.status !== 'void');
+	const requests = await db()
+		.select({ id: charterReview.id })
+		.from(charterReview)
+		.where(and(eq(charterReview.versionId, open.id), eq(charterReview.kind, 'request-changes')));
+	return {
+		...base,
+		status: versionStatus({
+			isPublished: true,
+			isSuperseded: false,
+			hasChangeRequest: requests.length > 0,
+			signers: lines.map((l) => ({
+				inviteId: l.inviteId,
+				name: l.name,
+				order: l.signingOrder,
+				hasSigned: l.status === 'signed'
+			}))
+		}),
+		versionId: open.id,
+		versionNumber: open.number,
+		hash: open.hash,
+		stillToSign: lines.filter((l) => l.status === 'pending').map(leaderLabel),
+		signed: lines.filter((l) => l.status === 'signed').map(leaderLabel)
+	};
+}
+
+/**
+ * Every charter this leader was invited to: invitations to the same email that are still
+ * open. The overview shows where each stands; each charter opens with its own link.
+ */
+export async function overview(leader: LeaderActor) {
+	const now = Date.now();
+	const invites = (
+		await db()
+			.select()
+			.from(leaderInvite)
+			.where(and(eq(leaderInvite.email, leader.invite.email), isNull(leaderInvite.revokedAt)))
+			.orderBy(desc(leaderInvite.createdAt))
+	).filter((i) => i.expiresAt.getTime() > now);
+	const seen = new Set<string>();
+	const out = [];
+	for (const i of invites) {
+		if (seen.has(i.workshopId)) continue;
+		seen.add(i.workshopId);
+		const own = await db()
+			.select({ number: charterVersion.number })
+			.from(charterSignature)
+			.innerJoin(charterVersion, eq(charterVersion.id, charterSignature.versionId))
+			.where(
+				and(
+					eq(charterSignature.inviteId, i.id),
+					eq(charterSignature.status, 'signed'),
+					isNotNull(charterVersion.supersededAt)
+				)
+			)
+			.orderBy(asc(charterVersion.number));
+		out.push({
+			...(await summary(i.workshopId)),
+			isThisLink: i.workshopId === leader.invite.workshopId,
+			/** Versions this leader signed that a newer version has superseded since. */
+			supersededSignatures: own.map((r) => r.number),
+			followUp: await charters.followUp(i.workshopId)
+		});
+	}
+	return out;
+}

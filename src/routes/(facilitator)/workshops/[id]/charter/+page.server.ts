@@ -1,0 +1,163 @@
+import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { can } from '$lib/domain/permissions';
+import { agreementsWithoutEvidence, isEmptyCharter } from '$lib/domain/charter/content';
+import * as charters from '$lib/server/charters';
+import { CharterRuleError } from '$lib/server/charters';
+import { invalid } from '$lib/server/forms';
+import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as leaders from '$lib/server/leaders';
+import { publicOrigin } from '$lib/server/origin';
+import * as rooms from '$lib/server/rooms';
+import { parseForm } from '$lib/schemas/forms';
+import { charterEditSchema, inviteSchema, measureValueSchema } from '$lib/schemas/charter';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+async function requireManager(event: RequestEvent) {
+	const owned = await requireOwnedWorkshop(event, event.params.id);
+	if (!can(owned.actor.role, 'charter.manage')) error(403, 'Your account may not manage charters.');
+	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
+}
+
+/** A rule of the charter refused the change: the page shows the reason, nothing changed. */
+function refused(e: unknown, field = 'form') {
+	if (e instanceof CharterRuleError) return invalid(e.status, { [field]: e.message });
+	throw e;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const { workshop } = await requireManager(event);
+	const [draft, versions, summary, invites, reviews, followUp] = await Promise.all([
+		charters.draft(workshop.id),
+		charters.versions(workshop.id),
+		leaders.summary(workshop.id),
+		leaders.list(workshop.id),
+		leaders.reviews(workshop.id),
+		charters.followUp(workshop.id)
+	]);
+	const current = versions.findLast((v) => !v.supersededAt);
+	return {
+		workshop: { id: workshop.id, title: workshop.title },
+		draft,
+		isEmpty: isEmptyCharter(draft),
+		withoutEvidence: agreementsWithoutEvidence(draft).map((i) => i.text),
+		versions: versions.map((v) => ({
+			id: v.id,
+			number: v.number,
+			hash: v.hash,
+			publishedAt: v.publishedAt.toISOString(),
+			isSuperseded: v.supersededAt !== null
+		})),
+		summary,
+		signatures: current ? await charters.signatures(current.id) : [],
+		invites: invites.map((i) => ({
+			id: i.id,
+			name: i.name,
+			title: i.title,
+			email: i.email,
+			signingOrder: i.signingOrder,
+			expiresAt: i.expiresAt.toISOString(),
+			isRevoked: i.revokedAt !== null,
+			isExpired: i.expiresAt.getTime() <= Date.now()
+		})),
+		reviews: reviews.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+		followUp: followUp && {
+			versionNumber: followUp.version.number,
+			nextReview: followUp.nextReview,
+			measures: followUp.measures
+		},
+		origin: publicOrigin(event.url)
+	};
+};
+
+const EDIT_FIELDS = ['op', 'section', 'clause', 'text', 'direction'] as const;
+
+export const actions: Actions = {
+	edit: async (event) => {
+		const { workshop } = await requireManager(event);
+		const form = await event.request.formData();
+		// Each edit sends only the fields it needs; empty ones are not part of it.
+		const input: Record<string, string> = {};
+		for (const field of EDIT_FIELDS) {
+			const value = form.get(field);
+			if (typeof value === 'string' && (value !== '' || field === 'text')) input[field] = value;
+		}
+		if (input.op?.startsWith('move') || input.op === 'remove-clause') delete input.text;
+		const parsed = v.safeParse(charterEditSchema, input);
+		if (!parsed.success) return invalid(400, { form: parsed.issues[0].message }, input);
+		try {
+			await charters.edit(workshop.id, parsed.output);
+		} catch (e) {
+			return refused(e);
+		}
+		return { edited: true };
+	},
+
+	recompile: async (event) => {
+		const { workshop } = await requireManager(event);
+		await charters.recompile(workshop.id);
+		return { recompiled: true };
+	},
+
+	publish: async (event) => {
+		const { workshop, label } = await requireManager(event);
+		try {
+			const version = await charters.publish(workshop.id, label);
+			return { published: { number: version.number, hash: version.hash, id: version.id } };
+		} catch (e) {
+			return refused(e, 'publish');
+		}
+	},
+
+	invite: async (event) => {
+		const { workshop, label } = await requireManager(event);
+		const parsed = parseForm(inviteSchema, await event.request.formData(), [
+			'name',
+			'title',
+			'email',
+			'signingOrder',
+			'expiresInDays'
+		]);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		const { invite, token } = await leaders.invite(workshop.id, label, parsed.data);
+		// The link is shown once, now; only its hash is kept.
+		return {
+			invited: {
+				name: invite.name,
+				link: publicOrigin(event.url) + leaders.linkPath(workshop.id, token)
+			}
+		};
+	},
+
+	revoke: async (event) => {
+		const { workshop, label } = await requireManager(event);
+		const inviteId = (await event.request.formData()).get('inviteId');
+		if (typeof inviteId !== 'string' || !/^[a-z0-9]{1,64}$/.test(inviteId)) {
+			return invalid(400, { form: 'Say which invitation to withdraw.' });
+		}
+		try {
+			const sessionIds = await leaders.revoke(workshop.id, inviteId, label);
+			for (const id of sessionIds) rooms.disconnectSession(id);
+		} catch (e) {
+			return refused(e);
+		}
+		return { revoked: true };
+	},
+
+	recordMeasure: async (event) => {
+		const { workshop, label } = await requireManager(event);
+		const parsed = parseForm(measureValueSchema, await event.request.formData(), [
+			'measureId',
+			'period',
+			'value',
+			'recordedBy'
+		]);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		try {
+			await charters.recordMeasure(workshop.id, label, parsed.data);
+		} catch (e) {
+			return refused(e, 'measureId');
+		}
+		return { recorded: true };
+	}
+};

@@ -1,0 +1,112 @@
+import { error } from '@sveltejs/kit';
+import { mustWaitFor } from '$lib/domain/charter/signing';
+import * as charters from '$lib/server/charters';
+import { CharterRuleError } from '$lib/server/charters';
+import { requireCharterReader, requireLeaderOf } from '$lib/server/charter-guards';
+import { invalid } from '$lib/server/forms';
+import * as leaders from '$lib/server/leaders';
+import { publicOrigin } from '$lib/server/origin';
+import { parseForm } from '$lib/schemas/forms';
+import { reviewSchema, signSchema } from '$lib/schemas/charter';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const reader = await requireCharterReader(event, event.params.id);
+	const all = await charters.versions(event.params.id);
+	const asked = event.url.searchParams.get('v');
+	const shown = asked ? all.find((v) => String(v.number) === asked) : all.at(-1);
+	if (asked && !shown) error(404, 'This charter has no such version.');
+	const summary = await leaders.summary(event.params.id);
+	const followUp = await charters.followUp(event.params.id);
+	const base = {
+		workshopId: event.params.id,
+		isLeader: reader.kind === 'leader',
+		reader: reader.label,
+		summary,
+		followUp: followUp && {
+			versionNumber: followUp.version.number,
+			nextReview: followUp.nextReview,
+			measures: followUp.measures
+		}
+	};
+	if (!shown) return { ...base, version: null };
+	const lines = await charters.signatures(shown.id);
+	const mine =
+		reader.kind === 'leader' ? lines.find((l) => l.inviteId === reader.actor.invite.id) : undefined;
+	const waitingFor =
+		reader.kind === 'leader'
+			? mustWaitFor(
+					lines
+						.filter((l) => l.status !== 'void')
+						.map((l) => ({
+							inviteId: l.inviteId,
+							name: l.name,
+							order: l.signingOrder,
+							hasSigned: l.status === 'signed'
+						})),
+					reader.actor.invite.id
+				).map((s) => s.name)
+			: [];
+	const reviews = (await leaders.reviews(event.params.id)).filter((r) => r.versionId === shown.id);
+	return {
+		...base,
+		version: {
+			id: shown.id,
+			number: shown.number,
+			hash: shown.hash,
+			content: shown.content,
+			publishedAt: shown.publishedAt.toISOString(),
+			isSuperseded: shown.supersededAt !== null
+		},
+		latest: { number: all.at(-1)!.number },
+		verifyUrl: `${publicOrigin(event.url)}/verify/${shown.id}`,
+		signatures: lines.map((l) => ({ ...l, signedAt: l.signedAt?.toISOString() ?? null })),
+		mine: mine ? { status: mine.status } : null,
+		waitingFor,
+		reviews: reviews.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+		leaderName: reader.kind === 'leader' ? reader.actor.invite.name : null,
+		leaderTitle: reader.kind === 'leader' ? reader.actor.invite.title : null
+	};
+};
+
+function refused(e: unknown, values: Record<string, string>) {
+	if (e instanceof CharterRuleError) return invalid(e.status, { form: e.message }, values);
+	throw e;
+}
+
+export const actions: Actions = {
+	review: async (event) => {
+		const leader = requireLeaderOf(event, event.params.id, 'charter.review');
+		const parsed = parseForm(reviewSchema, await event.request.formData(), [
+			'versionId',
+			'kind',
+			'section',
+			'text'
+		]);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		try {
+			await leaders.review(leader, parsed.data);
+		} catch (e) {
+			return refused(e, { ...parsed.data });
+		}
+		return { reviewed: parsed.data.kind };
+	},
+
+	sign: async (event) => {
+		const leader = requireLeaderOf(event, event.params.id, 'charter.sign');
+		const parsed = parseForm(signSchema, await event.request.formData(), [
+			'versionId',
+			'hash',
+			'fullName',
+			'title',
+			'consent'
+		]);
+		if (!parsed.ok) return invalid(400, parsed.errors, { ...parsed.values, signing: 'yes' });
+		try {
+			await leaders.sign(leader, parsed.data);
+		} catch (e) {
+			return refused(e, { ...parsed.data, signing: 'yes' });
+		}
+		return { signed: true };
+	}
+};

@@ -1,0 +1,39 @@
+import { error, json } from '@sveltejs/kit';
+import * as charters from '$lib/server/charters';
+import { requireCharterReader } from '$lib/server/charter-guards';
+import { toMachineJson, toMarkdown, toPdf } from '$lib/server/charter-export';
+import { publicOrigin } from '$lib/server/origin';
+import type { RequestHandler } from './$types';
+
+/** A version as PDF, Markdown or machine-readable JSON, for its facilitator and leaders. */
+export const GET: RequestHandler = async (event) => {
+	await requireCharterReader(event, event.params.id);
+	const verification = await charters.verify(event.params.versionId);
+	if (!verification || verification.version.workshopId !== event.params.id) {
+		error(404, 'This charter has no such version.');
+	}
+	const input = {
+		verification,
+		verifyUrl: `${publicOrigin(event.url)}/verify/${verification.version.id}`
+	};
+	const name = `charter-v${verification.version.number}-${verification.version.hash.slice(0, 8)}`;
+	const headers = (type: string, ext: string) => ({
+		'content-type': type,
+		'content-disposition': `attachment; filename="${name}.${ext}"`,
+		'cache-control': 'no-store'
+	});
+	switch (event.params.format) {
+		case 'pdf':
+			return new Response(new Uint8Array(await toPdf(input)), {
+				headers: headers('application/pdf', 'pdf')
+			});
+		case 'md':
+			return new Response(toMarkdown(input), {
+				headers: headers('text/markdown; charset=utf-8', 'md')
+			});
+		case 'json':
+			return json(toMachineJson(input), { headers: headers('application/json', 'json') });
+		default:
+			error(404, 'Exports are pdf, md or json.');
+	}
+};
