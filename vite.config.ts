@@ -46,6 +46,9 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		reporters: ['default', './tests/support/summary-reporter.ts'],
-		pool: 'forks'
+		pool: 'forks',
+		// Test files mostly wait on their own server processes and browsers: three at a time
+		// keep two cores busy (Vitest's default here would be one file at a time).
+		maxWorkers: 3
 	}
 });

@@ -1,7 +1,8 @@
 /**
  * axe-core in Chromium on the screens people use in the room: joining, the participant's
  * phone (with a poll open), the facilitator console and the projector (with a result
- * revealed). No serious or critical violation may remain.
+ * revealed), the charter, a leader's review, the leadership overview and the public
+ * verification page. No serious or critical violation may remain.
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -12,8 +13,9 @@ import {
 	joinAs,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
+import { inviteLeader, openLink, workshopWithCharterContent } from '../factories/charter';
 import { launchChromium, shouldRunBrowserTests } from '../support/browser';
-import type { Client } from '../support/http';
+import { Client } from '../support/http';
 import { serverForSuite } from '../support/suite';
 import { controlPoll, createPoll, Voter } from '../support/voting';
 
@@ -148,6 +150,38 @@ describe.runIf(shouldRunBrowserTests)('accessibility (axe-core)', () => {
 		found['workshop set-up'] = await seriousViolations(
 			await open(workshop.facilitator, `/workshops/${id}`)
 		);
+
+		expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+	});
+
+	test('the charter, a leader’s review, the leadership overview and the public verification page have no serious or critical violations', async () => {
+		const url = suite.server.url;
+		const ws = await workshopWithCharterContent(url);
+		const published = await ws.act('publish');
+		const versionId = (published.data?.published as { id: string }).id;
+		const link = await inviteLeader(ws, {
+			name: 'Dana Diaz',
+			title: 'VP Sales',
+			email: 'dana@example.com'
+		});
+		const leader = new Client(url);
+		await openLink(leader, link);
+		const found: Record<string, string[]> = {};
+
+		const charter = await open(ws.facilitator, ws.charterPath);
+		await charter.getByRole('heading', { name: 'Charter', exact: true }).waitFor();
+		found['facilitator charter'] = await seriousViolations(charter);
+
+		const review = await open(leader, `/charters/${ws.workshopId}`);
+		await review.getByRole('heading', { level: 1, name: /Alignment Charter/ }).waitFor();
+		found['leader review'] = await seriousViolations(review);
+
+		const overview = await open(leader, '/leadership');
+		await overview.getByRole('heading', { name: 'Your charters' }).waitFor();
+		found['leadership overview'] = await seriousViolations(overview);
+
+		const verification = await open(null, `/verify/${versionId}`);
+		found['verification'] = await seriousViolations(verification);
 
 		expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
 	});

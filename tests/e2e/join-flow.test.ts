@@ -5,7 +5,7 @@ import { launchChromium, shouldRunBrowserTests } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { startServer, type RunningServer } from '../support/server';
 
-const ARTIFACTS = 'test-results/e2e';
+const ARTIFACTS = 'tests/e2e/__screenshots__';
 
 async function snap(page: Page, name: string) {
 	fs.mkdirSync(ARTIFACTS, { recursive: true });

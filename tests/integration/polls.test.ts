@@ -342,6 +342,36 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		const revote = listed.find((p) => p.id === again.body.id)!;
 		expect(revote).toMatchObject({ status: 'draft', previousPollId: pollId });
 		expect(revote.question).toBe('Recycled leads go back to nurture after 30 days.');
+
+		// The re-vote is a facilitator's intervention in the charter's audit trail.
+		const published = await ws.facilitator.action(
+			`/workshops/${ws.workshopId}/charter?/publish`,
+			{}
+		);
+		expect(published.type).toBe('success');
+		const versionId = (published.data?.published as { id: string }).id;
+		const verification = await (await ws.facilitator.get(`/verify/${versionId}`)).text();
+		expect(verification).toContain('Facilitator intervention');
+
+		// The charter carries each vote's outcome and its dissent, per team where shown.
+		const exported = await ws.facilitator.json(
+			'GET',
+			`/charters/${ws.workshopId}/versions/${versionId}/json`
+		);
+		const agreementsInCharter = exported.body.agreements as {
+			statement: string;
+			vote: { passed: boolean; voters: number; dissent: unknown } | null;
+		}[];
+		expect(
+			agreementsInCharter.find((a) => a.statement === 'Sales calls every MQL back within 24 hours.')
+				?.vote
+		).toMatchObject({ passed: true, voters: 7, dissent: { overall: 0 } });
+		expect(
+			agreementsInCharter.find((a) => a.statement === 'The hand-off SLA is 4 business hours.')?.vote
+		).toMatchObject({
+			passed: false,
+			dissent: { overall: 1, teams: expect.arrayContaining([{ team: 'Marketing', objections: 1 }]) }
+		});
 	});
 
 	test('50 casts at once by the same participant leave exactly one ballot', async () => {

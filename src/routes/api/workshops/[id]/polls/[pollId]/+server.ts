@@ -1,5 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
+import * as charters from '$lib/server/charters';
 import * as polls from '$lib/server/polls';
 import { pollControlSchema } from '$lib/schemas/polls';
 import type { RequestHandler } from './$types';
@@ -26,14 +27,18 @@ export const GET: RequestHandler = async (event) => {
 
 /** The facilitator opens, closes or reveals a poll, or starts a re-vote of a closed one. */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	const member = await requireFacilitatorOf(event, event.params.id);
 	const { action } = await readJson(event, pollControlSchema);
 	try {
 		if (action === 'revote') {
-			return json(
-				{ id: await polls.revote(event.params.id, event.params.pollId) },
-				{ status: 201 }
+			const id = await polls.revote(event.params.id, event.params.pollId);
+			// A re-vote is a facilitator's intervention: the charter's audit trail records it.
+			await charters.recordIntervention(
+				event.params.id,
+				`Facilitator ${member.actor.account.name}`,
+				{ action: 'revote', pollId: event.params.pollId, newPollId: id }
 			);
+			return json({ id }, { status: 201 });
 		}
 		return json({ poll: await polls.advance(event.params.id, event.params.pollId, action) });
 	} catch (e) {
