@@ -1,11 +1,13 @@
 /**
  * A phone on conference Wi-Fi shows the server-rendered page long before its script arrives,
  * and people start typing. What they typed must survive the script taking over the page
- * (hydration), on the join page and on the facilitator's sign-up.
+ * (hydration): on the join page, the facilitator's sign-up and a leader's signing form.
  */
 import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { inviteLeader, openLink, workshopWithCharterContent } from '../factories/charter';
 import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { Client } from '../support/http';
 import { serverForSuite } from '../support/suite';
 
 describe.runIf(shouldRunBrowserTests)('typing before the page’s script has loaded', () => {
@@ -22,12 +24,18 @@ describe.runIf(shouldRunBrowserTests)('typing before the page’s script has loa
 	});
 
 	/** Opens `path` with its scripts held back; answers a function that lets them through. */
-	async function openWithScriptsHeld(path: string) {
+	async function openWithScriptsHeld(path: string, cookiesOf?: Client) {
+		const url = suite.server.url;
 		const context = await browser.newContext({
-			baseURL: suite.server.url,
+			baseURL: url,
 			viewport: { width: 360, height: 780 }
 		});
 		contexts.push(context);
+		if (cookiesOf) {
+			await context.addCookies(
+				[...cookiesOf.cookies].map(([name, value]) => ({ name, value, url }))
+			);
+		}
 		const held: Route[] = [];
 		let release = false;
 		await context.route('**/_app/immutable/**', (route) => {
@@ -37,7 +45,7 @@ describe.runIf(shouldRunBrowserTests)('typing before the page’s script has loa
 		const page = await context.newPage();
 		// Not 'domcontentloaded': that waits for the module scripts held here.
 		await page.goto(path, { waitUntil: 'commit' });
-		await page.locator('form').first().waitFor();
+		await page.locator('input:visible').first().waitFor();
 		return {
 			page,
 			letScriptsIn: async () => {
@@ -60,5 +68,21 @@ describe.runIf(shouldRunBrowserTests)('typing before the page’s script has loa
 		await signup.letScriptsIn();
 		expect(await signup.page.getByLabel('Your name').inputValue()).toBe('Fran Facilitator');
 		expect(await signup.page.getByLabel('Email').inputValue()).toBe('fran@example.com');
+	});
+
+	test('a leader’s name and title on the signing form keep what was typed', async () => {
+		const ws = await workshopWithCharterContent(suite.server.url);
+		expect((await ws.act('publish')).type).toBe('success');
+		const leader = new Client(suite.server.url);
+		await openLink(
+			leader,
+			await inviteLeader(ws, { name: 'Dana Diaz', title: 'CMO', email: 'dana@example.com' })
+		);
+		const review = await openWithScriptsHeld(`/charters/${ws.workshopId}`, leader);
+		await review.page.getByLabel('Your full name').fill('Dana Diaz');
+		await review.page.getByLabel('Your title').fill('Chief Marketing Officer');
+		await review.letScriptsIn();
+		expect(await review.page.getByLabel('Your full name').inputValue()).toBe('Dana Diaz');
+		expect(await review.page.getByLabel('Your title').inputValue()).toBe('Chief Marketing Officer');
 	});
 });
