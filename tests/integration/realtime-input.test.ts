@@ -353,7 +353,8 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 		expect(reloadedRoom.doc.getMap('meta').get('schemaVersion')).toBe(1);
 		expect(server.output()).not.toMatch(/skipped unreadable entry/);
 		console.log(`fuzz: ${sent} frames, ${closes} closed the socket`);
-	});
+		// A workload, not a timing: it takes about 20 s alone and longer beside other test files.
+	}, 240_000);
 
 	test('an expired session is refused with 401', async () => {
 		const token = sales.client.cookies.get('cg_participant')!;
