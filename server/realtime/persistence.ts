@@ -10,7 +10,7 @@
  * transaction-scoped advisory lock on it.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../src/lib/server/db';
+import { rowsOf, type Db } from '../../src/lib/server/db';
 import { yjsSnapshot, yjsUpdate } from '../../src/lib/server/db/schema';
 
 /** The channel other instances LISTEN on; payloads are pointers, never update bytes. */
@@ -23,12 +23,6 @@ export interface StoredRow {
 	seq: number;
 	data: Uint8Array;
 	isSnapshot: boolean;
-}
-
-/** postgres.js answers with an array of rows, PGlite with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
 function lockDocument(tx: Executor, name: string) {

@@ -27,7 +27,8 @@ export interface OurServer {
 	stop(): Promise<void>;
 }
 
-async function mapBounded<T, R>(
+/** Runs `work` over `items`, at most `concurrency` at a time, keeping the order of results. */
+export async function mapBounded<T, R>(
 	items: readonly T[],
 	concurrency: number,
 	work: (item: T, index: number) => Promise<R>

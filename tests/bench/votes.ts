@@ -16,28 +16,11 @@ import { teamsOnJoinPage } from '../factories/workshops';
 import { createTestDatabase, databaseKinds, type DatabaseKind } from '../support/databases';
 import { Client } from '../support/http';
 import { startServer } from '../support/server';
+import { mapBounded } from './ours';
 import { formatMs, formatRate, percentile, table } from './stats';
 
 const N = Number(process.env.VOTES_N || 500);
 const CHOICES = ['agree', 'live', 'object'] as const;
-
-async function mapBounded<T, R>(
-	items: readonly T[],
-	concurrency: number,
-	work: (item: T) => Promise<R>
-) {
-	const results: R[] = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-			while (next < items.length) {
-				const index = next++;
-				results[index] = await work(items[index]!);
-			}
-		})
-	);
-	return results;
-}
 
 /** CPU time (user + system) the process has used so far, in ms; Linux only. */
 function cpuMs(pid: number | undefined): number {

@@ -4,7 +4,6 @@
  * one made on its own without evidence (marked as such, and counted), evidence added to it
  * afterwards, and a refusal shown in the server's own words with the form keeping its values.
  */
-import fs from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -12,16 +11,9 @@ import {
 	joinAs,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import type { Client } from '../support/http';
 import { serverForSuite } from '../support/suite';
-
-const SCREENSHOTS = 'tests/e2e/__screenshots__';
-
-async function snap(page: Page, name: string) {
-	fs.mkdirSync(SCREENSHOTS, { recursive: true });
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 describe.runIf(shouldRunBrowserTests)('agreements with buyer evidence in the console', () => {
 	const suite = serverForSuite('pglite');
@@ -152,7 +144,7 @@ describe.runIf(shouldRunBrowserTests)('agreements with buyer evidence in the con
 			'“We waited three days for a call.”'
 		);
 		expect(await register.locator('li.entry').count()).toBe(2);
-		await snap(page, 'agreements-1-refused');
+		await saveScreenshot(page, 'agreements-1-refused');
 		// Corrected, it is recorded with its evidence.
 		await fresh.getByLabel('Due date (YYYY-MM-DD)').fill('2027-02-28');
 		await fresh.getByRole('button', { name: 'Record agreement' }).click();
@@ -160,7 +152,7 @@ describe.runIf(shouldRunBrowserTests)('agreements with buyer evidence in the con
 		await entry(page, refused).getByText('“We waited three days for a call.”').waitFor();
 		await register.getByText('3 of 3 agreements have buyer evidence').waitFor();
 
-		await snap(page, 'agreements-2-register');
+		await saveScreenshot(page, 'agreements-2-register');
 
 		// Every control in the console is named by the words on it.
 		for (const control of await page.locator('main button').all()) {

@@ -7,15 +7,13 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { workshopWithCharterContent, type CharterWorkshop } from '../factories/charter';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import {
+	launchChromium,
+	shouldRunBrowserTests,
+	saveScreenshot,
+	SCREENSHOTS
+} from '../support/browser';
 import { serverForSuite } from '../support/suite';
-
-const SCREENSHOTS = 'tests/e2e/__screenshots__';
-
-async function snap(page: Page, name: string) {
-	fs.mkdirSync(SCREENSHOTS, { recursive: true });
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 /** Every button and link in the page's main content is named by its visible words. */
 async function expectControlsNamedByTheirWords(page: Page) {
@@ -100,7 +98,7 @@ describe.runIf(shouldRunBrowserTests)('publishing, reviewing and signing a chart
 		await dana.waitForURL(`**/charters/${ws.workshopId}`);
 		await dana.getByRole('heading', { level: 1, name: /Alignment Charter/ }).waitFor();
 		expect(await dana.getByTestId('charter-status').innerText()).toBe('In review');
-		await snap(dana, 'charter-1-leader-reads-v1');
+		await saveScreenshot(dana, 'charter-1-leader-reads-v1');
 		await expectControlsNamedByTheirWords(dana);
 		await dana
 			.getByLabel('What should change, and why')
@@ -130,7 +128,7 @@ describe.runIf(shouldRunBrowserTests)('publishing, reviewing and signing a chart
 		await facilitator.getByRole('button', { name: 'Publish version 2' }).waitFor();
 		await facilitator.getByRole('button', { name: 'Publish version 2' }).click();
 		await facilitator.getByRole('status').filter({ hasText: 'Version 2 published' }).waitFor();
-		await snap(facilitator, 'charter-2-facilitator-after-v2');
+		await saveScreenshot(facilitator, 'charter-2-facilitator-after-v2');
 
 		// Dana signs version 2 with the mouse.
 		await dana.goto(`/charters/${ws.workshopId}`);
@@ -165,13 +163,13 @@ describe.runIf(shouldRunBrowserTests)('publishing, reviewing and signing a chart
 		);
 		await vic.keyboard.press('Enter');
 		await vic.getByText('You have signed version 2.').waitFor();
-		await snap(vic, 'charter-3-signed');
+		await saveScreenshot(vic, 'charter-3-signed');
 		await vic.getByRole('link', { name: 'Your charters' }).click();
 		await vic.getByRole('heading', { name: 'Your charters' }).waitFor();
 		const overview = await vic.getByTestId('overview-charter').innerText();
 		expect(overview).toContain('Signed');
 		expect(overview).toContain('Signed by Dana Diaz, CMO; Vic Vance, VP Sales');
-		await snap(vic, 'charter-5-overview');
+		await saveScreenshot(vic, 'charter-5-overview');
 
 		await facilitator.reload();
 		expect(await facilitator.getByTestId('charter-status').innerText()).toBe('Signed');
@@ -184,7 +182,7 @@ describe.runIf(shouldRunBrowserTests)('publishing, reviewing and signing a chart
 		const signatures = await verifier.getByTestId('verify-signatures').innerText();
 		expect(signatures).toContain('signed as Dana Diaz, Chief Marketing Officer');
 		expect(signatures).toContain('signed as Vic Vance, VP Sales');
-		await snap(verifier, 'charter-4-verification');
+		await saveScreenshot(verifier, 'charter-4-verification');
 
 		// The signed PDF, kept next to the screenshots for a person to look at.
 		const pdfLink = await dana.getByRole('link', { name: 'Download PDF' }).getAttribute('href');

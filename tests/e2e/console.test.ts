@@ -6,8 +6,7 @@
  * console has people to show and a board to balance. Moving everyone, the timer and the lock
  * are driven from this console in live-workshop.test.ts, with real phones.
  */
-import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listCards, termText, TERM_TEXT } from '../../src/lib/collab/cards';
 import { roomDocName, stageDocName } from '../../src/lib/collab/doc-names';
@@ -16,20 +15,11 @@ import {
 	joinAs,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import type { Client } from '../support/http';
 import { connectPeer, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
-
-const SCREENSHOTS = 'tests/e2e/__screenshots__';
-
-async function snap(page: Page, name: string) {
-	fs.mkdirSync(SCREENSHOTS, { recursive: true });
-	// From the top, so the sticky bar is drawn where it belongs.
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 /** A browser context signed in as the facilitator the factory created. */
 async function signedInContext(browser: Browser, server: RunningServer, facilitator: Client) {
@@ -97,7 +87,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		await projector.setViewportSize({ width: 1920, height: 1080 });
 		await projector.getByTestId('projector-code').filter({ hasText: workshop.joinCode }).waitFor();
 		await projector.getByTestId('projector-here-Sales').filter({ hasText: '1' }).waitFor();
-		await snap(projector, 'projector-1-join');
+		await saveScreenshot(projector, 'projector-1-join');
 
 		// Bring everyone to Shared terms.
 		await console_
@@ -152,8 +142,8 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 			expect(overflow).toBe(0);
 		}
 
-		await snap(console_, 'console-1-running');
-		await snap(projector, 'projector-2-stage');
+		await saveScreenshot(console_, 'console-1-running');
+		await saveScreenshot(projector, 'projector-2-stage');
 
 		// Every control is named by the words on it (what a voice-control user says).
 		const controls = console_.locator('main button, main a[href], .bar a[href]');
@@ -201,7 +191,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 			.getByRole('alert')
 			.filter({ hasText: /sign in/i })
 			.waitFor();
-		await snap(console_, 'console-2-error');
+		await saveScreenshot(console_, 'console-2-error');
 	});
 
 	test('barriers grouped, named and given a remedy from the console; incentives and measures as tables with every field', async () => {
@@ -268,7 +258,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		);
 		const row = incentives.getByRole('row', { name: /Account executives/ });
 		await row.getByRole('cell', { name: 'Margin and retained customers' }).waitFor();
-		await snap(page, 'console-3-barriers');
+		await saveScreenshot(page, 'console-3-barriers');
 		// Every control here is named by the words on it.
 		for (const control of await page.locator('main button').all()) {
 			const words = (await control.innerText()).trim();
@@ -326,6 +316,6 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		});
 		await rhythm.getByRole('cell', { name: 'Every other Monday' }).waitFor();
 		await rhythm.getByRole('cell', { name: '2027-02-01' }).waitFor();
-		await snap(page, 'console-4-measures');
+		await saveScreenshot(page, 'console-4-measures');
 	});
 });

@@ -1,16 +1,8 @@
-import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { startServer, type RunningServer } from '../support/server';
-
-const ARTIFACTS = 'tests/e2e/__screenshots__';
-
-async function snap(page: Page, name: string) {
-	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
-}
 
 describe.runIf(shouldRunBrowserTests)('in a real browser', () => {
 	let database: TestDatabase;
@@ -52,7 +44,7 @@ describe.runIf(shouldRunBrowserTests)('in a real browser', () => {
 		await facilitator.getByRole('button', { name: 'Create workshop' }).click();
 		const code = (await facilitator.getByTestId('join-code').innerText()).trim();
 		expect(code).toMatch(/^[A-Z0-9]{6}$/);
-		await snap(facilitator, '1-facilitator-workshop');
+		await saveScreenshot(facilitator, '1-facilitator-workshop');
 
 		const phoneContext = await browser.newContext({
 			baseURL: server.url,
@@ -73,14 +65,14 @@ describe.runIf(shouldRunBrowserTests)('in a real browser', () => {
 		await phone.getByRole('button', { name: 'Join' }).click();
 		await phone.getByTestId('me').filter({ hasText: 'Sam from Sales' }).waitFor();
 		await phone.getByTestId('present').getByText('Sam from Sales').waitFor();
-		await snap(phone, '2-participant-waiting-room');
+		await saveScreenshot(phone, '2-participant-waiting-room');
 
 		// The facilitator's list of who is here picks the participant up without a reload.
 		await facilitator
 			.getByTestId('participants-Sales')
 			.getByText('Sam from Sales')
 			.waitFor({ timeout: 20_000 });
-		await snap(facilitator, '3-facilitator-sees-participant');
+		await saveScreenshot(facilitator, '3-facilitator-sees-participant');
 
 		// Returning on the same phone resumes instead of joining twice.
 		await phone.goto(`/j/${code}`);

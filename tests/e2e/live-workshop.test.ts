@@ -11,26 +11,22 @@
  * with its buyer evidence. Then the journey is drawn as a flow diagram on all three screens.
  * Screenshots of the console, a phone and the projector go to tests/e2e/__screenshots__/.
  */
-import fs from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TERM_TEXT, listCards, termText } from '../../src/lib/collab/cards';
 import { stageDocName } from '../../src/lib/collab/doc-names';
 import { facilitatorWithWorkshop, type FacilitatorWithWorkshop } from '../factories/workshops';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import {
+	launchChromium,
+	shouldRunBrowserTests,
+	saveScreenshot,
+	SCREENSHOTS
+} from '../support/browser';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
 
-const SCREENSHOTS = 'tests/e2e/__screenshots__';
 /** The narrowest phone the room is made for. */
 const PHONE = { width: 360, height: 740 };
-
-async function snap(page: Page, name: string) {
-	fs.mkdirSync(SCREENSHOTS, { recursive: true });
-	// From the top, so sticky headers are drawn where they belong.
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 /**
  * What makes a phone screen hard to use: a page wider than the screen, or a control smaller
@@ -233,7 +229,7 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 		}
 		const miaWording = miaMql.getByTestId('wording-Marketing');
 		expect(await miaWording.getAttribute('readonly')).not.toBeNull();
-		await snap(mia, 'live-2-phone-shared-terms-locked');
+		await saveScreenshot(mia, 'live-2-phone-shared-terms-locked');
 		await mia.screenshot({
 			path: `${SCREENSHOTS}/live-2-phone-shared-terms-locked-first-screen.png`
 		});
@@ -300,8 +296,8 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 			).toBe(0);
 		}
 		expect(await phoneProblems(sam)).toEqual([]);
-		await snap(console_, 'live-1-console-shared-terms');
-		await snap(projector, 'live-3-projector-shared-terms');
+		await saveScreenshot(console_, 'live-1-console-shared-terms');
+		await saveScreenshot(projector, 'live-3-projector-shared-terms');
 
 		// 7. The lead's journey: a flow diagram on the console, the phones and the projector.
 		await console_
@@ -337,9 +333,9 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 				)
 			).toBe(0);
 		}
-		await snap(console_, 'live-4-console-connections');
-		await snap(sam, 'live-5-phone-connections');
-		await snap(projector, 'live-6-projector-connections');
+		await saveScreenshot(console_, 'live-4-console-connections');
+		await saveScreenshot(sam, 'live-5-phone-connections');
+		await saveScreenshot(projector, 'live-6-projector-connections');
 		// The projector shows the whole journey without scrolling.
 		expect(
 			await projector.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)

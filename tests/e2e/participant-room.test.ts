@@ -6,7 +6,6 @@
  * another team follows at once. Joining, Shared terms, the lock and the timer are the
  * live-workshop scenario's (live-workshop.test.ts).
  */
-import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -14,23 +13,14 @@ import {
 	joinAs,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { startServer, type RunningServer } from '../support/server';
 
-const SCREENSHOTS = 'tests/e2e/__screenshots__';
 /** The narrowest phone the room is made for. */
 const PHONE = { width: 360, height: 740 };
 
 /** The whole page, and what the phone shows without scrolling. */
-async function snap(page: Page, name: string) {
-	fs.mkdirSync(SCREENSHOTS, { recursive: true });
-	// From the top, so the sticky header is drawn where it belongs.
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}-first-screen.png` });
-}
-
 /**
  * What makes the room hard to use on a phone: a page wider than the screen, or a control
  * smaller than a fingertip (44 px). Checkboxes count by their label, which is the target.
@@ -129,7 +119,7 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		const samCard = sam.getByTestId('card').filter({ hasText: 'More leads, any leads' });
 		await samCard.getByText('Leads that convert, not volume').waitFor();
 		expect(await samCard.getByRole('button', { name: 'Inaccurate' }).count()).toBe(0);
-		await snap(sam, 'participant-sales-focus-value');
+		await saveScreenshot(sam, 'participant-sales-focus-value', { firstScreen: true });
 		expect(await phoneProblems(mia)).toEqual([]);
 
 		// From the keyboard alone: open the form, type, tab to "Add", press Enter.
@@ -206,7 +196,7 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		for (const phone of [sam, mia]) {
 			await phone.getByTestId('spotlight').getByText('Week 13 we sell boxes on price').waitFor();
 		}
-		await snap(sam, 'participant-sales-barriers-revealed');
+		await saveScreenshot(sam, 'participant-sales-barriers-revealed', { firstScreen: true });
 
 		// Sam puts Marketing's barrier with his own: both phones stack them under one title.
 		const samCard = sam.getByTestId('card').filter({ hasText: 'Leads arrive without context' });
@@ -234,7 +224,7 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		await remedy.getByText('Pay on margin from Q3').waitFor();
 		await remedy.getByText('VP Sales').waitFor();
 		expect(await phoneProblems(sam)).toEqual([]);
-		await snap(sam, 'participant-sales-barriers-grouped');
+		await saveScreenshot(sam, 'participant-sales-barriers-grouped', { firstScreen: true });
 		// Out of the group again: no group is left with one card.
 		await samGroup
 			.getByTestId('card')
@@ -301,7 +291,7 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 				.count()
 		).toBe(0);
 		expect(await phoneProblems(mia)).toEqual([]);
-		await snap(mia, 'participant-marketing-connections');
+		await saveScreenshot(mia, 'participant-marketing-connections', { firstScreen: true });
 	});
 
 	test('a participant moved to another team sees the new team and writes on its private board, without a reload', async () => {
@@ -349,6 +339,6 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			true
 		);
 		expect((await control('measures', 'reveal')).status).toBe(200);
-		await snap(sam, 'participant-moved-to-marketing');
+		await saveScreenshot(sam, 'participant-moved-to-marketing', { firstScreen: true });
 	});
 });

@@ -5,25 +5,17 @@
  * facilitator closes and reveals, phones, console and projector show the same result and the
  * agreement is adopted. The facilitator's console never offers a ballot.
  */
-import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	facilitatorWithWorkshop,
 	joinAs,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import type { Client } from '../support/http';
 import { serverForSuite } from '../support/suite';
 import { Voter } from '../support/voting';
-
-const SCREENSHOTS = 'tests/e2e/__screenshots__';
-
-async function snap(page: Page, name: string) {
-	fs.mkdirSync(SCREENSHOTS, { recursive: true });
-	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 describe.runIf(shouldRunBrowserTests)('an anonymous consent vote in the browser', () => {
 	const suite = serverForSuite('pglite');
@@ -128,8 +120,8 @@ describe.runIf(shouldRunBrowserTests)('an anonymous consent vote in the browser'
 		for (const voter of others) expect((await voter.vote(pollId, 'agree')).status).toBe(201);
 		await sam.getByTestId('poll-turnout').getByText('6 of 6 have voted').waitFor();
 		expect(await sam.getByTestId('poll-result').count()).toBe(0);
-		await snap(sam, 'vote-phone-ballot');
-		await snap(projector, 'vote-projector-turnout');
+		await saveScreenshot(sam, 'vote-phone-ballot');
+		await saveScreenshot(projector, 'vote-projector-turnout');
 
 		// Sam changes his mind before the close: the same device's key changes the same ballot.
 		await sam.getByRole('radio', { name: 'Agree' }).check();
@@ -162,9 +154,9 @@ describe.runIf(shouldRunBrowserTests)('an anonymous consent vote in the browser'
 			.getByTestId('agreement-status')
 			.getByText('Adopted')
 			.waitFor();
-		await snap(sam, 'vote-phone-result');
-		await snap(projector, 'vote-projector-result');
-		await snap(console_, 'vote-console');
+		await saveScreenshot(sam, 'vote-phone-result');
+		await saveScreenshot(projector, 'vote-projector-result');
+		await saveScreenshot(console_, 'vote-console');
 
 		// A dot vote drafted in the console ranks the barriers; the barriers stage shows the top ones.
 		const barriers: Record<string, string> = {};
@@ -238,6 +230,6 @@ describe.runIf(shouldRunBrowserTests)('an anonymous consent vote in the browser'
 		const top = sam.getByTestId('top-barriers').getByTestId('top-barrier');
 		await top.first().getByText('No shared lead status').waitFor();
 		expect(await top.count()).toBe(3);
-		await snap(sam, 'vote-phone-top-barriers');
+		await saveScreenshot(sam, 'vote-phone-top-barriers');
 	});
 });

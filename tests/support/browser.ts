@@ -4,7 +4,7 @@
  * REQUIRE_BROWSER=1 (CI), which turns a missing browser into a failure.
  */
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const SYSTEM_CANDIDATES = [
 	'/usr/bin/chromium',
@@ -67,4 +67,21 @@ export async function launchChromium(): Promise<Browser> {
 			'--no-first-run'
 		]
 	});
+}
+
+export const SCREENSHOTS = 'tests/e2e/__screenshots__';
+
+/**
+ * Saves the whole page as a test artifact, scrolled to the top so sticky bars sit where they
+ * belong; with `firstScreen`, also what a phone shows before any scrolling.
+ */
+export async function saveScreenshot(
+	page: Page,
+	name: string,
+	{ firstScreen = false } = {}
+): Promise<void> {
+	fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+	if (firstScreen) await page.screenshot({ path: `${SCREENSHOTS}/${name}-first-screen.png` });
 }

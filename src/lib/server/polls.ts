@@ -46,7 +46,7 @@ import {
 import type { NewPoll } from '../schemas/polls';
 import * as agreements from './agreements';
 import * as boards from './boards';
-import { db } from './db';
+import { db, rowsOf } from './db';
 import { agreement, ballot, participant, poll, voteReceipt } from './db/schema';
 import { newId } from './ids';
 import * as rooms from './rooms';
@@ -520,7 +520,7 @@ export async function cast(
 			);
 			return { changed: false };
 		}
-		const updated = rowsOf(
+		const updated = rowsOf<{ id: string }>(
 			await db().execute(sql`
 				with open_poll as (
 					select id from poll where id = ${pollId} and status = 'open' for share
@@ -560,10 +560,6 @@ async function notOpen(workshopId: string, pollId: string): Promise<PollRuleErro
 	if (!row) return new PollRuleError('This workshop has no such poll.', 404);
 	if (row.status === 'draft') return new PollRuleError('This poll is not open yet.', 409);
 	return new PollRuleError('This poll is closed: votes are no longer taken.', 409);
-}
-
-function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
-	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /**

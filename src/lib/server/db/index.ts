@@ -43,3 +43,9 @@ export function currentDatabase(): Database {
 export function db(): Db {
 	return currentDatabase().db;
 }
+
+/** Rows of a raw `execute(sql…)`: postgres.js answers with an array of rows, PGlite with `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
