@@ -1,5 +1,5 @@
 import { render } from 'svelte/server';
-import { describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import Countdown from '../../src/lib/components/workshop/Countdown.svelte';
 import { newTimer, start } from '../../src/lib/domain/timer';
 import { ServerClock } from '../../src/lib/state/server-clock.svelte';
@@ -23,10 +23,20 @@ function serverAhead(skewMs: number, trips: Array<{ before: number; after: numbe
 	});
 }
 
-/** Timers fire a few ms late on a busy machine; a lopsided trip would be off by 100 ms or more. */
-const TOLERANCE_MS = 25;
+/**
+ * The clock's timers and the fake server's delays run on fake timers, so a busy machine cannot
+ * stretch a round trip: the estimate is exact, and a lopsided trip would be off by 100 ms or more.
+ */
+const TOLERANCE_MS = 1;
 
 describe('the server clock', () => {
+	beforeEach(() => {
+		vi.useFakeTimers();
+	});
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
 	test('takes the offset from the quickest round trip, so a lopsided slow one does not skew it', async () => {
 		const fetch = serverAhead(90_000, [
 			{ before: 0, after: 300 },
@@ -34,10 +44,10 @@ describe('the server clock', () => {
 			{ before: 250, after: 0 }
 		]);
 		const clock = new ServerClock({ fetch, initialSamples: 3 });
-		await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(3), { timeout: 5_000 });
-		await vi.waitFor(() => expect(Math.abs(clock.offset - 90_000)).toBeLessThan(TOLERANCE_MS), {
-			timeout: 5_000
-		});
+		// Long enough for the three trips, one after another (the microtasks between them run).
+		await vi.advanceTimersByTimeAsync(1_000);
+		expect(fetch).toHaveBeenCalledTimes(3);
+		expect(Math.abs(clock.offset - 90_000)).toBeLessThan(TOLERANCE_MS);
 		expect(clock.isEstimated).toBe(true);
 		expect(Math.abs(clock.now() - (Date.now() + 90_000))).toBeLessThan(TOLERANCE_MS);
 		clock.destroy();
