@@ -46,6 +46,7 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		reporters: ['default', './tests/support/summary-reporter.ts'],
+		globalSetup: ['./tests/support/global-setup.ts'],
 		pool: 'forks',
 		// Test files mostly wait on their own server processes and browsers: three at a time
 		// keep two cores busy (Vitest's default here would be one file at a time).
