@@ -125,7 +125,7 @@ describe('graceful shutdown and restart on embedded PGlite', () => {
 
 describe.runIf(databaseKinds().includes('postgres'))('several instances on one PostgreSQL', () => {
 	test('two instances starting at the same moment both migrate and serve', async () => {
-		const database = await createTestDatabase('postgres');
+		const database = await createTestDatabase('postgres', { fresh: true });
 		try {
 			const [a, b] = await Promise.all([startServer(database), startServer(database)]);
 			try {

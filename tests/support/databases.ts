@@ -30,6 +30,8 @@ export function databaseKinds(): DatabaseKind[] {
  * `{ fresh: true }`.
  */
 export const PGLITE_TEMPLATE_ENV = 'CG_TEST_PGLITE_TEMPLATE';
+/** The same for PostgreSQL: a migrated database that new test databases are created from. */
+export const POSTGRES_TEMPLATE_ENV = 'CG_TEST_POSTGRES_TEMPLATE';
 
 export async function createTestDatabase(
 	kind: DatabaseKind,
@@ -52,7 +54,8 @@ export async function createTestDatabase(
 	if (!adminUrl) throw new Error('DATABASE_URL is not set: no PostgreSQL to test against.');
 	const name = `cg_test_${randomBytes(6).toString('hex')}`;
 	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
+	const template = fresh ? undefined : process.env[POSTGRES_TEMPLATE_ENV];
+	await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
 	await admin.end();
 	const url = new URL(adminUrl);
 	url.pathname = `/${name}`;

@@ -1,16 +1,16 @@
 /**
- * Once per test run: starts the built server on an empty embedded data directory, lets it
- * migrate, and shuts it down cleanly; test suites then start from copies of that directory
- * (see `createTestDatabase`). Without a build (e.g. `npm run test:unit`) nothing is prepared
+ * Once per test run: starts the built server on an empty embedded data directory (and on an
+ * empty PostgreSQL database when DATABASE_URL is set), lets it migrate, and shuts it down
+ * cleanly; test suites then start from copies (see `createTestDatabase`). Without a build (e.g. `npm run test:unit`) nothing is prepared
  * and every suite starts from an empty directory.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGLITE_TEMPLATE_ENV } from './databases';
+import { createTestDatabase, PGLITE_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV } from './databases';
 import { startServer } from './server';
 
-export default async function setup(): Promise<(() => void) | undefined> {
+export default async function setup(): Promise<(() => Promise<void>) | undefined> {
 	if (!fs.existsSync('build/server.js')) return undefined;
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-template-'));
 	const server = await startServer({
@@ -22,5 +22,19 @@ export default async function setup(): Promise<(() => void) | undefined> {
 	const code = await server.stop();
 	if (code !== 0) throw new Error(`the template server exited with ${code}:\n${server.output()}`);
 	process.env[PGLITE_TEMPLATE_ENV] = dataDir;
-	return () => fs.rmSync(dataDir, { recursive: true, force: true });
+	const cleanups = [async () => fs.rmSync(dataDir, { recursive: true, force: true })];
+
+	if (process.env.DATABASE_URL) {
+		const database = await createTestDatabase('postgres', { fresh: true });
+		cleanups.push(() => database.drop());
+		const migrating = await startServer(database);
+		const exit = await migrating.stop();
+		if (exit !== 0) {
+			throw new Error(`the template server exited with ${exit}:\n${migrating.output()}`);
+		}
+		process.env[POSTGRES_TEMPLATE_ENV] = new URL(database.env.DATABASE_URL!).pathname.slice(1);
+	}
+	return async () => {
+		for (const cleanup of cleanups) await cleanup();
+	};
 }
