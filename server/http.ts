@@ -24,9 +24,14 @@ export interface AppServer {
  */
 export const OWN_PROTOCOL_HEADER = 'x-common-ground-protocol';
 
-export function createAppServer(handler: RequestHandler): AppServer {
+/** @param onRequest sees every request first (the benchmarks' opt-in timing, or nothing). */
+export function createAppServer(
+	handler: RequestHandler,
+	onRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null
+): AppServer {
 	const statesProtocol = process.env.PROTOCOL_HEADER === OWN_PROTOCOL_HEADER;
 	const server = http.createServer((req, res) => {
+		onRequest?.(req, res);
 		if (statesProtocol) req.headers[OWN_PROTOCOL_HEADER] = 'http';
 		handler(req, res, () => {
 			res.statusCode = 404;

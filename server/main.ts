@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, readConfig } from '../src/lib/server/config';
+import { startBenchMetrics } from './bench-metrics';
 import { DatabaseStartError } from '../src/lib/server/db/open';
 import { createAppServer, OWN_PROTOCOL_HEADER, type RequestHandler } from './http';
 import { startRuntime, type Runtime } from './runtime';
@@ -28,6 +29,8 @@ async function main() {
 		throw error;
 	}
 
+	const timeRequest = startBenchMetrics();
+
 	let runtime: Runtime;
 	try {
 		runtime = await startRuntime(config);
@@ -43,7 +46,7 @@ async function main() {
 	const { handler } = (await import(pathToFileURL(path.join(here, 'handler.js')).href)) as {
 		handler: RequestHandler;
 	};
-	const app = createAppServer(handler);
+	const app = createAppServer(handler, timeRequest);
 	attachUpgrades(app.server, runtime, { rejectUnknown: true });
 
 	let port: number;

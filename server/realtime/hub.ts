@@ -30,13 +30,10 @@ import type { Membership } from './auth';
 import { CLOSE } from './close-codes';
 import { Connection } from './connection';
 import type { RealtimeSettings } from './settings';
-import { SharedDoc } from './shared-doc';
+import { FROM_SERVER, SharedDoc } from './shared-doc';
 import { deleteDocuments } from './persistence';
 import { liveSessions } from './session-check';
 import { DocumentStore } from './store';
-
-/** Transaction origin of changes made through the server API. */
-export const FROM_SERVER = Symbol('from-server');
 
 export class StoppingError extends Error {
 	override name = 'StoppingError';

@@ -3,6 +3,12 @@
  * Every accepted change, whoever made it (a client, the server, another instance through the
  * log), passes through the Y.Doc's update event, which relays it to the other connections and,
  * unless it came from the database, queues it for the log.
+ *
+ * The server's own writes are relayed only once they are committed. A client's edit that a
+ * crash cut off comes back when any client holding it reconnects; a server write cannot:
+ * clients may only read the room, and a board refuses cards from them (board-guard.ts). A
+ * client that had seen an uncommitted server write would keep, after a kill -9, a copy the
+ * server no longer has, and whatever it typed into such a card would be refused for good.
  */
 import * as Y from 'yjs';
 import type { DocAddress } from '../../src/lib/collab/doc-names';
@@ -10,6 +16,9 @@ import type { Connection } from './connection';
 import { updateMessage } from './connection';
 import { Presence, type PresenceSettings } from './presence';
 import { FROM_DATABASE, PersistState, type DocumentStore } from './store';
+
+/** Transaction origin of changes made through the server API (rooms.change). */
+export const FROM_SERVER = Symbol('from-server');
 
 export class SharedDoc {
 	readonly doc = new Y.Doc();
@@ -39,13 +48,19 @@ export class SharedDoc {
 		);
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
 			const message = asBuffer(updateMessage(update));
-			for (const connection of this.connections) {
-				// The sender already has its own update.
-				if (connection !== origin) connection.send(message);
-			}
 			if (origin !== FROM_DATABASE) this.store.enqueue(this.persist, update);
+			// Waiters are resolved in the order they wait, so server writes keep their order.
+			if (origin === FROM_SERVER) void this.whenPersisted().then(() => this.relay(message, null));
+			else this.relay(message, origin);
 			this.onChange(this);
 		});
+	}
+
+	private relay(message: Buffer, origin: unknown): void {
+		for (const connection of this.connections) {
+			// The sender already has its own update.
+			if (connection !== origin) connection.send(message);
+		}
 	}
 
 	broadcast(message: Uint8Array): number {

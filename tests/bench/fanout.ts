@@ -23,6 +23,7 @@ import type { FanoutProbe, FanoutResult, Fleet, PresenceResult, PresenceState } 
 import { measureDurability, type DurabilityResult } from './durability';
 import { probeRealtime, startOurs, type OurServer } from './ours';
 import { startReference, type ReferenceServer } from './reference';
+import { startBenchRun } from './run';
 import { formatMs, formatRate, percentile, table } from './stats';
 
 const env = process.env;
@@ -59,87 +60,15 @@ interface FanoutRow {
 const fanoutRows: FanoutRow[] = [];
 const presence = new Map<ServerName, PresenceResult | string>();
 let durability: DurabilityResult | string = 'not measured';
-const notes: string[] = [];
 
-// ---------------------------------------------------------------------------------------------
-// Clean-up on every way out: normal end, error, Ctrl-C, deadline.
-
-interface Cleanup {
-	run: () => Promise<void>;
-	/** Synchronous, for an exit that cannot wait (kill a child, drop the database). */
-	lastResort?: () => void;
-	isDone: boolean;
-}
-const cleanups: Cleanup[] = [];
-/** Clean-ups run newest first: connections close before the database they use is dropped. */
-type Track = (run: () => Promise<void>, lastResort?: () => void) => void;
-const track: Track = (run, lastResort) => void cleanups.unshift({ run, lastResort, isDone: false });
-let cleaningUp: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-	return (cleaningUp ??= (async () => {
-		for (const cleanup of cleanups) {
-			await Promise.race([
-				cleanup.run().then(
-					() => void (cleanup.isDone = true),
-					(error) => log(`clean-up step failed: ${String(error)}`)
-				),
-				new Promise((resolve) => setTimeout(resolve, 15_000).unref())
-			]);
-		}
-	})());
-}
-// Whatever did not finish cleanly (an exit from a crash, or a step that hung) is forced here.
-process.on('exit', () => {
-	for (const cleanup of cleanups) {
-		if (cleanup.isDone || !cleanup.lastResort) continue;
-		try {
-			cleanup.lastResort();
-		} catch {
-			// Nothing more can be done while exiting.
-		}
-	}
-});
-
-const startedAt = Date.now();
 const loadAtStart = os
 	.loadavg()
 	.map((l) => l.toFixed(2))
 	.join(' ');
-function log(line: string) {
-	const seconds = ((Date.now() - startedAt) / 1000).toFixed(1).padStart(6);
-	process.stderr.write(`[${seconds}s] ${line}\n`);
-}
-
-async function finish(code: number) {
-	await cleanUp();
-	printReport();
-	process.exit(code);
-}
-
-process.on('uncaughtException', (error) => {
-	notes.push(`stopped on an uncaught error: ${error.stack ?? String(error)}`);
-	void finish(1);
+const { track, notes, log, finish } = startBenchRun({
+	deadlineMs: DEADLINE_MS,
+	report: printReport
 });
-process.on('unhandledRejection', (error) => {
-	notes.push(`stopped on an unhandled rejection: ${String(error)}`);
-	void finish(1);
-});
-process.on('SIGINT', () => {
-	notes.push('interrupted (SIGINT): figures below are partial');
-	void finish(130);
-});
-process.on('SIGTERM', () => {
-	notes.push('interrupted (SIGTERM): figures below are partial');
-	void finish(143);
-});
-setTimeout(() => {
-	notes.push(`deadline of ${DEADLINE_MS / 1000} s reached: figures below are partial`);
-	log('deadline reached, stopping');
-	void finish(2);
-}, DEADLINE_MS).unref();
-
-// Every provider registers an exit handler; 1000 of them are expected here.
-process.setMaxListeners(0);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -52,8 +52,11 @@ export interface Fleet {
 
 export interface ConnectOptions {
 	count: number;
-	/** null: the client publishes no presence at all (no awareness heartbeat either). */
-	presence: ((index: number) => PresenceState) | null;
+	/**
+	 * null: the client publishes no presence at all (no awareness heartbeat either); 'stock':
+	 * the provider's default empty state with its heartbeat.
+	 */
+	presence: ((index: number) => PresenceState) | 'stock' | null;
 	/** Connections opened at once; the next batch starts when this one has settled. */
 	batchSize?: number;
 	/** A client that has not synced by then counts as failed. */
@@ -62,21 +65,54 @@ export interface ConnectOptions {
 	budgetMs?: number;
 }
 
-/** A `WebSocket` class for the provider that sends fixed headers with the upgrade request. */
-function socketWithHeaders(headers: Record<string, string>): typeof globalThis.WebSocket {
+/** Bytes that reached the clients' sockets, counted as on the wire (frame headers included). */
+export interface Traffic {
+	bytesIn: number;
+	messagesIn: number;
+}
+
+/** Size of a server-to-client WebSocket frame (unmasked) carrying `length` payload bytes. */
+function frameBytes(length: number): number {
+	return length + (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+}
+
+/**
+ * A `WebSocket` class for the provider that sends fixed headers with the upgrade request and,
+ * given a `traffic` counter, counts every message that arrives.
+ */
+function socketWithHeaders(
+	headers: Record<string, string>,
+	traffic?: Traffic
+): typeof globalThis.WebSocket {
 	class HeaderSocket extends WebSocket {
 		constructor(url: string, protocols?: string | string[]) {
 			super(url, protocols, { headers });
+			if (traffic) {
+				this.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+					const length = Array.isArray(data)
+						? data.reduce((n, b) => n + b.byteLength, 0)
+						: data.byteLength;
+					traffic.bytesIn += frameBytes(length);
+					traffic.messagesIn++;
+				});
+			}
 		}
 	}
 	return HeaderSocket as unknown as typeof globalThis.WebSocket;
 }
 
-function connectOne(
+export interface ClientOptions {
+	presence: ConnectOptions['presence'];
+	/** A client that has not synced by then counts as failed (and stops retrying). */
+	timeoutMs: number;
+	traffic?: Traffic;
+}
+
+/** One stock provider for client `index` of the endpoint; resolves once it has synced or failed. */
+export function connectClient(
 	endpoint: Endpoint,
 	index: number,
-	presence: ConnectOptions['presence'],
-	timeoutMs: number
+	{ presence, timeoutMs, traffic }: ClientOptions
 ): Promise<{ client: BenchClient } | { failure: string; client: BenchClient }> {
 	const doc = new Y.Doc();
 	const provider = new WebsocketProvider(endpoint.serverUrl, endpoint.docName, doc, {
@@ -84,7 +120,7 @@ function connectOne(
 		// Every client lives in this one process: over a BroadcastChannel they would sync with
 		// each other without the server, which is exactly what must not be measured.
 		disableBc: true,
-		WebSocketPolyfill: socketWithHeaders(endpoint.headers(index))
+		WebSocketPolyfill: socketWithHeaders(endpoint.headers(index), traffic)
 	});
 	const client: BenchClient = { index, doc, provider, awarenessIn: 0, awarenessOut: 0 };
 
@@ -98,7 +134,9 @@ function connectOne(
 	provider.awareness.on('update', () => {
 		if (provider.wsconnected) client.awarenessOut++;
 	});
-	if (presence) provider.awareness.setLocalState(presence(index));
+	// 'stock': the provider's own default (an empty state renewed every 15 s), as the app has.
+	if (presence === 'stock') provider.awareness.setLocalState({});
+	else if (presence) provider.awareness.setLocalState(presence(index));
 	else provider.awareness.setLocalState(null);
 
 	return new Promise((resolve) => {
@@ -134,7 +172,8 @@ function connectOne(
 	});
 }
 
-function destroyClient(client: BenchClient): Promise<void> {
+/** Destroys the provider and its document, and resolves once its socket has closed. */
+export function destroyClient(client: BenchClient): Promise<void> {
 	const socket = client.provider.ws as unknown as WebSocket | null;
 	client.provider.destroy();
 	client.doc.destroy();
@@ -175,7 +214,7 @@ export async function connectFleet(endpoint: Endpoint, options: ConnectOptions):
 		}
 		const batch = await Promise.all(
 			Array.from({ length: Math.min(batchSize, count - first) }, (_, k) =>
-				connectOne(endpoint, first + k, presence, settleTimeoutMs)
+				connectClient(endpoint, first + k, { presence, timeoutMs: settleTimeoutMs })
 			)
 		);
 		for (const result of batch) {

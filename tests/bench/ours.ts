@@ -4,6 +4,7 @@
  * all made through the same HTTP form actions a browser uses.
  */
 import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import postgres from 'postgres';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
@@ -23,6 +24,10 @@ export interface OurServer {
 	teamIds: string[];
 	/** One participant session cookie value per bench client, reused across all N. */
 	participantCookies: string[];
+	/** The facilitator who owns the workshop, signed in. */
+	facilitator: Client;
+	/** How long each participant's join (the join form's action) took, in ms. */
+	joinMs: number[];
 	endpoint(docName: string): Endpoint;
 	stop(): Promise<void>;
 }
@@ -89,16 +94,19 @@ export async function startOurs(options: {
 	const teamIds = teams.map((t) => t.id);
 
 	const started = Date.now();
+	const joinMs: number[] = [];
 	// Bounded concurrency: the server and Postgres share two cores with this process.
 	const participantCookies = await mapBounded(
 		Array.from({ length: options.participants }, (_, i) => i),
 		16,
 		async (i) => {
 			const client = new Client(server.url);
+			const sent = performance.now();
 			const joined = await client.action(`/j/${row.join_code}`, {
 				displayName: `Bench ${i + 1}`,
 				teamId: teamIds[i % teamIds.length]!
 			});
+			joinMs[i] = performance.now() - sent;
 			const cookie = client.cookies.get(PARTICIPANT_COOKIE);
 			if (joined.type !== 'redirect' || !cookie) {
 				throw new Error(`participant ${i} could not join: ${JSON.stringify(joined)}`);
@@ -119,6 +127,8 @@ export async function startOurs(options: {
 		joinCode: row.join_code,
 		teamIds,
 		participantCookies,
+		facilitator,
+		joinMs,
 		endpoint: (docName) => ({
 			label: 'ours',
 			serverUrl: `ws://127.0.0.1:${server.port}/realtime`,

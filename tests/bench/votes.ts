@@ -10,27 +10,17 @@
  * Target on PostgreSQL: exact, p99 < 250 ms. This prints figures; it asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { teamsOnJoinPage } from '../factories/workshops';
 import { createTestDatabase, databaseKinds, type DatabaseKind } from '../support/databases';
 import { Client } from '../support/http';
 import { startServer } from '../support/server';
 import { mapBounded } from './ours';
+import { cpuMs } from './process-stats';
 import { formatMs, formatRate, percentile, table } from './stats';
 
 const N = Number(process.env.VOTES_N || 500);
 const CHOICES = ['agree', 'live', 'object'] as const;
-
-/** CPU time (user + system) the process has used so far, in ms; Linux only. */
-function cpuMs(pid: number | undefined): number {
-	try {
-		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-	} catch {
-		return Number.NaN;
-	}
-}
 
 async function run(kind: DatabaseKind) {
 	const database = await createTestDatabase(kind);
