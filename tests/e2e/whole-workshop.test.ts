@@ -168,7 +168,14 @@ describe.runIf(shouldRunBrowserTests)('a whole workshop, from joining to a signe
 		await Mia.getByTestId('group-focus').getByText('Pipeline that closes this quarter').waitFor();
 		await Sam.getByTestId('group-need').getByText('The reason behind every lost deal').waitFor();
 
-		// The console's balance meter counts both teams' cards on this stage.
+		// The console shows the empathy round's answer, and its balance meter counts both teams'
+		// cards on this stage.
+		await console_
+			.getByTestId('live-board')
+			.locator('li', { hasText: 'Hit quota, any lead' })
+			.getByTestId('verdict')
+			.getByText('Sales says: inaccurate — Quota with margin: the lead source matters')
+			.waitFor();
 		await console_.getByTestId('balance-Sales-stage-cards').filter({ hasText: '1' }).waitFor();
 		await console_.getByTestId('balance-Marketing-stage-cards').filter({ hasText: '2' }).waitFor();
 		expect(await phoneProblems(Mia)).toEqual([]);
@@ -256,7 +263,10 @@ describe.runIf(shouldRunBrowserTests)('a whole workshop, from joining to a signe
 		// Three voters in each team: both teams' breakdowns are shown; the reason taken back is gone.
 		const result = Mia.getByTestId('poll-result');
 		await result.getByText('6 people voted').waitFor();
-		expect(await result.locator('table.teams tbody tr').count()).toBe(2);
+		expect((await result.locator('table.teams th.team').allInnerTexts()).sort()).toEqual([
+			'Marketing',
+			'Sales'
+		]);
 		expect(await result.getByText('Sixty is too low').count()).toBe(0);
 		await registerEntry(console_, `MQL: ${MERGED_MQL}`)
 			.getByTestId('agreement-status')
@@ -270,6 +280,9 @@ describe.runIf(shouldRunBrowserTests)('a whole workshop, from joining to a signe
 	test("4. Connections: Sales adds its follow-up step, Marketing marks its scoring step broken; every screen draws the lead's journey", async () => {
 		await bringEveryoneTo(console_, 'connections', 'Connections');
 		const { Sam, Sol, Max } = people;
+		// The room has moved on: the phones open on the new stage, not on the last vote's result.
+		await waitForStage([Sam], 'Connections');
+		expect(await Sam.getByTestId('poll').count()).toBe(0);
 		const steps = (page: Page) => page.getByTestId('journey-step');
 		await expect.poll(() => steps(Sol).count()).toBe(7);
 

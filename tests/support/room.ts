@@ -173,13 +173,27 @@ export function sidewaysScroll(page: Page): Promise<number> {
 	);
 }
 
-/** Every button and link in the page's main content is named by its visible words. */
-export async function expectControlsNamedByTheirWords(page: Page, scope = 'main') {
-	const controls = page.locator(`${scope} button, ${scope} a[href]`);
-	for (const control of await controls.all()) {
-		if (!(await control.isVisible())) continue;
-		const words = (await control.innerText()).trim().replace(/\s+/g, ' ');
-		const role = (await control.evaluate((el) => el.tagName)) === 'A' ? 'link' : 'button';
+/**
+ * Every visible button and link (in `main` unless told otherwise) is named by its visible words,
+ * which is what a voice-control user says to press it. Each distinct control is checked once.
+ */
+export async function expectControlsNamedByTheirWords(
+	page: Page,
+	selector = 'main button, main a[href]'
+) {
+	const controls = await page.evaluate(
+		(selector) =>
+			[...document.querySelectorAll<HTMLElement>(selector)]
+				.filter((el) => el.checkVisibility())
+				.map((el) => ({
+					role: el.tagName === 'A' ? ('link' as const) : ('button' as const),
+					words: el.innerText.trim().replace(/\s+/g, ' ')
+				})),
+		selector
+	);
+	expect(controls.length).toBeGreaterThan(0);
+	const distinct = new Map(controls.map((c) => [`${c.role} ${c.words}`, c]));
+	for (const { role, words } of distinct.values()) {
 		expect(
 			await page.getByRole(role, { name: words, exact: true }).count(),
 			`${role} “${words}”`
