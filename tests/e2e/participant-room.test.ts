@@ -15,35 +15,8 @@ import {
 } from '../factories/workshops';
 import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { openAs, phoneContext, phoneProblems } from '../support/room';
 import { startServer, type RunningServer } from '../support/server';
-
-/** The narrowest phone the room is made for. */
-const PHONE = { width: 360, height: 740 };
-
-/** The whole page, and what the phone shows without scrolling. */
-/**
- * What makes the room hard to use on a phone: a page wider than the screen, or a control
- * smaller than a fingertip (44 px). Checkboxes count by their label, which is the target.
- */
-async function phoneProblems(page: Page): Promise<string[]> {
-	return page.evaluate(() => {
-		const problems: string[] = [];
-		const width = document.documentElement.scrollWidth;
-		if (width > window.innerWidth) problems.push(`the page is ${width} px wide`);
-		const controls = document.querySelectorAll(
-			'.room-header button, main button, main textarea, main select, main summary, main input:not([type="checkbox"])'
-		);
-		for (const control of controls) {
-			const box = control.getBoundingClientRect();
-			if (box.width === 0) continue;
-			if (box.height < 44 || box.width < 44) {
-				const name = control.textContent?.trim() || control.getAttribute('aria-label') || '';
-				problems.push(`${control.tagName} "${name}" is ${box.width}×${box.height} px`);
-			}
-		}
-		return problems;
-	});
-}
 
 describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
 	let database: TestDatabase;
@@ -64,18 +37,8 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 	/** A phone of a participant who joined the workshop's team `teamName`. */
 	async function phoneOf(teamName: string, displayName: string): Promise<Page> {
 		const client = await joinAs(server.url, ws.joinCode, ws.teams[teamName]!, displayName);
-		const context = await browser.newContext({
-			baseURL: server.url,
-			viewport: PHONE,
-			isMobile: true,
-			hasTouch: true
-		});
-		contexts.push(context);
-		await context.addCookies(
-			[...client.cookies].map(([name, value]) => ({ name, value, url: server.url }))
-		);
-		const page = await context.newPage();
-		await page.goto(`/w/${ws.workshopId}`);
+		const page = await openAs(browser, server.url, client, `/w/${ws.workshopId}`, phoneContext());
+		contexts.push(page.context());
 		return page;
 	}
 

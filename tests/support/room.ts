@@ -28,6 +28,24 @@ export async function addCookiesOf(context: BrowserContext, client: Client, url:
 }
 
 /**
+ * A page in a browser context of its own, signed in as `client` (a facilitator or a participant
+ * made by the factories; null for someone signed in as nobody), opened at `path`.
+ */
+export async function openAs(
+	browser: Browser,
+	url: string,
+	client: Client | null,
+	path: string,
+	options: ContextOptions = { viewport: LAPTOP }
+): Promise<Page> {
+	const context = await browser.newContext({ baseURL: url, ...options });
+	if (client) await addCookiesOf(context, client, url);
+	const page = await context.newPage();
+	await page.goto(path);
+	return page;
+}
+
+/**
  * Joins on the real form, as a person does: the code shown on the screen (typed in lower
  * case), then a name and a team; answers once the room greets the person by name.
  */
