@@ -64,6 +64,30 @@ export async function joinByCode(
 	await page.getByTestId('me').filter({ hasText: displayName }).waitFor();
 }
 
+/**
+ * Adds a card from a participant's board: the "Add …" button, the form's fields by their labels
+ * (texts typed, `choose` for the selects), then "Add"; answers once the server took the card
+ * and the form closed.
+ */
+export async function addCard(
+	page: Page,
+	add: string,
+	fields: Record<string, string>,
+	choose: Record<string, string> = {}
+): Promise<void> {
+	await page.getByRole('button', { name: add, exact: true }).click();
+	const form = page.getByRole('form', { name: add });
+	for (const [label, value] of Object.entries(fields)) {
+		await form.getByLabel(label, { exact: true }).fill(value);
+	}
+	for (const [label, option] of Object.entries(choose)) {
+		// Not exact: a label wrapped round a select takes in the options' words.
+		await form.getByLabel(label).selectOption({ label: option });
+	}
+	await form.getByRole('button', { name: 'Add', exact: true }).click();
+	await form.waitFor({ state: 'detached' });
+}
+
 /** The console's "Bring everyone here" on a stage; answers once the console shows it current. */
 export async function bringEveryoneTo(console_: Page, stageKey: string, title: string) {
 	await console_
