@@ -44,6 +44,10 @@ export default defineConfig({
 	test: {
 		include: ['tests/**/*.test.ts'],
 		testTimeout: 60_000,
+		// A screen shows what another did after a network round trip and a render, which takes
+		// longer than expect.poll's default second on a loaded machine; polls end at their
+		// condition, so a longer limit costs nothing when all is well.
+		expect: { poll: { timeout: 15_000 } },
 		hookTimeout: 120_000,
 		reporters: ['default', './tests/support/summary-reporter.ts'],
 		globalSetup: ['./tests/support/global-setup.ts'],

@@ -16,6 +16,7 @@ import {
 import { inviteLeader, openLink, workshopWithCharterContent } from '../factories/charter';
 import { launchChromium, shouldRunBrowserTests } from '../support/browser';
 import { Client } from '../support/http';
+import { openAs } from '../support/room';
 import { serverForSuite } from '../support/suite';
 import { controlPoll, createPoll, Voter } from '../support/voting';
 
@@ -75,14 +76,8 @@ describe.runIf(shouldRunBrowserTests)('accessibility (axe-core)', () => {
 		path: string,
 		viewport = { width: 1280, height: 900 }
 	) {
-		const url = suite.server.url;
-		const context = await browser.newContext({ baseURL: url, viewport });
-		contexts.push(context);
-		if (client) {
-			await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url })));
-		}
-		const page = await context.newPage();
-		await page.goto(path);
+		const page = await openAs(browser, suite.server.url, client, path, { viewport });
+		contexts.push(page.context());
 		return page;
 	}
 

@@ -19,17 +19,13 @@ import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../suppor
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import type { Client } from '../support/http';
 import { connectPeer, type Peer } from '../support/realtime';
+import { addCookiesOf, expectControlsNamedByTheirWords, LAPTOP } from '../support/room';
 import { startServer, type RunningServer } from '../support/server';
 
-/** A browser context signed in as the facilitator the factory created. */
+/** A laptop window signed in as the facilitator the factory created. */
 async function signedInContext(browser: Browser, server: RunningServer, facilitator: Client) {
-	const context = await browser.newContext({
-		baseURL: server.url,
-		viewport: { width: 1440, height: 900 }
-	});
-	await context.addCookies(
-		[...facilitator.cookies].map(([name, value]) => ({ name, value, url: server.url }))
-	);
+	const context = await browser.newContext({ baseURL: server.url, viewport: LAPTOP });
+	await addCookiesOf(context, facilitator, server.url);
 	return context;
 }
 
@@ -146,14 +142,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		await saveScreenshot(projector, 'projector-2-stage');
 
 		// Every control is named by the words on it (what a voice-control user says).
-		const controls = console_.locator('main button, main a[href], .bar a[href]');
-		for (const control of await controls.all()) {
-			const words = (await control.innerText()).trim();
-			const role = (await control.evaluate((el) => el.tagName)) === 'A' ? 'link' : 'button';
-			expect(await console_.getByRole(role, { name: words, exact: true }).count()).toBeGreaterThan(
-				0
-			);
-		}
+		await expectControlsNamedByTheirWords(console_, 'main button, main a[href], .bar a[href]');
 
 		// A private round: Marketing's new card reaches the console (from the team's own board)
 		// before the reveal, marked private; after the reveal it is on the shared board.
@@ -260,12 +249,7 @@ describe.runIf(shouldRunBrowserTests)('the facilitator console and the projector
 		await row.getByRole('cell', { name: 'Margin and retained customers' }).waitFor();
 		await saveScreenshot(page, 'console-3-barriers');
 		// Every control here is named by the words on it.
-		for (const control of await page.locator('main button').all()) {
-			const words = (await control.innerText()).trim();
-			expect(await page.getByRole('button', { name: words, exact: true }).count()).toBeGreaterThan(
-				0
-			);
-		}
+		await expectControlsNamedByTheirWords(page, 'main button');
 
 		// Measures and the review rhythm: every field, and a field not yet agreed said so.
 		expect((await goTo('measures')).status).toBe(200);

@@ -1,56 +1,37 @@
 /**
- * A live workshop from start to finish, in Chromium against the real server, with every step
- * the live workshop must do in sequence: a facilitator (console and projector) and two
- * participants on 360 px phones, one from Sales and one from Marketing, each in a browser
- * context of their own.
+ * A live workshop in Chromium against the real server, with the steps that need several screens
+ * at the same moment: a facilitator (console and projector) and two participants on 360 px
+ * phones, one from Sales and one from Marketing, each in a browser context of their own.
  *
- * Both join by code; the facilitator brings everyone to Shared terms and starts the timer,
- * which all three screens show; each participant writes a wording the other sees as it is
- * typed, and both type in the merged wording at once; the facilitator locks the stage and a
- * further edit from a phone does not land in the server's document; an agreement is recorded
- * with its buyer evidence. Then the journey is drawn as a flow diagram on all three screens.
- * Screenshots of the console, a phone and the projector go to tests/e2e/__screenshots__/.
+ * The facilitator brings everyone to Shared terms from the keyboard and starts the timer, which
+ * all three screens show; each participant writes a wording the other sees as it is typed, and
+ * both type in the merged wording at once; the facilitator locks the stage and a further edit
+ * from a phone does not land in the server's document. Then the journey is drawn as a flow
+ * diagram on all three screens. Joining by code, agreements with buyer evidence and the rest of
+ * the template are the whole-workshop scenario's (whole-workshop.test.ts). Screenshots of the
+ * console, a phone and the projector go to tests/e2e/__screenshots__/.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TERM_TEXT, listCards, termText } from '../../src/lib/collab/cards';
 import { stageDocName } from '../../src/lib/collab/doc-names';
-import { facilitatorWithWorkshop, type FacilitatorWithWorkshop } from '../factories/workshops';
 import {
-	launchChromium,
-	shouldRunBrowserTests,
-	saveScreenshot,
-	SCREENSHOTS
-} from '../support/browser';
+	facilitatorWithWorkshop,
+	joinAs,
+	type FacilitatorWithWorkshop
+} from '../factories/workshops';
+import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
+import {
+	addCookiesOf,
+	LAPTOP,
+	openAs,
+	phoneContext,
+	phoneProblems,
+	PROJECTOR,
+	sidewaysScroll
+} from '../support/room';
 import { serverForSuite } from '../support/suite';
-
-/** The narrowest phone the room is made for. */
-const PHONE = { width: 360, height: 740 };
-
-/**
- * What makes a phone screen hard to use: a page wider than the screen, or a control smaller
- * than a fingertip (44 px).
- */
-async function phoneProblems(page: Page): Promise<string[]> {
-	return page.evaluate(() => {
-		const problems: string[] = [];
-		const width = document.documentElement.scrollWidth;
-		if (width > window.innerWidth) problems.push(`the page is ${width} px wide`);
-		const controls = document.querySelectorAll(
-			'.room-header button, main button, main textarea, main select, main input:not([type="checkbox"])'
-		);
-		for (const control of controls) {
-			const box = control.getBoundingClientRect();
-			if (box.width === 0) continue;
-			if (box.height < 44 || box.width < 44) {
-				const name = control.textContent?.trim() || control.getAttribute('aria-label') || '';
-				problems.push(`${control.tagName} "${name}" is ${box.width}×${box.height} px`);
-			}
-		}
-		return problems;
-	});
-}
 
 /** Waits until a textarea's value satisfies `check`, and returns it. */
 async function valueOf(locator: Locator, check: (value: string) => boolean): Promise<string> {
@@ -90,30 +71,13 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 		return context;
 	}
 
-	/** A phone that joins with the code as a person would: code, name, team. */
-	async function joinByCode(displayName: string, team: string): Promise<Page> {
-		const context = await newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-		const phone = await context.newPage();
-		// Once the page's script runs (it would otherwise take over the field as typed).
-		await phone.goto('/join', { waitUntil: 'networkidle' });
-		await phone.getByLabel('Code shown on the screen').fill(ws.joinCode.toLowerCase());
-		await phone.getByRole('button', { name: 'Continue' }).click();
-		await phone.getByLabel('Your name, as others will see it').fill(displayName);
-		await phone.getByLabel(team).check();
-		await phone.getByRole('button', { name: 'Join' }).click();
-		await phone.getByTestId('me').filter({ hasText: displayName }).waitFor();
-		return phone;
-	}
-
-	test('join, move to Shared terms, write together live, lock, time, agree with evidence; then the journey as a diagram', async () => {
+	test('move to Shared terms, write together live, lock, time; then the journey as a diagram', async () => {
 		const url = suite.server.url;
 		const id = ws.workshopId;
 
 		// The facilitator's laptop: the console, and the projector opened from it.
-		const laptop = await newContext({ viewport: { width: 1440, height: 900 } });
-		await laptop.addCookies(
-			[...ws.facilitator.cookies].map(([name, value]) => ({ name, value, url }))
-		);
+		const laptop = await newContext({ viewport: LAPTOP });
+		await addCookiesOf(laptop, ws.facilitator, url);
 		const console_ = await laptop.newPage();
 		await console_.goto(`/workshops/${id}/run`);
 		await console_.getByTestId('not-started').waitFor();
@@ -121,22 +85,24 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 			laptop.waitForEvent('page'),
 			console_.getByRole('link', { name: 'Projector view' }).click()
 		]);
-		await projector.setViewportSize({ width: 1920, height: 1080 });
-		await projector.getByTestId('projector-code').filter({ hasText: ws.joinCode }).waitFor();
+		await projector.setViewportSize(PROJECTOR);
 
-		// 1. Both join by code, from their phones; the console sees who is here.
+		// 1. Sam and Mia have joined; their phones are in the room.
+		const phoneOf = async (team: string, name: string) => {
+			const client = await joinAs(url, ws.joinCode, ws.teams[team]!, name);
+			const phone = await openAs(browser, url, client, `/w/${id}`, phoneContext());
+			contexts.push(phone.context());
+			return phone;
+		};
 		const [sam, mia] = await Promise.all([
-			joinByCode('Sam from Sales', 'Sales'),
-			joinByCode('Mia from Marketing', 'Marketing')
+			phoneOf('Sales', 'Sam from Sales'),
+			phoneOf('Marketing', 'Mia from Marketing')
 		]);
 		for (const phone of [sam, mia]) {
 			await phone.getByTestId('current-stage-title').getByText('Waiting for the start').waitFor();
-			await phone.getByTestId('present').getByText('Sam from Sales').waitFor();
-			await phone.getByTestId('present').getByText('Mia from Marketing').waitFor();
 		}
 		await console_.getByTestId('here-Sales').getByText('Sam from Sales').waitFor();
 		await console_.getByTestId('here-Marketing').getByText('Mia from Marketing').waitFor();
-		await projector.getByTestId('projector-here-Marketing').filter({ hasText: '1' }).waitFor();
 
 		// 2. The facilitator moves everyone to Shared terms, from the keyboard; the button goes
 		// away with the move, so the focus lands on the stage's heading.
@@ -229,10 +195,7 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 		}
 		const miaWording = miaMql.getByTestId('wording-Marketing');
 		expect(await miaWording.getAttribute('readonly')).not.toBeNull();
-		await saveScreenshot(mia, 'live-2-phone-shared-terms-locked');
-		await mia.screenshot({
-			path: `${SCREENSHOTS}/live-2-phone-shared-terms-locked-first-screen.png`
-		});
+		await saveScreenshot(mia, 'live-2-phone-shared-terms-locked', { firstScreen: true });
 
 		// A further edit from Mia's phone (forced past the read-only field) reaches the server,
 		// which drops it: the server's own document keeps the wording as it was at the lock.
@@ -262,39 +225,10 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 			'Engaged twice in 30 days'
 		);
 
-		// 6. The facilitator records the merged wording as an agreement, with buyer evidence.
-		await consoleMql.getByRole('button', { name: 'Make agreement', exact: true }).click();
-		const dialog = console_.getByRole('dialog', { name: 'Make agreement from this card' });
-		await dialog.waitFor();
-		const statement = `MQL: ${merged}`;
-		await dialog.getByLabel('Statement').fill(statement);
-		await dialog.getByLabel('Owner team').selectOption({ label: 'Marketing' });
-		await dialog.getByLabel('Owner name').fill('Mia');
-		await dialog.getByLabel('Kind').selectOption({ label: 'Customer quote' });
-		await dialog
-			.getByLabel('Evidence', { exact: true })
-			.fill('“Nobody called us for a week after we asked for a demo.”');
-		await dialog.getByLabel('Source').fill('Lost deal, Acme, Q2');
-		await dialog.getByRole('button', { name: 'Record agreement' }).click();
-		await dialog.waitFor({ state: 'hidden' });
-		const agreement = console_
-			.getByTestId('register')
-			.locator('li.entry')
-			.filter({ has: console_.getByText(statement, { exact: true }) });
-		await agreement.getByText('“Nobody called us for a week after we asked for a demo.”').waitFor();
-		await console_
-			.getByTestId('register')
-			.getByText('1 of 1 agreement has buyer evidence')
-			.waitFor();
+		await consoleMql.getByText(merged).waitFor();
 
 		// Neither laptop screen scrolls sideways; the phones fit theirs.
-		for (const page of [console_, projector]) {
-			expect(
-				await page.evaluate(
-					() => document.documentElement.scrollWidth - document.documentElement.clientWidth
-				)
-			).toBe(0);
-		}
+		for (const page of [console_, projector]) expect(await sidewaysScroll(page)).toBe(0);
 		expect(await phoneProblems(sam)).toEqual([]);
 		await saveScreenshot(console_, 'live-1-console-shared-terms');
 		await saveScreenshot(projector, 'live-3-projector-shared-terms');
@@ -326,13 +260,7 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 			await page.getByTestId('journey-link').filter({ hasText: 'back to step 1' }).waitFor();
 		}
 		expect(await phoneProblems(sam)).toEqual([]);
-		for (const page of [console_, projector]) {
-			expect(
-				await page.evaluate(
-					() => document.documentElement.scrollWidth - document.documentElement.clientWidth
-				)
-			).toBe(0);
-		}
+		for (const page of [console_, projector]) expect(await sidewaysScroll(page)).toBe(0);
 		await saveScreenshot(console_, 'live-4-console-connections');
 		await saveScreenshot(sam, 'live-5-phone-connections');
 		await saveScreenshot(projector, 'live-6-projector-connections');

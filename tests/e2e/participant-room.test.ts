@@ -3,8 +3,9 @@
  * generic board carries an empathy card from one team to the other and its verdict back, a
  * private round stays within each team until the reveal, barriers are grouped and given a
  * remedy, the journey is a flow diagram the teams keep up to date, and a participant moved to
- * another team follows at once. Joining, Shared terms, the lock and the timer are the
- * live-workshop scenario's (live-workshop.test.ts).
+ * another team follows at once. Joining by code and votes are the whole-workshop scenario's
+ * (whole-workshop.test.ts); Shared terms, the lock and the timer the live-workshop scenario's
+ * (live-workshop.test.ts).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,35 +16,8 @@ import {
 } from '../factories/workshops';
 import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { addCard, openAs, phoneContext, phoneProblems } from '../support/room';
 import { startServer, type RunningServer } from '../support/server';
-
-/** The narrowest phone the room is made for. */
-const PHONE = { width: 360, height: 740 };
-
-/** The whole page, and what the phone shows without scrolling. */
-/**
- * What makes the room hard to use on a phone: a page wider than the screen, or a control
- * smaller than a fingertip (44 px). Checkboxes count by their label, which is the target.
- */
-async function phoneProblems(page: Page): Promise<string[]> {
-	return page.evaluate(() => {
-		const problems: string[] = [];
-		const width = document.documentElement.scrollWidth;
-		if (width > window.innerWidth) problems.push(`the page is ${width} px wide`);
-		const controls = document.querySelectorAll(
-			'.room-header button, main button, main textarea, main select, main summary, main input:not([type="checkbox"])'
-		);
-		for (const control of controls) {
-			const box = control.getBoundingClientRect();
-			if (box.width === 0) continue;
-			if (box.height < 44 || box.width < 44) {
-				const name = control.textContent?.trim() || control.getAttribute('aria-label') || '';
-				problems.push(`${control.tagName} "${name}" is ${box.width}×${box.height} px`);
-			}
-		}
-		return problems;
-	});
-}
 
 describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
 	let database: TestDatabase;
@@ -64,18 +38,8 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 	/** A phone of a participant who joined the workshop's team `teamName`. */
 	async function phoneOf(teamName: string, displayName: string): Promise<Page> {
 		const client = await joinAs(server.url, ws.joinCode, ws.teams[teamName]!, displayName);
-		const context = await browser.newContext({
-			baseURL: server.url,
-			viewport: PHONE,
-			isMobile: true,
-			hasTouch: true
-		});
-		contexts.push(context);
-		await context.addCookies(
-			[...client.cookies].map(([name, value]) => ({ name, value, url: server.url }))
-		);
-		const page = await context.newPage();
-		await page.goto(`/w/${ws.workshopId}`);
+		const page = await openAs(browser, server.url, client, `/w/${ws.workshopId}`, phoneContext());
+		contexts.push(page.context());
 		return page;
 	}
 
@@ -101,9 +65,9 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			await phone.getByTestId('current-stage-title').getByText('Focus & value').waitFor();
 		}
 
-		await sam.getByRole('button', { name: 'Add their goal' }).click();
-		await sam.getByLabel('A goal of the other team, as you see it').fill('More leads, any leads');
-		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		await addCard(sam, 'Add their goal', {
+			'A goal of the other team, as you see it': 'More leads, any leads'
+		});
 
 		const miaCard = mia
 			.getByTestId('group-empathy-goal')
@@ -140,9 +104,9 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		).toBe(true);
 
 		// Text is shown as text: markup in a card never becomes HTML.
-		await sam.getByRole('button', { name: 'Add a focus' }).click();
-		await sam.getByLabel('What your team is focused on').fill('<b>Pipeline</b> & <i>win rate</i>');
-		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		await addCard(sam, 'Add a focus', {
+			'What your team is focused on': '<b>Pipeline</b> & <i>win rate</i>'
+		});
 		await mia.getByText('<b>Pipeline</b> & <i>win rate</i>').waitFor();
 		expect(await mia.locator('[data-testid="card"] b').count()).toBe(0);
 
@@ -163,17 +127,17 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			await status(phone).and(phone.locator('[data-status="live"]')).waitFor();
 		}
 
-		await mia.getByRole('button', { name: 'Add a barrier' }).click();
-		await mia.getByLabel('Barrier', { exact: true }).fill('Week 13 we sell boxes on price');
-		await mia.getByLabel('Category').selectOption('incentives');
-		await mia.getByRole('button', { name: 'Add', exact: true }).click();
+		await addCard(
+			mia,
+			'Add a barrier',
+			{ Barrier: 'Week 13 we sell boxes on price' },
+			{ Category: 'Incentives & compensation' }
+		);
 		const miaCard = mia.getByTestId('card').filter({ hasText: 'Week 13 we sell boxes on price' });
 		await miaCard.getByText('Only your team sees this').waitFor();
 		await miaCard.getByText('Incentives & compensation').waitFor();
 
-		await sam.getByRole('button', { name: 'Add a barrier' }).click();
-		await sam.getByLabel('Barrier', { exact: true }).fill('Leads arrive without context');
-		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		await addCard(sam, 'Add a barrier', { Barrier: 'Leads arrive without context' });
 		await sam.getByTestId('card').filter({ hasText: 'Leads arrive without context' }).waitFor();
 		// Sam's phone never received Marketing's private board.
 		expect(await sam.getByText('Week 13 we sell boxes on price').count()).toBe(0);
@@ -241,11 +205,11 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		expect(await samSteps.first().innerText()).toContain('First touch');
 		expect(await samSteps.last().innerText()).toContain('Back to nurture');
 
-		await sam.getByRole('button', { name: 'Add a step' }).click();
-		await sam.getByLabel('What happens').fill('SDR calls within the SLA');
-		await sam.getByLabel('System').fill('CRM');
-		await sam.getByLabel('SLA (hours)').fill('4');
-		await sam.getByRole('button', { name: 'Add', exact: true }).click();
+		await addCard(sam, 'Add a step', {
+			'What happens': 'SDR calls within the SLA',
+			System: 'CRM',
+			'SLA (hours)': '4'
+		});
 		// A new step joins the journey before the return to nurture, which closes the loop.
 		const samStep = samSteps.filter({ hasText: 'SDR calls within the SLA' });
 		await samStep.waitFor();
@@ -299,9 +263,7 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		expect((await control('measures', 'startPrivate')).status).toBe(200);
 		for (const phone of [sam, mia]) await phone.getByTestId('private-notice').waitFor();
 		async function addMeasure(phone: Page, text: string) {
-			await phone.getByRole('button', { name: 'Add a measure' }).click();
-			await phone.getByLabel('Metric').fill(text);
-			await phone.getByRole('button', { name: 'Add', exact: true }).click();
+			await addCard(phone, 'Add a measure', { Metric: text });
 			await phone.getByTestId('table-measure').getByText(text).waitFor();
 		}
 		await addMeasure(sam, 'Calls made per SDR');

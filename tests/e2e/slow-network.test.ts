@@ -1,11 +1,13 @@
 /**
  * A phone on conference Wi-Fi shows the server-rendered page long before its script arrives,
  * and people start typing. What they typed must survive the script taking over the page
- * (hydration): on the join page, the facilitator's sign-up and a leader's signing form.
+ * (hydration): on the join page and the join link, the facilitator's sign-up and a leader's
+ * signing form.
  */
 import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inviteLeader, openLink, workshopWithCharterContent } from '../factories/charter';
+import { facilitatorWithWorkshop } from '../factories/workshops';
 import { launchChromium, shouldRunBrowserTests } from '../support/browser';
 import { Client } from '../support/http';
 import { serverForSuite } from '../support/suite';
@@ -38,7 +40,7 @@ describe.runIf(shouldRunBrowserTests)('typing before the page’s script has loa
 		}
 		const held: Route[] = [];
 		let release = false;
-		await context.route('**/_app/immutable/**', (route) => {
+		await context.route('**/_app/immutable/**/*.js', (route) => {
 			if (release) return route.continue();
 			held.push(route);
 		});
@@ -56,11 +58,22 @@ describe.runIf(shouldRunBrowserTests)('typing before the page’s script has loa
 		};
 	}
 
-	test('the join code and the sign-up fields keep what was typed', async () => {
+	test('the join code, the join link’s name and team, and the sign-up fields keep what was typed', async () => {
 		const join = await openWithScriptsHeld('/join');
 		await join.page.getByLabel('Code shown on the screen').fill('AB3K7X');
 		await join.letScriptsIn();
 		expect(await join.page.getByLabel('Code shown on the screen').inputValue()).toBe('AB3K7X');
+
+		// The join link: a name typed and a team chosen before the script arrived.
+		const { joinCode } = await facilitatorWithWorkshop(suite.server.url);
+		const team = await openWithScriptsHeld(`/j/${joinCode}`);
+		await team.page.getByLabel('Your name, as others will see it').fill('Sam from Sales');
+		await team.page.getByLabel('Sales', { exact: true }).check();
+		await team.letScriptsIn();
+		expect(await team.page.getByLabel('Your name, as others will see it').inputValue()).toBe(
+			'Sam from Sales'
+		);
+		expect(await team.page.getByLabel('Sales', { exact: true }).isChecked()).toBe(true);
 
 		const signup = await openWithScriptsHeld('/signup');
 		await signup.page.getByLabel('Your name').fill('Fran Facilitator');
