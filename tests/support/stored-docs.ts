@@ -19,11 +19,12 @@ export async function readStoredDocs(
 		const docs = new Map<string, Y.Doc>();
 		for (const name of docNames) {
 			const result = await opened.db.execute(sql`
-				select data from yjs_snapshot where doc_name = ${name}
+				select data, 0 as part, seq from yjs_snapshot where doc_name = ${name}
 				union all
-				select data from yjs_update where doc_name = ${name}`);
+				select data, 1 as part, seq from yjs_update where doc_name = ${name}
+				order by part, seq`);
 			const doc = new Y.Doc();
-			// Updates commute: the order they are applied in does not change the result.
+			// In the order the server applies them: the snapshot, then the log by sequence.
 			for (const row of rowsOf<{ data: Uint8Array }>(result)) Y.applyUpdate(doc, row.data);
 			docs.set(name, doc);
 		}
