@@ -1,5 +1,5 @@
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
-import { redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { can } from '$lib/domain/permissions';
 import {
@@ -11,8 +11,19 @@ import {
 import * as leaderSessions from '$lib/server/auth/leader-sessions';
 import * as sessions from '$lib/server/auth/sessions';
 import { readConfig } from '$lib/server/config';
+import {
+	asUnavailable,
+	DATABASE_UNAVAILABLE_MESSAGE,
+	describeDatabaseError
+} from '$lib/server/db/availability';
 
 const config = readConfig();
+
+/**
+ * Requests that failed because the database was away (marked by handleError): their 500 is
+ * turned into a 503 on the way out, so clients and load balancers know to try again.
+ */
+const failedForDatabase = new WeakSet<RequestEvent>();
 
 async function resolveSession(event: RequestEvent, cookieName: string) {
 	const token = event.cookies.get(cookieName);
@@ -43,11 +54,22 @@ async function resolveLeader(event: RequestEvent) {
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const account = await resolveSession(event, ACCOUNT_COOKIE);
-	event.locals.account = account?.kind === 'account' ? account : null;
-	const participant = await resolveSession(event, PARTICIPANT_COOKIE);
-	event.locals.participant = participant?.kind === 'participant' ? participant : null;
-	event.locals.leader = await resolveLeader(event);
+	try {
+		const account = await resolveSession(event, ACCOUNT_COOKIE);
+		event.locals.account = account?.kind === 'account' ? account : null;
+		const participant = await resolveSession(event, PARTICIPANT_COOKIE);
+		event.locals.participant = participant?.kind === 'participant' ? participant : null;
+		event.locals.leader = await resolveLeader(event);
+	} catch (e) {
+		// Without the database nobody's session can be checked: say so (503, JSON or the
+		// error page), rather than fail as if something were broken.
+		const unavailable = asUnavailable(e);
+		if (!unavailable) throw e;
+		console.error(
+			`[database] ${event.request.method} ${event.url.pathname}: ${unavailable.message}`
+		);
+		error(503, DATABASE_UNAVAILABLE_MESSAGE);
+	}
 
 	// First line of defence for pages; every action and endpoint checks again (guards.ts).
 	if (event.route.id?.startsWith('/(facilitator)')) {
@@ -57,7 +79,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 		}
 	}
 
-	const response = await resolve(event);
+	let response = await resolve(event);
+	if (response.status === 500 && failedForDatabase.has(event)) {
+		response = new Response(response.body, {
+			status: 503,
+			statusText: 'Service Unavailable',
+			headers: response.headers
+		});
+		response.headers.set('retry-after', '5');
+	}
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'same-origin');
 	return response;
@@ -65,6 +95,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message };
+	const unavailable = asUnavailable(error);
+	if (unavailable) {
+		failedForDatabase.add(event);
+		console.error(
+			`[database] ${event.request.method} ${event.url.pathname}: ${describeDatabaseError(error)}`
+		);
+		return { message: DATABASE_UNAVAILABLE_MESSAGE };
+	}
 	const errorId = randomUUID().slice(0, 8);
 	console.error(`[error ${errorId}] ${event.request.method} ${event.url.pathname}`, error);
 	return { message: 'Something went wrong on our side. Please try again.', errorId };

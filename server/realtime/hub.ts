@@ -25,6 +25,7 @@ import {
 import { DEFAULT_STAGE_STATE, initRoom, readStageState } from '../../src/lib/collab/room';
 import { can } from '../../src/lib/domain/permissions';
 import type { Database } from '../../src/lib/server/db';
+import { describeDatabaseError } from '../../src/lib/server/db/availability';
 import type { RealtimeHub } from '../../src/lib/server/rooms';
 import type { Membership } from './auth';
 import { CLOSE } from './close-codes';
@@ -168,7 +169,9 @@ export class Hub implements RealtimeHub {
 			await shared.whenPersisted();
 			if (shared.persist.sinceCompaction > 0) await this.store.compact(shared.persist);
 		})()
-			.catch((error) => console.error(`[realtime] unloading ${shared.name} failed:`, error))
+			.catch((error) =>
+				console.error(`[realtime] unloading ${shared.name} failed: ${describeDatabaseError(error)}`)
+			)
 			.finally(() => {
 				this.finish(shared);
 				this.unloading.delete(shared.name);
@@ -306,7 +309,7 @@ export class Hub implements RealtimeHub {
 		try {
 			live = await liveSessions([...ids]);
 		} catch (error) {
-			console.error('[realtime] checking sessions failed:', error);
+			console.error(`[realtime] checking sessions failed: ${describeDatabaseError(error)}`);
 			return;
 		}
 		for (const connection of [...this.connections]) {

@@ -10,6 +10,7 @@
  */
 import * as Y from 'yjs';
 import type { Database } from '../../src/lib/server/db';
+import { describeDatabaseError } from '../../src/lib/server/db/availability';
 import { appendBatch, compact, createIfAbsent, readAfter, type StoredRow } from './persistence';
 
 /** Transaction origin of updates read from the database: relayed, never written back. */
@@ -145,7 +146,10 @@ export class DocumentStore {
 					this.dirty.add(state);
 				}
 				this.failures++;
-				console.error('[realtime] persisting updates failed, retrying:', error);
+				// One line per failure, never the statement: it holds every update of the batch.
+				console.error(
+					`[realtime] persisting updates failed (attempt ${this.failures}), retrying: ${describeDatabaseError(error)}`
+				);
 				return;
 			}
 			this.failures = 0;
@@ -187,7 +191,11 @@ export class DocumentStore {
 				this.apply(state, await readAfter(this.database.db, state.name, state.appliedSeq));
 			} while (state.catchUpAgain);
 		})()
-			.catch((error) => console.error(`[realtime] catching up ${state.name} failed:`, error))
+			.catch((error) =>
+				console.error(
+					`[realtime] catching up ${state.name} failed: ${describeDatabaseError(error)}`
+				)
+			)
 			.finally(() => {
 				state.catchingUp = null;
 			});
@@ -207,7 +215,9 @@ export class DocumentStore {
 			state.appliedSeq = Math.max(state.appliedSeq, seq);
 			state.sinceCompaction = Math.max(0, state.sinceCompaction - counted);
 		})()
-			.catch((error) => console.error(`[realtime] compacting ${state.name} failed:`, error))
+			.catch((error) =>
+				console.error(`[realtime] compacting ${state.name} failed: ${describeDatabaseError(error)}`)
+			)
 			.finally(() => {
 				state.compacting = null;
 			});

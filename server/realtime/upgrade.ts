@@ -2,13 +2,18 @@
  * The `/realtime/<docName>` upgrade. Everything is decided before the socket opens, and a
  * refusal is a plain HTTP answer: 404 for a name that is no document, 403 for a foreign Origin,
  * 401 without a valid session, 403 for the wrong workshop or a document the member may not
- * read, 503 while the server shuts down.
+ * read, 503 while the server shuts down or the database is not reachable.
  */
 import type http from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { parseDocName, roomDocName } from '../../src/lib/collab/doc-names';
+import {
+	DATABASE_UNAVAILABLE_MESSAGE,
+	describeDatabaseError,
+	isDatabaseUnavailable
+} from '../../src/lib/server/db/availability';
 import { authenticate, isAllowedOrigin, isExistingBoard } from './auth';
 import type { Hub } from './hub';
 import type { SharedDoc } from './shared-doc';
@@ -35,6 +40,12 @@ export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: Upgr
 		// A client that gives up mid-check must not crash the process with an unhandled error.
 		socket.on('error', () => {});
 		upgrade(hub, wss, options, req, socket, head).catch((error) => {
+			// Without the database no session can be checked and no document loaded: the
+			// device is told to come back (its provider retries), not that the server broke.
+			if (isDatabaseUnavailable(error)) {
+				console.error(`[realtime] upgrade refused: ${describeDatabaseError(error)}`);
+				return refuse(socket, 503, DATABASE_UNAVAILABLE_MESSAGE);
+			}
 			console.error('[realtime] upgrade failed:', error);
 			refuse(socket, 500, 'The realtime server failed; try again.');
 		});

@@ -12,8 +12,9 @@ import {
 } from '../support/actors';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
-import { addTerm, entries, has, mergedText, put } from '../support/board-text';
+import { addTerm, entries, has, lines, mergedText, put } from '../support/board-text';
 import { startServer, type RunningServer } from '../support/server';
+import { readStoredDocs } from '../support/stored-docs';
 
 describe.each(databaseKinds())('realtime durability on %s', (kind) => {
 	let database: TestDatabase;
@@ -212,6 +213,93 @@ describe.each(databaseKinds().filter((kind) => kind === 'postgres'))(
 			await checker.whenSynced();
 			expect(has(checker.doc, 'while-locked')).toBe(false);
 			expect(written(checker).length).toBe(30);
+		});
+
+		test('twenty participants, half on each instance, add cards and type on two boards: everyone ends with the same boards, and so does the database', async () => {
+			const facilitator = await facilitatorWithWorkshop(first);
+			const stageKeys = ['shared-terms', 'barriers'] as const;
+			const boards = stageKeys.map((key) => stageDocName(facilitator.workshopId, key));
+			const people = await Promise.all(
+				Array.from({ length: 20 }, (_, i) =>
+					joinAsParticipant(first, facilitator, i % 2 ? 'Sales' : 'Marketing', `Person ${i}`)
+				)
+			);
+			// Even-numbered people are on the first instance, odd ones on the second, and each
+			// board has people from both: every change crosses between the instances.
+			const members = people.map((person, i) => {
+				const instance = i % 2 === 0 ? first : second;
+				const board = Math.floor(i / 2) % 2;
+				return {
+					index: i,
+					instance,
+					http: person.client.at(instance.url),
+					board,
+					device: peer(instance, person.client.at(instance.url), boards[board]!)
+				};
+			});
+			await Promise.all(members.map((m) => m.device.whenSynced()));
+
+			// Everyone adds a term through their own instance's API (cards are the server's to
+			// write), all at once.
+			const termOf = new Map<number, string>();
+			await Promise.all(
+				members.map(async (m) => {
+					const added = await m.http.json(
+						'POST',
+						`/api/workshops/${facilitator.workshopId}/stages/${stageKeys[m.board]}/cards`,
+						{ type: 'term', text: `Term by person ${m.index}` }
+					);
+					expect(added.status).toBe(201);
+					termOf.set(m.index, String(added.body.id));
+				})
+			);
+			const onBoard = (board: number) => members.filter((m) => m.board === board);
+			// (The shared-terms board also holds the template's terms.)
+			const added = (doc: Y.Doc) =>
+				listCards(doc, 'term').filter((card) => card.text.startsWith('Term by person'));
+			await waitFor('every device to see the ten terms added to its board', () =>
+				members.every((m) => added(m.device.doc).length === 10)
+			);
+
+			// Each types three lines in their own term and three in a term added by someone on
+			// the other instance.
+			await Promise.all(
+				members.map(async (m) => {
+					const across = onBoard(m.board).find((o) => o.instance !== m.instance)!;
+					for (let n = 0; n < 3; n++) {
+						await put(m.device, termOf.get(m.index)!, `p${m.index}-own-${n}`, 'mine');
+						await put(m.device, termOf.get(across.index)!, `p${m.index}-across-${n}`, 'theirs');
+					}
+				})
+			);
+			const writtenOn = (doc: Y.Doc) => lines(doc).filter(([key]) => /^p\d+-/.test(key));
+			await waitFor('every device to hold all sixty lines of its board', () =>
+				members.every((m) => writtenOn(m.device.doc).length === 60)
+			);
+			await Promise.all(members.map((m) => m.device.ack()));
+
+			// Everyone equal: each device, a fresh reader on each instance, and the database.
+			const stored = await readStoredDocs(database, boards);
+			for (const [board, name] of boards.entries()) {
+				const readers = [first, second].map((instance) =>
+					peer(instance, facilitator.client.at(instance.url), name)
+				);
+				await Promise.all(readers.map((r) => r.whenSynced()));
+				const docs = [
+					...onBoard(board).map((m) => m.device.doc),
+					...readers.map((r) => r.doc),
+					stored.get(name)!
+				];
+				const reference = docs[0]!;
+				for (const doc of docs) {
+					expect(Y.decodeStateVector(Y.encodeStateVector(doc))).toEqual(
+						Y.decodeStateVector(Y.encodeStateVector(reference))
+					);
+					expect(lines(doc).sort()).toEqual(lines(reference).sort());
+					expect(listCards(doc)).toEqual(listCards(reference));
+				}
+				expect(writtenOn(reference).length).toBe(60);
+			}
 		});
 	}
 );

@@ -132,40 +132,46 @@ export function connectPeer(
 			return sockets[sockets.length - 1];
 		},
 		whenSynced: () => waitFor(`${docName} to sync`, () => provider.synced).then(() => {}),
-		ack: async () => {
-			const socket = peer.socket;
-			if (!socket || socket.readyState !== socket.OPEN) throw new Error('not connected');
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, 0);
-			encoding.writeVarUint(encoder, 0);
-			encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
-			socket.send(encoding.toUint8Array(encoder));
-			const expected = socket.step1Sent;
-			await new Promise<void>((resolve, reject) => {
-				const check = () => {
-					if (socket.step2Received >= expected) done(null);
-				};
-				const closed = () => done(new Error('the socket closed before the acknowledgement'));
-				const timer = setTimeout(() => done(new Error('no acknowledgement within 15 s')), 15_000);
-				const done = (error: Error | null) => {
-					clearTimeout(timer);
-					socket.off('message', check);
-					socket.off('close', closed);
-					if (error) reject(error);
-					else resolve();
-				};
-				// Registered after the counting listener, so the count is current here.
-				socket.on('message', check);
-				socket.on('close', closed);
-				check();
-			});
-		},
+		ack: () => acknowledge(peer.socket, doc),
 		destroy: () => {
 			provider.destroy();
 			doc.destroy();
 		}
 	};
 	return peer;
+}
+
+/**
+ * Asks the server for its state (sync step 1) on `socket` and resolves once the answer
+ * arrives: the server answers only after every update it received on the document so far is
+ * committed, so this is the acknowledgement of everything sent before.
+ */
+export async function acknowledge(socket: ObservedSocket | undefined, doc: Y.Doc): Promise<void> {
+	if (!socket || socket.readyState !== socket.OPEN) throw new Error('not connected');
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
+	socket.send(encoding.toUint8Array(encoder));
+	const expected = socket.step1Sent;
+	await new Promise<void>((resolve, reject) => {
+		const check = () => {
+			if (socket.step2Received >= expected) done(null);
+		};
+		const closed = () => done(new Error('the socket closed before the acknowledgement'));
+		const timer = setTimeout(() => done(new Error('no acknowledgement within 15 s')), 15_000);
+		const done = (error: Error | null) => {
+			clearTimeout(timer);
+			socket.off('message', check);
+			socket.off('close', closed);
+			if (error) reject(error);
+			else resolve();
+		};
+		// Registered after the counting listener, so the count is current here.
+		socket.on('message', check);
+		socket.on('close', closed);
+		check();
+	});
 }
 
 /** Points a peer at another server process (e.g. after a restart on a new port). */

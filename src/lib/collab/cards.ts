@@ -121,7 +121,15 @@ export function listCards(doc: Y.Doc, type?: CardType): Card[] {
 		const card = readCard(id, item);
 		if (!type || card.type === type) cards.push(card);
 	});
-	return cards.sort((a, b) => a.position - b.position || a.createdAt - b.createdAt);
+	// Cards added at the same moment (through two instances, or within one millisecond) can
+	// share a position and a time: the id decides, so every device lists them in one order
+	// (a Y.Map's own order is the order this copy happened to receive them in).
+	return cards.sort(
+		(a, b) =>
+			a.position - b.position ||
+			a.createdAt - b.createdAt ||
+			(a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+	);
 }
 
 /** The shared text of a term for a team's wording, fields or the merged wording. */

@@ -47,6 +47,7 @@ import type { NewPoll } from '../schemas/polls';
 import * as agreements from './agreements';
 import * as boards from './boards';
 import { db, rowsOf } from './db';
+import { asUnavailable, codesOf } from './db/availability';
 import { agreement, ballot, participant, poll, voteReceipt } from './db/schema';
 import { newId } from './ids';
 import * as rooms from './rooms';
@@ -540,14 +541,16 @@ export async function cast(
 		if (e instanceof PollRuleError) throw e;
 		// A database error carries its statement's parameters (here a choice next to a
 		// participant id): it must never reach a log as it is.
-		const code = (e as { code?: unknown }).code;
-		if (code === '23505') {
+		const unavailable = asUnavailable(e);
+		if (unavailable) throw unavailable;
+		const codes = codesOf(e);
+		if (codes.includes('23505')) {
 			throw new PollRuleError(
 				'This device’s ballot key is already in use; reload and vote again.',
 				409
 			);
 		}
-		throw new Error(`Storing a ballot failed (database error ${String(code ?? 'unknown')}).`);
+		throw new Error(`Storing a ballot failed (database error ${codes.at(-1) ?? 'unknown'}).`);
 	}
 }
 

@@ -10,7 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import { connectPostgres } from './postgres-client';
 import type { Database, Db } from './index';
 import * as schema from './schema';
 
@@ -46,7 +46,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, migrationsFolder: string): Promise<Database> {
-	const client = postgres(url, {
+	const client = connectPostgres(url, {
 		max: Number(process.env.DATABASE_POOL_SIZE || 10),
 		onnotice: () => {},
 		connect_timeout: 10
