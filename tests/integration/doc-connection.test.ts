@@ -124,7 +124,10 @@ describe('a document connection', () => {
 		// The first retry is drawn from [0, 200 ms): it may already be under way, never later.
 		expect(a.nextAttemptAt === null || a.nextAttemptAt < stoppedAt + 200 + 50).toBe(true);
 
-		// Edits made while offline are kept and sent after the reconnect.
+		// Screens keep taking edits while offline (they do not all reach everyone at once)…
+		expect(a.canWrite).toBe(false);
+		expect(a.canEdit).toBe(true);
+		// …and edits made while offline are kept and sent after the reconnect.
 		a.doc.getMap('cards').set('offline-edit', 'written during the outage');
 
 		// While the server is down, attempts keep failing and widen the window; the stock
@@ -172,6 +175,7 @@ describe('a document connection', () => {
 		const c = open('refused/board');
 		await waitFor(() => expect(c.refusal).toBe('You are no longer in this workshop.'));
 		expect(c.status).toBe('offline');
+		expect(c.canEdit).toBe(false);
 		expect(c.nextAttemptAt).toBeNull();
 		expect(c.provider.shouldConnect).toBe(false);
 		expect(server.upgrades.get('refused/board')).toBe(1);
@@ -239,6 +243,7 @@ describe('read-only from the room document', () => {
 		await waitFor(() => expect(boardConnection.isSynced).toBe(true));
 		expect(access.access).toBeNull();
 		expect(boardConnection.status).toBe('connecting');
+		expect(boardConnection.canEdit).toBe(false);
 
 		roomConnection.connect();
 		await waitFor(() => expect(boardConnection.status).toBe('live'));
@@ -248,6 +253,7 @@ describe('read-only from the room document', () => {
 		writeStageState(serverSide.doc, 'shared-terms', { locked: true });
 		await waitFor(() => expect(boardConnection.status).toBe('read-only'));
 		expect(boardConnection.canWrite).toBe(false);
+		expect(boardConnection.canEdit).toBe(false);
 
 		writeStageState(serverSide.doc, 'shared-terms', { locked: false });
 		await waitFor(() => expect(boardConnection.status).toBe('live'));

@@ -88,8 +88,17 @@ export class DocConnection {
 		return isReadOnly ? 'read-only' : 'live';
 	});
 
-	/** Whether edits made now reach everyone: show editing controls only while this holds. */
+	/** Whether edits made now reach everyone at once (synced, writable, connected). */
 	canWrite = $derived(this.status === 'live');
+
+	/**
+	 * Whether a screen should take edits to this document: it is writable as far as this
+	 * device knows, including while offline or reconnecting, since what is typed then stays in
+	 * the document and is sent once the connection is back (a phone on conference Wi-Fi keeps
+	 * typing through a drop). Not while read-only or while that is not known yet, and not after
+	 * the server refused the connection for good.
+	 */
+	canEdit = $derived.by(() => this.#isReadOnly() === false && !this.refusal);
 
 	#schedule: ReconnectSchedule;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
