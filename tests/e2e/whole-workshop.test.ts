@@ -386,6 +386,16 @@ describe.runIf(shouldRunBrowserTests)('a whole workshop, from joining to a signe
 				]);
 		}
 
+		// Each team's dots, in the order of the ranking (three voters each: both are shown).
+		const perTeam = Sam.getByTestId('poll-result').locator('table.teams tr');
+		expect((await perTeam.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+			'Sales Marketing',
+			'Voters 3 3',
+			`${BARRIERS.status} 6 3`,
+			`${BARRIERS.comp} 3 3`,
+			`${BARRIERS.late} 0 3`
+		]);
+
 		// The top barrier gets a remedy with an owner, from Sky's laptop; the ranking shows it.
 		const top = Sky.getByTestId('card').filter({ hasText: BARRIERS.status });
 		await top.getByRole('button', { name: 'Add remedy' }).click();
