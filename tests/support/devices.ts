@@ -42,9 +42,6 @@ export function connectDevice(
 		backoff: options.backoff,
 		connect: false
 	});
-	// Each device stands for a separate phone or laptop. In one Node process they would also
-	// share a BroadcastChannel (as tabs of one browser do) and pass updates past the server.
-	connection.provider.disableBc = true;
 	connection.connect();
 	const device: Device = {
 		connection,

@@ -122,6 +122,10 @@ export class DocConnection {
 			this.doc,
 			{
 				connect: false,
+				// Tabs of one browser would otherwise pass updates to each other past the server:
+				// a tab typing into text the server has not received yet sends an update the
+				// server must refuse. Every tab syncs through the server instead.
+				disableBc: true,
 				...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {})
 			}
 		);
