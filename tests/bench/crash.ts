@@ -73,6 +73,9 @@ interface TrialResult {
 	diverged: number;
 	/** Revealed voters outside [acknowledged, sent] for some poll. */
 	tallyOff: number;
+	/** SIGKILL → the new process listening; → the committed state checked. */
+	restartMs: number;
+	checkedMs: number;
 	reconnectMs: number[];
 	convergedMs: number;
 	problems: string[];
@@ -167,6 +170,8 @@ async function runTrial(trial: number): Promise<TrialResult> {
 		duplicated: 0,
 		diverged: 0,
 		tallyOff: 0,
+		restartMs: 0,
+		checkedMs: 0,
 		reconnectMs: [],
 		convergedMs: 0,
 		problems: []
@@ -233,6 +238,7 @@ async function runTrial(trial: number): Promise<TrialResult> {
 			{ timeoutMs: 60_000 }
 		);
 		await new Promise((resolve) => setTimeout(resolve, between(0, 1_000)));
+		const killedAt = performance.now();
 		await ours.server.kill();
 		crashed = true;
 		result.loadMs = performance.now() - loadStarted;
@@ -254,6 +260,7 @@ async function runTrial(trial: number): Promise<TrialResult> {
 		const server: RunningServer = await startServer(ours.database);
 		scope.track(async () => void (await server.stop()));
 		const restartedAt = performance.now();
+		result.restartMs = restartedAt - killedAt;
 		const facilitator = ours.facilitator.at(server.url);
 
 		// What the new process serves before any client is back is what was committed.
@@ -284,6 +291,8 @@ async function runTrial(trial: number): Promise<TrialResult> {
 			if (n < acked) result.lost.ballots += acked - n;
 			if (n > sent) result.invented += n - sent;
 		}
+
+		result.checkedMs = performance.now() - restartedAt;
 
 		// The clients come back, each after its own random delay, and resend what was cut off.
 		await Promise.all(
@@ -391,7 +400,7 @@ function describe(r: TrialResult): string {
 		`acknowledged ${r.acked.lines}/${r.sent.lines} lines, ${r.acked.cards}/${r.sent.cards} cards, ${r.acked.ballots}/${r.sent.ballots} ballots;`,
 		`lost ${r.lost.lines} lines, ${r.lost.cards} cards, ${r.lost.ballots} ballots;`,
 		`after reconnect: ${r.missingAfterReconnect} lines missing, ${r.duplicated} twice, ${r.diverged} documents diverged;`,
-		`reconnect p50 ${formatMs(percentile(r.reconnectMs, 50))} ms, p99 ${formatMs(percentile(r.reconnectMs, 99))} ms, all converged ${(r.convergedMs / 1000).toFixed(1)} s after the restart`
+		`restart ${(r.restartMs / 1000).toFixed(1)} s, committed state read ${(r.checkedMs / 1000).toFixed(1)} s later; reconnect p50 ${formatMs(percentile(r.reconnectMs, 50))} ms, p99 ${formatMs(percentile(r.reconnectMs, 99))} ms, all converged ${(r.convergedMs / 1000).toFixed(1)} s after the restart`
 	];
 	if (r.invented) parts.push(`; ${r.invented} ballots more than sent`);
 	if (r.tallyOff) parts.push(`; ${r.tallyOff} revealed tallies out of bounds`);

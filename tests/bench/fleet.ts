@@ -69,6 +69,8 @@ export interface ConnectOptions {
 export interface Traffic {
 	bytesIn: number;
 	messagesIn: number;
+	/** The part of `bytesIn` that was presence (awareness) messages. */
+	awarenessBytesIn: number;
 }
 
 /** Size of a server-to-client WebSocket frame (unmasked) carrying `length` payload bytes. */
@@ -89,11 +91,11 @@ function socketWithHeaders(
 			super(url, protocols, { headers });
 			if (traffic) {
 				this.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-					const length = Array.isArray(data)
-						? data.reduce((n, b) => n + b.byteLength, 0)
-						: data.byteLength;
+					const chunks = Array.isArray(data) ? data : [new Uint8Array(data)];
+					const length = chunks.reduce((n, b) => n + b.byteLength, 0);
 					traffic.bytesIn += frameBytes(length);
 					traffic.messagesIn++;
+					if (chunks[0]?.[0] === messageAwareness) traffic.awarenessBytesIn += frameBytes(length);
 				});
 			}
 		}

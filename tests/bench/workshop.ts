@@ -134,8 +134,8 @@ const figures = {
 	activityMs: 0,
 	/** The live workshop: activity and vote. */
 	liveMs: 0,
-	room: { bytesIn: 0, messagesIn: 0 } as Traffic,
-	board: { bytesIn: 0, messagesIn: 0 } as Traffic,
+	room: { bytesIn: 0, messagesIn: 0, awarenessBytesIn: 0 } as Traffic,
+	board: { bytesIn: 0, messagesIn: 0, awarenessBytesIn: 0 } as Traffic,
 	compare: {
 		ours: [] as StageChange[],
 		reference: [] as StageChange[]
@@ -242,6 +242,9 @@ function followRoom(ours: OurServer, p: Participant): void {
 		p.boardStage = stage;
 		const seenAt = performance.now();
 		p.moving = p.moving.then(async () => {
+			// Each phone moves on its own; here all clients share one event loop, so the move
+			// waits until the messages already received (other clients' rooms) are handled.
+			await new Promise((resolve) => setImmediate(resolve));
 			if (p.boardStage !== stage) return;
 			await openBoard(ours, p, stage);
 			if (p.board && p.boardStage === stage) figures.boardMoveMs.push(performance.now() - seenAt);
@@ -547,8 +550,9 @@ async function main() {
 	clientDelay.reset();
 	const clientCpuBefore = process.cpuUsage();
 	const liveStarted = performance.now();
-	figures.room.bytesIn = figures.room.messagesIn = 0;
-	figures.board.bytesIn = figures.board.messagesIn = 0;
+	for (const traffic of [figures.room, figures.board]) {
+		traffic.bytesIn = traffic.messagesIn = traffic.awarenessBytesIn = 0;
+	}
 	log(`activity for ${DURATION_MS / 1000} s`);
 	await activity(ours, participants, firstStage);
 	const roomTraffic = { ...figures.room };
@@ -651,7 +655,7 @@ function printReport() {
 	);
 	out.push('');
 	const minutes = figures.activityMs / 60_000;
-	const perMinute = (t: Traffic) => (minutes > 0 ? t.bytesIn / N / minutes : Number.NaN);
+	const perMinute = (bytes: number) => (minutes > 0 ? bytes / N / minutes : Number.NaN);
 	const kb = (bytes: number) => (Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`);
 	out.push(
 		`Server: CPU ${figures.serverCpuLiveS.toFixed(1)} s during the live workshop (activity + vote), ${figures.serverCpuJoinS.toFixed(1)} s for start-up and joins; peak RSS ${figures.rssMb.toFixed(0)} MB`
@@ -683,10 +687,13 @@ function printReport() {
 	out.push(
 		`This process (all the clients): CPU ${figures.clientCpuLiveS.toFixed(1)} s during the live workshop, ${(clientShare * 100).toFixed(0)}% of one core`
 	);
+	const { room, board } = figures;
+	const messages = (room.messagesIn + board.messagesIn) / N / minutes;
 	out.push(
-		`Server → participant per minute of activity (WebSocket frames received, as on the wire): room ${kb(perMinute(figures.room))}, board ${kb(perMinute(figures.board))}, ` +
-			`total ${kb(perMinute({ bytesIn: figures.room.bytesIn + figures.board.bytesIn, messagesIn: 0 }))} ` +
-			`(${minutes > 0 ? ((figures.room.messagesIn + figures.board.messagesIn) / N / minutes).toFixed(0) : 'n/a'} messages)`
+		`Server → participant per minute of activity (WebSocket frames received, as on the wire): ` +
+			`room ${kb(perMinute(room.bytesIn))} (presence ${kb(perMinute(room.awarenessBytesIn))}), ` +
+			`board ${kb(perMinute(board.bytesIn))} (presence ${kb(perMinute(board.awarenessBytesIn))}), ` +
+			`total ${kb(perMinute(room.bytesIn + board.bytesIn))} in ${minutes > 0 ? messages.toFixed(0) : 'n/a'} messages`
 	);
 	out.push('');
 	out.push(
