@@ -65,8 +65,6 @@ async function main() {
 		if (code === 'EADDRNOTAVAIL') fail(`HOST ${config.host} is not an address of this machine.`);
 		throw error;
 	}
-	const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
-	console.log(`Common Ground listening on http://${config.host}:${port} (database: ${where})`);
 
 	let shuttingDown = false;
 	const shutdown = async (signal: string) => {
@@ -77,8 +75,13 @@ async function main() {
 		await runtime.stop();
 		process.exit(0);
 	};
+	// Before saying it listens: whoever reads that line may stop the server at once, and a
+	// signal that arrives before its handler ends the process without closing the database.
 	process.on('SIGTERM', () => void shutdown('SIGTERM'));
 	process.on('SIGINT', () => void shutdown('SIGINT'));
+
+	const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+	console.log(`Common Ground listening on http://${config.host}:${port} (database: ${where})`);
 }
 
 main().catch((error) => {
