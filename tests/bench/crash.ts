@@ -37,7 +37,7 @@ import { connectPeer, movePeer, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 import { controlPoll, createPoll, Voter } from '../support/voting';
 import { PARTICIPANT_COOKIE, startOurs, type OurServer } from './ours';
-import { startBenchRun } from './run';
+import { loadAverage, startBenchRun } from './run';
 import { formatMs, percentile } from './stats';
 
 const env = process.env;
@@ -50,10 +50,7 @@ const CHOICES = ['agree', 'live', 'object'] as const;
 /** A client that has not converged with the server by then counts as diverged. */
 const CONVERGE_TIMEOUT_MS = 20_000;
 
-const loadAtStart = os
-	.loadavg()
-	.map((l) => l.toFixed(2))
-	.join(' ');
+const loadAtStart = loadAverage();
 const run = startBenchRun({ deadlineMs: DEADLINE_MS, report: printReport });
 const { notes, log, finish } = run;
 
@@ -410,10 +407,7 @@ function describe(r: TrialResult): string {
 
 function printReport() {
 	const out: string[] = [''];
-	const load = os
-		.loadavg()
-		.map((l) => l.toFixed(2))
-		.join(' ');
+	const load = loadAverage();
 	out.push(
 		`Crash benchmark · ${results.length} of ${TRIALS} trials · N=${N} · ${os.cpus().length} cores · Node ${process.version} · load average at start ${loadAtStart}, at end ${load}`
 	);

@@ -23,7 +23,7 @@ import type { FanoutProbe, FanoutResult, Fleet, PresenceResult, PresenceState } 
 import { measureDurability, type DurabilityResult } from './durability';
 import { probeRealtime, startOurs, type OurServer } from './ours';
 import { startReference, type ReferenceServer } from './reference';
-import { startBenchRun } from './run';
+import { loadAverage, startBenchRun } from './run';
 import { formatMs, formatRate, percentile, table } from './stats';
 
 const env = process.env;
@@ -61,10 +61,7 @@ const fanoutRows: FanoutRow[] = [];
 const presence = new Map<ServerName, PresenceResult | string>();
 let durability: DurabilityResult | string = 'not measured';
 
-const loadAtStart = os
-	.loadavg()
-	.map((l) => l.toFixed(2))
-	.join(' ');
+const loadAtStart = loadAverage();
 const { track, notes, log, finish } = startBenchRun({
 	deadlineMs: DEADLINE_MS,
 	report: printReport
@@ -233,10 +230,7 @@ function p90Of(n: number, server: ServerName): number | undefined {
 function printReport() {
 	const out: string[] = [];
 	out.push('');
-	const load = os
-		.loadavg()
-		.map((l) => l.toFixed(2))
-		.join(' ');
+	const load = loadAverage();
 	out.push(
 		`Fan-out benchmark · ${os.cpus().length} cores · Node ${process.version} · open-file limit ${fileDescriptorLimit()} · load average at start ${loadAtStart}, at end ${load}`
 	);

@@ -4,6 +4,8 @@
  * prints its report even when it stops early, with notes saying why the figures are partial.
  */
 
+import os from 'node:os';
+
 /** Registers a clean-up step; `lastResort` is synchronous, for an exit that cannot wait. */
 export type Track = (run: () => Promise<void>, lastResort?: () => void) => void;
 
@@ -111,4 +113,12 @@ export function startBenchRun(options: { deadlineMs: number; report: () => void 
 	};
 
 	return { track, notes, log, finish, scope };
+}
+
+/** The machine's load averages (1, 5, 15 min), as printed in every benchmark's report. */
+export function loadAverage(): string {
+	return os
+		.loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ');
 }

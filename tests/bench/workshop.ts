@@ -48,7 +48,7 @@ import {
 import { mapBounded, PARTICIPANT_COOKIE, startOurs, type OurServer } from './ours';
 import { cpuMs, peakRssMb, serverMetrics, type ServerMetrics } from './process-stats';
 import { startReference } from './reference';
-import { startBenchRun } from './run';
+import { loadAverage, startBenchRun } from './run';
 import { formatMs, percentile, table } from './stats';
 
 const env = process.env;
@@ -83,10 +83,7 @@ const WORDS = (
 let serverOutput = () => '';
 let stopping = false;
 
-const loadAtStart = os
-	.loadavg()
-	.map((l) => l.toFixed(2))
-	.join(' ');
+const loadAtStart = loadAverage();
 const { track, notes, log, finish } = startBenchRun({
 	deadlineMs: DEADLINE_MS,
 	report: printReport
@@ -589,10 +586,7 @@ function stats(samples: number[]): string[] {
 
 function printReport() {
 	const out: string[] = [''];
-	const load = os
-		.loadavg()
-		.map((l) => l.toFixed(2))
-		.join(' ');
+	const load = loadAverage();
 	out.push(
 		`Workshop benchmark · N=${N} · ${os.cpus().length} cores · Node ${process.version} · load average at start ${loadAtStart}, at end ${load}`
 	);
