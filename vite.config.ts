@@ -19,6 +19,11 @@ function commonGroundServer(): Plugin {
 			const { readConfig } = await import('./src/lib/server/config');
 			const { startRuntime } = await import('./server/runtime');
 			const { attachUpgrades } = await import('./server/upgrades');
+			const { handleBallot } = await import('./server/ballot-endpoint');
+			// The ballot endpoint is served ahead of SvelteKit, in production and here alike.
+			server.middlewares.use((req, res, next) => {
+				if (!handleBallot(req, res)) next();
+			});
 			const runtime = await startRuntime(readConfig());
 			if (server.httpServer) {
 				attachUpgrades(server.httpServer as import('node:http').Server, runtime, {

@@ -24,15 +24,23 @@ export interface AppServer {
  */
 export const OWN_PROTOCOL_HEADER = 'x-common-ground-protocol';
 
-/** @param onRequest sees every request first (the benchmarks' opt-in timing, or nothing). */
+/** Answers a request the server serves itself (ahead of SvelteKit), or returns false. */
+export type OwnRoute = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
+/**
+ * @param onRequest sees every request first (the benchmarks' opt-in timing, or nothing).
+ * @param ownRoutes are tried in order before SvelteKit's handler.
+ */
 export function createAppServer(
 	handler: RequestHandler,
-	onRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null
+	onRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null,
+	ownRoutes: OwnRoute[] = []
 ): AppServer {
 	const statesProtocol = process.env.PROTOCOL_HEADER === OWN_PROTOCOL_HEADER;
 	const server = http.createServer((req, res) => {
 		onRequest?.(req, res);
 		if (statesProtocol) req.headers[OWN_PROTOCOL_HEADER] = 'http';
+		for (const route of ownRoutes) if (route(req, res)) return;
 		handler(req, res, () => {
 			res.statusCode = 404;
 			res.end('Not found');

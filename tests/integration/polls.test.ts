@@ -12,7 +12,8 @@ import { addTerm, mergedText } from '../support/board-text';
 import { databaseKinds } from '../support/databases';
 import { connectPeer, waitFor } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
-import { controlPoll, createPoll, deviceSecret, runPoll, Voter } from '../support/voting';
+import { randomBytes } from 'node:crypto';
+import { controlPoll, createPoll, postAnonymously, runPoll, Voter } from '../support/voting';
 
 describe.each(databaseKinds())('polls on %s', (kind) => {
 	const suite = serverForSuite(kind);
@@ -48,7 +49,12 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		const url = suite.server.url;
 		ws = await facilitatorWithWorkshop(url);
 		const join = async (team: string, name: string) =>
-			new Voter(await joinAs(url, ws.joinCode, ws.teams[team]!, name), ws.workshopId, name);
+			new Voter(
+				await joinAs(url, ws.joinCode, ws.teams[team]!, name),
+				ws.workshopId,
+				name,
+				ws.teams[team]!
+			);
 		sales = [];
 		marketing = [];
 		for (const name of ['Sam', 'Sia', 'Sol', 'Sky']) sales.push(await join('Sales', name));
@@ -77,7 +83,10 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 
 			for (const voter of [...sales, ...marketing]) {
 				const cast = await voter.vote(pollId, 'agree');
-				expect(cast).toEqual({ status: 201, body: { voted: true, changed: false } });
+				expect(cast).toEqual({
+					status: 201,
+					body: { voted: true, changed: false, tracker: expect.stringMatching(/^[0-9a-f]{64}$/) }
+				});
 			}
 			await waitFor('turnout 7 of 7', () => onScreen()?.turnout.voted === 7);
 			expect(onScreen()!.turnout.teams[ws.teams.Sales!]).toEqual({ voted: 4, eligible: 4 });
@@ -115,25 +124,47 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		}
 	});
 
-	test('a participant may change their ballot until the poll closes, with this device’s key only', async () => {
+	test('a ballot is changed with its own token only, and a person gets one token per poll', async () => {
 		const pollId = await consentPoll();
+		const otherPollId = await consentPoll('Every MQL carries its campaign.');
+		expect((await controlPoll(ws.facilitator, ws.workshopId, otherPollId, 'open')).status).toBe(
+			200
+		);
 		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
 			for (const voter of [...sales, ...marketing])
 				expect((await voter.vote(pollId, 'agree')).status).toBe(201);
 			const changed = await sales[0]!.vote(pollId, 'object', {
 				reason: 'Sixty is too low for us.'
 			});
-			expect(changed).toEqual({ status: 200, body: { voted: true, changed: true } });
-			const forged = await sales[1]!.vote(pollId, 'object', { secret: deviceSecret() });
-			expect(forged.status).toBe(403);
-			expect(forged.body.message).toMatch(/does not hold the key to that ballot/);
-			// Someone else's key does not open your ballot either: the change lands on theirs.
-			const missing = await sales[2]!.client.json('POST', `${polls()}/${pollId}/ballot`, {
+			expect(changed).toMatchObject({ status: 200, body: { voted: true, changed: true } });
+
+			// A second device (or a cleared browser) of the same person gets no second token.
+			const secondDevice = new Voter(sales[1]!.client, ws.workshopId, 'Sia again', ws.teams.Sales!);
+			await expect(secondDevice.token(pollId)).rejects.toThrow(/belongs to the device/);
+
+			const own = await sales[1]!.token(pollId);
+			const forged = await sales[1]!.cast(
+				pollId,
+				{ ...own, signature: randomBytes(256).toString('base64url') },
+				'object'
+			);
+			expect(forged).toMatchObject({ status: 403, body: { message: /does not verify/ } });
+			const otherMessage = await sales[1]!.cast(
+				pollId,
+				{ ...own, message: randomBytes(64).toString('base64url') },
+				'object'
+			);
+			expect(otherMessage.status).toBe(403);
+			// A token of one poll is no token in another, even of the same workshop and team.
+			const elsewhere = await sales[2]!.token(otherPollId);
+			const crossed = await sales[2]!.cast(pollId, elsewhere, 'object');
+			expect(crossed).toMatchObject({ status: 403, body: { message: /not for this poll/ } });
+			const missing = await postAnonymously(suite.server.url, `${polls()}/${pollId}/ballot`, {
 				choice: 'object'
 			});
 			expect(missing).toMatchObject({
 				status: 400,
-				body: { message: 'The field "secret" is missing.' }
+				body: { message: 'The field "token" is missing.' }
 			});
 		});
 		const result = revealed.result as PublishedResult;
@@ -374,21 +405,27 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		});
 	});
 
-	test('50 casts at once by the same participant leave exactly one ballot', async () => {
+	test('50 token requests at once by one participant sign one, and 50 casts of that token leave one ballot', async () => {
 		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
 			kind: 'choice',
 			question: 'Who owns lead scoring?',
 			options: ['Marketing ops', 'Sales ops', 'Revenue ops']
 		});
 		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
-			const burst = await Promise.all(
-				Array.from({ length: 50 }, (_, i) =>
-					sales[3]!.vote(pollId, i % 2 ? 'o1' : 'o2', { secret: deviceSecret() })
-				)
+			const devices = Array.from(
+				{ length: 50 },
+				(_, i) => new Voter(sales[3]!.client, ws.workshopId, `Sky ${i}`, ws.teams.Sales!)
 			);
-			const statuses = burst.map((r) => r.status);
-			expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-			expect(statuses.filter((s) => s !== 201).every((s) => s === 403)).toBe(true);
+			const tokens = await Promise.allSettled(devices.map((d) => d.token(pollId)));
+			const signed = tokens.filter((t) => t.status === 'fulfilled');
+			expect(signed).toHaveLength(1);
+			const token = (signed[0] as PromiseFulfilledResult<Awaited<ReturnType<Voter['token']>>>)
+				.value;
+			const burst = await Promise.all(
+				Array.from({ length: 50 }, (_, i) => sales[3]!.cast(pollId, token, i % 2 ? 'o1' : 'o2'))
+			);
+			expect(burst.every((r) => r.status === 201 || r.status === 200)).toBe(true);
+			expect(burst.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
 			for (const voter of [...sales.slice(0, 3), ...marketing]) await voter.vote(pollId, 'o3');
 		});
 		const result = revealed.result as PublishedResult;
@@ -400,6 +437,9 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 	test('bad ballots get a clear error and change nothing', async () => {
 		const pollId = await consentPoll('Marketing owns the lead-score threshold.');
 		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+		const token = await sales[0]!.token(pollId);
+		const ballot = (body: unknown) =>
+			postAnonymously(suite.server.url, `${polls()}/${pollId}/ballot`, body);
 		const bad: [
 			string,
 			Promise<{ status: number; body: Record<string, unknown> }>,
@@ -408,46 +448,60 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		][] = [
 			[
 				'a choice outside the options',
-				sales[0]!.vote(pollId, 'maybe'),
+				sales[0]!.cast(pollId, token, 'maybe'),
 				400,
 				/not one of this poll’s options/
 			],
 			[
-				'the facilitator',
-				ws.facilitator.json('POST', `${polls()}/${pollId}/ballot`, {
-					choice: 'agree',
-					secret: deviceSecret()
+				'the facilitator asking for a token',
+				ws.facilitator.json('POST', `${polls()}/${pollId}/token`, {
+					keyId: token.keyId,
+					blindedMessage: randomBytes(256).toString('base64url')
 				}),
 				403,
 				/stays neutral/
 			],
 			[
 				'an unknown poll',
-				sales[0]!.client.json('POST', `${polls()}/nosuchpoll/ballot`, {
-					choice: 'agree',
-					secret: deviceSecret()
-				}),
+				postAnonymously(
+					suite.server.url,
+					`${polls()}/nosuchpoll/ballot`,
+					JSON.stringify({ choice: 'agree', token: { ...token, tracker: undefined } })
+				),
 				404,
 				/no such poll/
 			],
 			[
-				'a malformed key',
-				sales[0]!.client.json('POST', `${polls()}/${pollId}/ballot`, {
-					choice: 'agree',
-					secret: 'short'
-				}),
+				'a malformed token',
+				ballot({ choice: 'agree', token: { ...token, tracker: undefined, message: 'short' } }),
 				400,
-				/ballot key is not in the expected form/
+				/voting token is not in the expected form/
 			],
 			[
 				'an unknown field',
-				sales[0]!.client.json('POST', `${polls()}/${pollId}/ballot`, {
+				ballot({
 					choice: 'agree',
-					secret: deviceSecret(),
+					token: { ...token, tracker: undefined },
 					participantId: 'x'
 				}),
 				400,
 				/field that is not known/
+			],
+			['not JSON', ballot('{"choice":'), 400, /not valid JSON/],
+			[
+				'a body too large',
+				ballot({ choice: 'agree', token: { ...token, tracker: undefined }, pad: 'x'.repeat(5000) }),
+				413,
+				/too large/
+			],
+			[
+				'a blinded message that is no number below the key’s modulus',
+				sales[1]!.client.json('POST', `${polls()}/${pollId}/token`, {
+					keyId: token.keyId,
+					blindedMessage: Buffer.alloc(256, 0xff).toString('base64url')
+				}),
+				400,
+				/does not fit this poll’s key/
 			]
 		];
 		for (const [what, request, status, message] of bad) {
@@ -475,9 +529,9 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		expect((await stranger.json('GET', polls())).status).toBe(403);
 		expect(
 			(
-				await stranger.json('POST', `${polls()}/${pollId}/ballot`, {
-					choice: 'agree',
-					secret: deviceSecret()
+				await stranger.json('POST', `${polls()}/${pollId}/token`, {
+					keyId: '0'.repeat(64),
+					blindedMessage: randomBytes(256).toString('base64url')
 				})
 			).status
 		).toBe(403);

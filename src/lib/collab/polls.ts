@@ -6,6 +6,7 @@
  */
 import type * as Y from 'yjs';
 import type { PollKind, PollOption, PollStatus, PublishedResult, Turnout } from '../domain/polls';
+import type { TokenKey } from '../domain/voting-token';
 import { ROOM_KEYS } from './room';
 
 export interface PollView {
@@ -24,6 +25,11 @@ export interface PollView {
 	stageKey: string | null;
 	previousPollId: string | null;
 	turnout: Turnout;
+	/**
+	 * The poll's public voting keys, per team (one per server instance that issues tokens):
+	 * every device sees the same list, so a key made for one person alone would show.
+	 */
+	keys: TokenKey[];
 	/** Epoch ms, for ordering on screens. */
 	createdAt: number;
 }

@@ -111,15 +111,30 @@ export const pollControlSchema = v.object({
 	)
 });
 
-/**
- * The device secret: made and kept on the participant's device, sent with every cast. The
- * server stores only its SHA-256, so the key to a ballot is never in the database.
- */
-export const deviceSecret = v.pipe(
-	v.string('Send this device’s ballot key.'),
-	v.regex(/^[A-Za-z0-9_-]{32,128}$/, 'This device’s ballot key is not in the expected form.')
+const base64url = (what: string, min: number, max: number) =>
+	v.pipe(
+		v.string(`Send the ${what}.`),
+		v.regex(/^[A-Za-z0-9_-]+$/, `The ${what} is not in the expected form.`),
+		v.minLength(min, `The ${what} is not in the expected form.`),
+		v.maxLength(max, `The ${what} is not in the expected form.`)
+	);
+
+const keyId = v.pipe(
+	v.string('Say which voting key the token is for.'),
+	v.regex(/^[0-9a-f]{64}$/, 'The voting key id is not in the expected form.')
 );
 
+/** A device asks for its voting token: a blinded message (2048-bit RSA: 256 bytes). */
+export const tokenRequestSchema = v.strictObject(
+	{ keyId, blindedMessage: base64url('blinded message', 342, 342) },
+	'The token request has a field that is not known.'
+);
+
+/**
+ * A ballot: the choice and the voting token (message and signature), and no identity. The
+ * message is the suite's 32 random bytes and the device's 32 (64 bytes); the signature is
+ * 256 bytes.
+ */
 export const ballotSchema = v.strictObject(
 	{
 		choice: v.union([v.string(), v.record(v.string(), v.unknown())], 'Say what you vote for.'),
@@ -132,7 +147,14 @@ export const ballotSchema = v.strictObject(
 				)
 			)
 		),
-		secret: deviceSecret
+		token: v.strictObject(
+			{
+				keyId,
+				message: base64url('voting token', 86, 86),
+				signature: base64url('voting token’s signature', 342, 342)
+			},
+			'The voting token has a field that is not known.'
+		)
 	},
 	'The ballot has a field that is not known.'
 );

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { can } from '../domain/permissions';
 import type { AccountActor, ParticipantActor } from './auth/sessions';
 import * as workshops from './workshops';
+import { describeIssue } from '../schemas/issues';
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
@@ -29,15 +30,6 @@ export async function readJson<TSchema extends v.GenericSchema>(
 	const parsed = v.safeParse(schema, body);
 	if (!parsed.success) error(400, describeIssue(parsed.issues[0]));
 	return parsed.output;
-}
-
-/** Valibot's own words for a missing key are for developers; say which field is missing. */
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-	const path = v.getDotPath(issue);
-	if (issue.input === undefined && issue.received === 'undefined' && path) {
-		return `The field "${path}" is missing.`;
-	}
-	return issue.message;
 }
 
 export type WorkshopMember =

@@ -1,23 +1,14 @@
 /**
- * Polls and ballots. The anonymity is in the data:
+ * Polls: the facilitator runs them (draft → open → closed → revealed, and re-votes) and never
+ * votes. Ballots are not cast here: a device gets a voting token (ballots/issue.ts) and casts
+ * with it, without its session (ballots/cast.ts), so eligibility and ballot never meet.
  *
- * - Casting writes two rows in one transaction: a receipt (poll, participant; nothing else)
- *   and a ballot (random id, team, choice, optional reason, hash of the device secret; no
- *   participant, no time, no sequence). Nothing joins the two.
- * - Changing a ballot needs the device secret, which only the participant's device keeps;
- *   the server finds the ballot by the secret's hash and cannot tell whose it is.
- * - When a poll closes, its ballots are rewritten in random order, so the table's physical
- *   order does not follow the receipts' either.
- * - Nothing here logs, throws or returns a choice together with anything about its voter.
- *   Results leave only through `publishResult` (src/lib/domain/polls.ts), which hides small
- *   teams and whatever would let them be worked out.
- *
- * The facilitator runs polls (draft → open → closed → revealed, and re-votes) and never votes.
+ * - Turnout counts ballots per team (the team each token proves), never the tokens issued.
+ * - Results leave only through `publishResult` (src/lib/domain/polls.ts), which hides small
+ *   teams and whatever would let them be worked out; after the reveal, the bulletin lists
+ *   every counted ballot's tracker and choice, so each device can find its own.
  */
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
-import { randomInt } from 'node:crypto';
-import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import { listCards, termText } from '../collab/cards';
 import { readLive } from '../collab/live';
 import { roomDocName, stageDocName } from '../collab/doc-names';
@@ -31,8 +22,6 @@ import {
 } from '../collab/polls';
 import {
 	agreementOutcome,
-	BallotError,
-	checkChoice,
 	consentRule,
 	optionsFor,
 	publishResult,
@@ -46,9 +35,9 @@ import {
 import type { NewPoll } from '../schemas/polls';
 import * as agreements from './agreements';
 import * as boards from './boards';
-import { db, rowsOf } from './db';
-import { asUnavailable, codesOf } from './db/availability';
-import { agreement, ballot, participant, poll, voteReceipt } from './db/schema';
+import * as ballotKeys from './ballots/keys';
+import { db } from './db';
+import { agreement, ballot, ballotToken, participant, poll } from './db/schema';
 import { newId } from './ids';
 import * as rooms from './rooms';
 import * as stages from './stages';
@@ -84,6 +73,10 @@ function rulesOf(row: PollRow): PollRules {
 	};
 }
 
+async function teamIdsOf(workshopId: string): Promise<string[]> {
+	return (await workshops.teams(workshopId)).map((t) => t.id);
+}
+
 async function find(workshopId: string, pollId: string): Promise<PollRow> {
 	const [row] = await db()
 		.select()
@@ -93,7 +86,10 @@ async function find(workshopId: string, pollId: string): Promise<PollRow> {
 	return row;
 }
 
-/** Who may vote (participants not removed), and who has, per team. Counts only. */
+/**
+ * Who may vote (participants not removed) and how many ballots each team's tokens cast.
+ * Counts only; moving a person between teams moves an eligible count, never a vote.
+ */
 export async function turnout(workshopId: string, pollId: string): Promise<Turnout> {
 	const teamIds = (await workshops.teams(workshopId)).map((t) => t.id);
 	const [eligible, voted] = await Promise.all([
@@ -103,11 +99,10 @@ export async function turnout(workshopId: string, pollId: string): Promise<Turno
 			.where(and(eq(participant.workshopId, workshopId), isNull(participant.removedAt)))
 			.groupBy(participant.teamId),
 		db()
-			.select({ teamId: participant.teamId, n: count() })
-			.from(voteReceipt)
-			.innerJoin(participant, eq(participant.id, voteReceipt.participantId))
-			.where(eq(voteReceipt.pollId, pollId))
-			.groupBy(participant.teamId)
+			.select({ teamId: ballot.teamId, n: count() })
+			.from(ballot)
+			.where(eq(ballot.pollId, pollId))
+			.groupBy(ballot.teamId)
 	]);
 	const teams: Turnout['teams'] = Object.fromEntries(
 		teamIds.map((id) => [id, { voted: 0, eligible: 0 }])
@@ -138,6 +133,7 @@ async function viewOf(row: PollRow): Promise<PollView> {
 		stageKey: row.stageKey,
 		previousPollId: row.previousPollId,
 		turnout: await turnout(row.workshopId, row.id),
+		keys: await ballotKeys.publicKeys(row.id),
 		createdAt: row.createdAt.getTime()
 	};
 }
@@ -156,7 +152,7 @@ async function publish(row: PollRow): Promise<PollView> {
 const TURNOUT_INTERVAL_MS = 250;
 const turnoutWrites = new Map<string, { running: Promise<void>; again: boolean }>();
 
-function publishTurnout(workshopId: string, pollId: string): Promise<void> {
+export function publishTurnout(workshopId: string, pollId: string): Promise<void> {
 	const pending = turnoutWrites.get(pollId);
 	if (pending) {
 		pending.again = true;
@@ -285,6 +281,8 @@ export async function create(workshopId: string, input: NewPoll): Promise<string
 	// A poll belongs to the stage it is about, or else to the stage the room is on.
 	values.stageKey ??= await rooms.read(roomDocName(workshopId), (doc) => readLive(doc).stageKey);
 	const row = written(await db().insert(poll).values(values).returning());
+	// Keys exist from the draft on, so devices can prepare their tokens before the poll opens.
+	await ballotKeys.ensureKeys(id, await teamIdsOf(workshopId));
 	await publish(row);
 	return id;
 }
@@ -306,12 +304,15 @@ export async function list(
 	);
 }
 
-/** Whether this participant has voted in this poll: the receipt, never the ballot. */
-export async function hasVoted(pollId: string, participantId: string): Promise<boolean> {
+/**
+ * Whether this participant was given a voting token for this poll: that they may vote, never
+ * whether they did (which only their device knows).
+ */
+export async function hasToken(pollId: string, participantId: string): Promise<boolean> {
 	const [found] = await db()
-		.select({ pollId: voteReceipt.pollId })
-		.from(voteReceipt)
-		.where(and(eq(voteReceipt.pollId, pollId), eq(voteReceipt.participantId, participantId)));
+		.select({ pollId: ballotToken.pollId })
+		.from(ballotToken)
+		.where(and(eq(ballotToken.pollId, pollId), eq(ballotToken.participantId, participantId)));
 	return Boolean(found);
 }
 
@@ -353,10 +354,7 @@ export async function advance(
 		if (current.status !== step.from) throw new PollRuleError(WRONG_STATE[action], 409);
 		const patch: Partial<typeof poll.$inferInsert> = { status: step.to };
 		if (action === 'open') patch.openedAt = now;
-		if (action === 'close') {
-			patch.closedAt = now;
-			await shuffleBallots(tx, pollId);
-		}
+		if (action === 'close') patch.closedAt = now;
 		if (action === 'reveal') {
 			patch.revealedAt = now;
 			const ballots = (
@@ -383,6 +381,10 @@ export async function advance(
 		}
 		return written(await tx.update(poll).set(patch).where(eq(poll.id, pollId)).returning());
 	});
+	// An instance that restarted since the poll was made has no keys for it yet; a closed poll
+	// takes no more tokens, so its private keys go.
+	if (action === 'open') await ballotKeys.ensureKeys(pollId, teamIds);
+	if (action === 'close') ballotKeys.forget(pollId);
 	const view = await publish(row);
 	if (row.result) {
 		const result = row.result;
@@ -399,22 +401,6 @@ export async function advance(
 		}
 	}
 	return view;
-}
-
-type Tx = Parameters<Parameters<ReturnType<typeof db>['transaction']>[0]>[0];
-
-/** Rewrites a poll's ballots in random order, so their physical order tells nothing. */
-async function shuffleBallots(tx: Tx, pollId: string): Promise<void> {
-	const rows = await tx.select().from(ballot).where(eq(ballot.pollId, pollId));
-	if (rows.length < 2) return;
-	for (let i = rows.length - 1; i > 0; i--) {
-		const j = randomInt(i + 1);
-		[rows[i], rows[j]] = [rows[j]!, rows[i]!];
-	}
-	await tx.delete(ballot).where(eq(ballot.pollId, pollId));
-	for (let i = 0; i < rows.length; i += 500) {
-		await tx.insert(ballot).values(rows.slice(i, i + 500).map((r) => ({ ...r, id: newId() })));
-	}
 }
 
 /** A new draft with the same question and rules, linked to the poll it repeats. */
@@ -442,6 +428,7 @@ export async function revote(workshopId: string, pollId: string): Promise<string
 			previousPollId: previous.id
 		})
 		.returning();
+	await ballotKeys.ensureKeys(id, await teamIdsOf(workshopId));
 	await publish(written(inserted));
 	return id;
 }
@@ -453,135 +440,32 @@ export async function remove(workshopId: string, pollId: string): Promise<void> 
 		throw new PollRuleError('Only a draft poll can be deleted; this one has been opened.', 409);
 	}
 	await db().delete(poll).where(eq(poll.id, pollId));
+	ballotKeys.forget(pollId);
 	await rooms.change(roomDocName(workshopId), (doc) => deletePoll(doc, pollId));
 }
 
-function hashSecret(secret: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
-}
-
-export interface Voter {
-	participantId: string;
-	teamId: string;
+/** One counted ballot on the bulletin: its tracker and its choice; no team, no reason. */
+export interface BulletinLine {
+	tracker: string;
+	choice: Choice;
 }
 
 /**
- * Casts or changes this participant's ballot. The first cast writes the receipt and the
- * ballot together; a later one must bring the same device secret, and changes the ballot
- * whose secret hash matches without ever learning more than that the secret fits.
- * Answers only whether a ballot was created or changed.
+ * After the reveal, every counted ballot's tracker with its choice, in tracker order (which
+ * follows nothing about the voters). Each device finds its own tracker and checks its ballot
+ * was counted as cast; anyone can recount the overall result from it.
  */
-export async function cast(
-	workshopId: string,
-	pollId: string,
-	voter: Voter,
-	input: { choice: unknown; reason?: string | null; secret: string }
-): Promise<{ changed: boolean }> {
-	const rules = await rulesFor(workshopId, pollId);
-	let choice: Choice;
-	try {
-		choice = checkChoice(rules, input.choice);
-	} catch (e) {
-		if (e instanceof BallotError) throw new PollRuleError(e.message, 400);
-		throw e;
+export async function bulletin(workshopId: string, pollId: string): Promise<BulletinLine[]> {
+	const row = await find(workshopId, pollId);
+	if (row.status !== 'revealed') {
+		throw new PollRuleError('The bulletin is published once the result is revealed.', 409);
 	}
-	const reason = rules.kind === 'consent' && input.reason ? input.reason : null;
-	const stored = JSON.stringify({ v: choice });
-	const secretHash = hashSecret(input.secret);
-	try {
-		// One statement, so one round trip and its own transaction: the poll row is share-locked
-		// while open (a close waits for it, and a cast after the close finds it closed), the
-		// receipt is written unless there is one, and the ballot only with a new receipt.
-		const [first] = rowsOf<{ open: number; created: number }>(
-			await db().execute(sql`
-				with open_poll as (
-					select id from poll
-					where id = ${pollId} and workshop_id = ${workshopId} and status = 'open'
-					for share
-				), receipt as (
-					insert into vote_receipt (poll_id, participant_id)
-					select id, ${voter.participantId} from open_poll
-					on conflict do nothing
-					returning poll_id
-				), created as (
-					insert into ballot (id, poll_id, team_id, choice, reason, secret_hash)
-					select ${newId()}, poll_id, ${voter.teamId}, ${stored}::jsonb, ${reason}, ${secretHash}
-					from receipt
-					returning id
-				)
-				select (select count(*) from open_poll)::int as open,
-					(select count(*) from created)::int as created`)
-		);
-		if (!first || Number(first.open) === 0) throw await notOpen(workshopId, pollId);
-		if (Number(first.created) > 0) {
-			// The answer does not wait for the room: in a burst, turnout is written a few times
-			// for hundreds of casts, and each voter needs only to know their ballot is stored.
-			publishTurnout(workshopId, pollId).catch((e: unknown) =>
-				console.error(`Could not update the turnout of poll ${pollId}:`, (e as Error).message)
-			);
-			return { changed: false };
-		}
-		const updated = rowsOf<{ id: string }>(
-			await db().execute(sql`
-				with open_poll as (
-					select id from poll where id = ${pollId} and status = 'open' for share
-				)
-				update ballot set choice = ${stored}::jsonb, reason = ${reason}
-				from open_poll
-				where ballot.poll_id = open_poll.id and ballot.secret_hash = ${secretHash}
-				returning ballot.id`)
-		);
-		if (updated.length > 0) return { changed: true };
-		if (!(await hasVoted(pollId, voter.participantId))) throw await notOpen(workshopId, pollId);
-		throw new PollRuleError(
-			'You have already voted in this poll, and this device does not hold the key to that ballot, so it cannot be changed from here. Your first vote stands.',
-			403
-		);
-	} catch (e) {
-		if (e instanceof PollRuleError) throw e;
-		// A database error carries its statement's parameters (here a choice next to a
-		// participant id): it must never reach a log as it is.
-		const unavailable = asUnavailable(e);
-		if (unavailable) throw unavailable;
-		const codes = codesOf(e);
-		if (codes.includes('23505')) {
-			throw new PollRuleError(
-				'This device’s ballot key is already in use; reload and vote again.',
-				409
-			);
-		}
-		throw new Error(`Storing a ballot failed (database error ${codes.at(-1) ?? 'unknown'}).`);
-	}
-}
-
-/** Why a poll takes no ballot: it does not exist here, is still a draft, or is closed. */
-async function notOpen(workshopId: string, pollId: string): Promise<PollRuleError> {
-	const [row] = await db()
-		.select({ status: poll.status })
-		.from(poll)
-		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-	if (!row) return new PollRuleError('This workshop has no such poll.', 404);
-	if (row.status === 'draft') return new PollRuleError('This poll is not open yet.', 409);
-	return new PollRuleError('This poll is closed: votes are no longer taken.', 409);
-}
-
-/**
- * A poll's rules (kind, options, dot budget) never change once it exists, so casting reads
- * them once per process rather than on every ballot; its status is always read afresh.
- */
-const rulesCache = new Map<string, { workshopId: string; rules: PollRules }>();
-
-async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
-	let cached = rulesCache.get(pollId);
-	if (!cached) {
-		const row = await find(workshopId, pollId);
-		cached = { workshopId: row.workshopId, rules: rulesOf(row) };
-		if (rulesCache.size >= 1000) rulesCache.clear();
-		rulesCache.set(pollId, cached);
-	}
-	if (cached.workshopId !== workshopId)
-		throw new PollRuleError('This workshop has no such poll.', 404);
-	return cached.rules;
+	const rows = await db()
+		.select({ tracker: ballot.tokenHash, choice: ballot.choice })
+		.from(ballot)
+		.where(eq(ballot.pollId, pollId))
+		.orderBy(asc(ballot.tokenHash));
+	return rows.map((r) => ({ tracker: r.tracker, choice: r.choice.v }));
 }
 
 /** Re-publishes every poll's turnout: after people join, leave or move team. */

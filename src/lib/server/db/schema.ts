@@ -280,42 +280,72 @@ export const poll = pgTable(
 );
 
 /**
- * That a participant voted in a poll, and nothing else: no time, no choice, no ballot id.
- * One per poll and participant, which is what makes a second concurrent cast fail.
+ * A poll's public keys for voting tokens (RFC 9474 blind RSA): one per team and per server
+ * instance that issued tokens for the poll. The private halves live only in the memory of the
+ * instance that made them (src/lib/server/ballots/keys.ts) and are never stored. A token that
+ * verifies under a team's key proves "a member of this team may vote once in this poll", and
+ * nothing else.
  */
-export const voteReceipt = pgTable(
-	'vote_receipt',
+export const pollKey = pgTable(
+	'poll_key',
+	{
+		pollId: text('poll_id')
+			.notNull()
+			.references(() => poll.id, { onDelete: 'cascade' }),
+		/** SHA-256 of the key's SPKI bytes, hex. */
+		keyId: text('key_id').notNull(),
+		teamId: text('team_id').notNull(),
+		/** SPKI (DER), base64url. */
+		publicKey: text('public_key').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.pollId, t.keyId] })]
+);
+
+/**
+ * That a participant was given a voting token for a poll: who *may* vote, never who did. The
+ * server signs a blinded message (it never sees the token it signs) and keeps the blinded
+ * message's hash and its blind signature, so a device whose answer was lost on the network
+ * gets the same signature again and no second token. Blinding is perfectly hiding: neither
+ * column can be matched to the token later shown with a ballot. Rows from before voting
+ * tokens (a receipt of a cast) have no key, message or signature.
+ */
+export const ballotToken = pgTable(
+	'ballot_token',
 	{
 		pollId: text('poll_id')
 			.notNull()
 			.references(() => poll.id, { onDelete: 'cascade' }),
 		participantId: text('participant_id')
 			.notNull()
-			.references(() => participant.id, { onDelete: 'cascade' })
+			.references(() => participant.id, { onDelete: 'cascade' }),
+		teamId: text('team_id'),
+		keyId: text('key_id'),
+		blindedHash: text('blinded_hash'),
+		blindSignature: text('blind_signature')
 	},
 	(t) => [primaryKey({ columns: [t.pollId, t.participantId] })]
 );
 
 /**
- * A ballot: its team and choice under a random id, and no participant, no time, no sequence.
- * Only the holder of the device secret whose SHA-256 is `secret_hash` can change it; the
- * server cannot tell whose it is. Ballots are rewritten in random order when the poll closes
- * (src/lib/server/polls.ts), so the table's physical order does not follow the receipts'.
+ * A ballot: the team its token proves, the choice and an optional reason, under the token's
+ * tracker (SHA-256 of the signed token message). No participant, no time, no address, no
+ * sequence. Ballots are written in batches, in random order, by transactions that write
+ * nothing else (src/lib/server/ballots/cast.ts), so neither system columns nor the write-ahead
+ * log tie one to a `ballot_token` row. Presenting the same token again changes the ballot.
  */
 export const ballot = pgTable(
 	'ballot',
 	{
-		id: text('id').primaryKey(),
 		pollId: text('poll_id')
 			.notNull()
 			.references(() => poll.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull(),
 		teamId: text('team_id').notNull(),
 		/** Wrapped (`{ v: … }`): a bare JSON string such as "2" would come back from the driver as a number. */
 		choice: jsonb('choice').$type<{ v: Choice }>().notNull(),
-		reason: text('reason'),
-		secretHash: text('secret_hash').notNull()
+		reason: text('reason')
 	},
-	(t) => [uniqueIndex('ballot_poll_secret_key').on(t.pollId, t.secretHash)]
+	(t) => [primaryKey({ columns: [t.pollId, t.tokenHash] })]
 );
 
 // ---------------------------------------------------------------------------------------------

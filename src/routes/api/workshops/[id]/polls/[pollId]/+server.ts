@@ -11,18 +11,19 @@ function ruleError(e: unknown): never {
 }
 
 /**
- * One poll as every member sees it; a participant also learns whether they have voted (their
- * receipt). What they voted is kept on their device only: the server cannot tell.
+ * One poll as every member sees it; a participant also learns whether a voting token was
+ * issued to them for it (from this device or another). Whether and what they voted is known
+ * to their device only: the server cannot tell.
  */
 export const GET: RequestHandler = async (event) => {
 	const member = await requireMember(event, event.params.id);
 	const found = (await polls.list(event.params.id)).find((p) => p.id === event.params.pollId);
 	if (!found) error(404, 'This workshop has no such poll.');
-	const hasVoted =
+	const hasToken =
 		member.kind === 'participant'
-			? await polls.hasVoted(found.id, member.actor.participant.id)
+			? await polls.hasToken(found.id, member.actor.participant.id)
 			: null;
-	return json({ poll: found, hasVoted });
+	return json({ poll: found, hasToken });
 };
 
 /** The facilitator opens, closes or reveals a poll, or starts a re-vote of a closed one. */

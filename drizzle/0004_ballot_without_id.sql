@@ -1,0 +1,1 @@
+ALTER TABLE "ballot" DROP COLUMN "id";

@@ -1,0 +1,180 @@
+/**
+ * Casting: a ballot comes with a voting token and nothing else: no session, no participant.
+ * The token's signature must verify under one of the poll's keys; the key says which team the
+ * ballot counts for. The ballot is stored under the token's tracker, so presenting the same
+ * token again changes it, and nothing on the issuing side is written or read.
+ *
+ * Ballots that arrive together are written together (group commit): one statement per batch,
+ * rows in random order, each answered once its batch has committed. So a ballot's row shares
+ * its transaction id, its neighbours on the page and its place in the write-ahead log with the
+ * ballots cast around it, and with no `ballot_token` row. Nothing here logs per request.
+ */
+import { randomInt } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { BallotError, checkChoice, type Choice, type PollRules } from '../../domain/polls';
+import {
+	fromBase64url,
+	PREPARED_MESSAGE_BYTES,
+	MODULUS_BYTES,
+	trackerOf
+} from '../../domain/voting-token';
+import { db, rowsOf } from '../db';
+import { poll } from '../db/schema';
+import { groupCommit } from './group-commit';
+import { verifyingKey, verifyToken } from './keys';
+
+export class CastError extends Error {
+	override name = 'CastError';
+	constructor(
+		message: string,
+		readonly status: 400 | 403 | 404 | 409
+	) {
+		super(message);
+	}
+}
+
+export interface CastRequest {
+	keyId: string;
+	/** The token's (prepared) message, base64url. */
+	message: string;
+	/** The finalized signature, base64url. */
+	signature: string;
+	choice: unknown;
+	reason?: string | null;
+}
+
+export interface CastAnswer {
+	/** The ballot's tracker: find it on the bulletin after the reveal. */
+	tracker: string;
+	changed: boolean;
+}
+
+type Outcome = 'created' | 'changed' | 'refused';
+
+interface Row {
+	poll_id: string;
+	team_id: string;
+	token_hash: string;
+	choice: { v: Choice };
+	reason: string | null;
+}
+
+function shuffle<T>(items: T[]): T[] {
+	for (let i = items.length - 1; i > 0; i--) {
+		const j = randomInt(i + 1);
+		[items[i], items[j]] = [items[j]!, items[i]!];
+	}
+	return items;
+}
+
+/** One statement per batch: the batch commits or fails whole. */
+async function writeBatch(rows: Row[]): Promise<Outcome[]> {
+	// The same token twice in one batch: the later cast wins, as it would one batch later.
+	const last = new Map<string, Row>();
+	for (const row of rows) last.set(`${row.poll_id}:${row.token_hash}`, row);
+	const distinct = shuffle([...last.values()]);
+	const written = rowsOf<{ poll_id: string; token_hash: string; inserted: boolean }>(
+		await db().execute(sql`
+			with input as (
+				select * from jsonb_to_recordset(${JSON.stringify(distinct)}::jsonb)
+					as r(poll_id text, team_id text, token_hash text, choice jsonb, reason text)
+			), open_poll as (
+				select id from poll
+				where id in (select poll_id from input) and status = 'open'
+				for share
+			)
+			insert into ballot (poll_id, token_hash, team_id, choice, reason)
+			select i.poll_id, i.token_hash, i.team_id, i.choice, i.reason
+			from input i join open_poll o on o.id = i.poll_id
+			on conflict (poll_id, token_hash)
+				do update set choice = excluded.choice, reason = excluded.reason
+			returning poll_id, token_hash, (xmax = 0) as inserted`)
+	);
+	const outcome = new Map<string, Outcome>();
+	for (const w of written) {
+		outcome.set(`${w.poll_id}:${w.token_hash}`, w.inserted ? 'created' : 'changed');
+	}
+	return rows.map((row) => outcome.get(`${row.poll_id}:${row.token_hash}`) ?? 'refused');
+}
+
+const store = groupCommit(writeBatch);
+
+/**
+ * A poll's rules (kind, options, dot budget) never change once it exists, so casting reads
+ * them once per process; its status is checked by the write itself.
+ */
+const rulesCache = new Map<string, { workshopId: string; rules: PollRules }>();
+
+async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
+	let cached = rulesCache.get(pollId);
+	if (!cached) {
+		const [row] = await db()
+			.select()
+			.from(poll)
+			.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
+		if (!row) throw new CastError('This workshop has no such poll.', 404);
+		cached = {
+			workshopId: row.workshopId,
+			rules: {
+				kind: row.kind,
+				options: row.options,
+				dotBudget: row.dotBudget,
+				dotMaxPerCard: row.dotMaxPerCard,
+				k: row.k,
+				maxObjectionPercent: row.maxObjectionPercent
+			}
+		};
+		if (rulesCache.size >= 1000) rulesCache.clear();
+		rulesCache.set(pollId, cached);
+	}
+	if (cached.workshopId !== workshopId) throw new CastError('This workshop has no such poll.', 404);
+	return cached.rules;
+}
+
+async function notOpen(workshopId: string, pollId: string): Promise<CastError> {
+	const [row] = await db()
+		.select({ status: poll.status })
+		.from(poll)
+		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
+	if (!row) return new CastError('This workshop has no such poll.', 404);
+	if (row.status === 'draft') return new CastError('This poll is not open yet.', 409);
+	return new CastError('This poll is closed: votes are no longer taken.', 409);
+}
+
+/** Casts or changes the ballot of this token. `onCreated` runs after a first cast commits. */
+export async function cast(
+	workshopId: string,
+	pollId: string,
+	request: CastRequest,
+	onCreated?: () => void
+): Promise<CastAnswer> {
+	const rules = await rulesFor(workshopId, pollId);
+	let choice: Choice;
+	try {
+		choice = checkChoice(rules, request.choice);
+	} catch (e) {
+		if (e instanceof BallotError) throw new CastError(e.message, 400);
+		throw e;
+	}
+	const message = fromBase64url(request.message);
+	const signature = fromBase64url(request.signature);
+	if (message.length !== PREPARED_MESSAGE_BYTES || signature.length !== MODULUS_BYTES) {
+		throw new CastError('The voting token is not in the expected form.', 400);
+	}
+	const key = await verifyingKey(pollId, request.keyId);
+	if (!key) throw new CastError('This voting token is not for this poll.', 403);
+	if (!verifyToken(key, message, signature)) {
+		throw new CastError('This voting token is not valid: its signature does not verify.', 403);
+	}
+	const tracker = trackerOf(message);
+	const outcome = await store({
+		poll_id: pollId,
+		team_id: key.teamId,
+		token_hash: tracker,
+		choice: { v: choice },
+		reason: rules.kind === 'consent' && request.reason ? request.reason : null
+	});
+	if (outcome === 'refused') throw await notOpen(workshopId, pollId);
+	if (outcome === 'created') onCreated?.();
+	return { tracker, changed: outcome === 'changed' };
+}
