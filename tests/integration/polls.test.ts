@@ -594,4 +594,44 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		expect(refused.status).toBe(401);
 		expect((await readPoll(pollId)).turnout.voted).toBe(0);
 	});
+
+	test('turnout counts ballots by the team each token proves: moving people between teams shows nothing of who voted', async () => {
+		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'scale',
+			question: 'How well do we know each other’s targets?'
+		});
+		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+		const join = async (name: string) =>
+			new Voter(
+				await joinAs(suite.server.url, ws.joinCode, ws.teams.Sales!, name),
+				ws.workshopId,
+				name,
+				ws.teams.Sales!
+			);
+		const [voted, silent] = [await join('Mover Who Voted'), await join('Mover Who Did Not')];
+		expect((await voted.vote(pollId, '4')).status).toBe(201);
+		expect((await sales[0]!.vote(pollId, '3')).status).toBe(201);
+		const salesTurnout = async () => (await readPoll(pollId)).turnout.teams[ws.teams.Sales!];
+		expect(await salesTurnout()).toMatchObject({ voted: 2 });
+
+		const page = await (await ws.facilitator.get(`/workshops/${ws.workshopId}`)).text();
+		const idOf = (name: string) =>
+			new RegExp(`${name}[\\s\\S]*?name="participantId" value="([a-z2-7]+)"`).exec(page)![1]!;
+		for (const name of ['Mover Who Voted', 'Mover Who Did Not']) {
+			const moved = await ws.facilitator.action(`/workshops/${ws.workshopId}?/moveParticipant`, {
+				participantId: idOf(name),
+				teamId: ws.teams.Marketing!
+			});
+			expect(moved.type).toBe('success');
+			// Either move leaves Sales' count of ballots as it was: it cannot tell who had voted.
+			expect(await salesTurnout()).toMatchObject({ voted: 2 });
+		}
+		// The one who had not voted now votes, with a token of the team they are in now.
+		const silentNow = new Voter(silent.client, ws.workshopId, silent.name, ws.teams.Marketing!);
+		expect((await silentNow.vote(pollId, '5')).status).toBe(201);
+		const turnout = (await readPoll(pollId)).turnout;
+		expect(turnout.teams[ws.teams.Sales!]).toMatchObject({ voted: 2 });
+		expect(turnout.teams[ws.teams.Marketing!]).toMatchObject({ voted: 1 });
+		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'close')).status).toBe(200);
+	});
 });

@@ -321,3 +321,26 @@ export function agreementOutcome(
 		revealedAt: revealedAt.toISOString()
 	};
 }
+
+/**
+ * The overall count recomputed from a bulletin's choices, as anyone can: votes per option,
+ * dots per card for a dot vote. Null when the bulletin shows no choices.
+ */
+export function recount(kind: PollKind, choices: (Choice | null)[]): Counts | null {
+	if (choices.some((c) => c === null)) return null;
+	const counts: Counts = {};
+	for (const choice of choices as Choice[]) {
+		if (kind === 'dot' && typeof choice === 'object') {
+			for (const [id, n] of Object.entries(choice)) counts[id] = (counts[id] ?? 0) + n;
+		} else if (typeof choice === 'string') {
+			counts[choice] = (counts[choice] ?? 0) + 1;
+		}
+	}
+	return counts;
+}
+
+/** Whether two counts agree, reading a missing option as zero. */
+export function sameCounts(a: Counts, b: Counts): boolean {
+	const ids = new Set([...Object.keys(a), ...Object.keys(b)]);
+	return [...ids].every((id) => (a[id] ?? 0) === (b[id] ?? 0));
+}

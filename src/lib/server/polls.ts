@@ -444,10 +444,13 @@ export async function remove(workshopId: string, pollId: string): Promise<void> 
 	await rooms.change(roomDocName(workshopId), (doc) => deletePoll(doc, pollId));
 }
 
-/** One counted ballot on the bulletin: its tracker and its choice; no team, no reason. */
+/**
+ * One counted ballot on the bulletin: its tracker and its choice; no team, no reason. The
+ * choice is left out when fewer than k voted in all (the result then shows no count either).
+ */
 export interface BulletinLine {
 	tracker: string;
-	choice: Choice;
+	choice: Choice | null;
 }
 
 /**
@@ -465,7 +468,8 @@ export async function bulletin(workshopId: string, pollId: string): Promise<Bull
 		.from(ballot)
 		.where(eq(ballot.pollId, pollId))
 		.orderBy(asc(ballot.tokenHash));
-	return rows.map((r) => ({ tracker: r.tracker, choice: r.choice.v }));
+	const showsChoices = row.result?.counts != null;
+	return rows.map((r) => ({ tracker: r.tracker, choice: showsChoices ? r.choice.v : null }));
 }
 
 /** Re-publishes every poll's turnout: after people join, leave or move team. */

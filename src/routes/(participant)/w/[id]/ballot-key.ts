@@ -1,46 +1,34 @@
 /**
- * The device's side of a ballot: a random secret per poll, made here and kept in this
- * browser's storage with what this person chose. The server keeps only the secret's hash on
- * the ballot, so only this device can change the ballot, and only this device knows which
- * ballot is this person's: the server never says what anyone voted.
+ * What this browser keeps per poll: its voting token (or the blinded request for it) and what
+ * it cast, in localStorage. The token is the only key to this person's ballot: the server
+ * never learns whose ballot is whose, so only this device can change it, find it on the
+ * bulletin, or show back what was chosen.
  */
-import type { Choice } from '$lib/domain/polls';
-
-export interface KeptBallot {
-	secret: string;
-	/** What this device last cast, shown back to its owner; null before the first cast. */
-	choice: Choice | null;
-	reason: string;
-}
+import type { KeptToken } from '$lib/client/voting-token';
 
 const key = (pollId: string) => `common-ground:ballot:${pollId}`;
 
-function newSecret(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(32));
-	return btoa(String.fromCharCode(...bytes))
-		.replace(/\+/g, '-')
-		.replace(/\//g, '_')
-		.replace(/=+$/, '');
-}
-
-export function keptBallot(pollId: string): KeptBallot {
+export function keptToken(pollId: string): KeptToken {
 	try {
 		const raw = localStorage.getItem(key(pollId));
-		const parsed = raw ? (JSON.parse(raw) as Partial<KeptBallot>) : null;
-		if (parsed && typeof parsed.secret === 'string') {
-			return { secret: parsed.secret, choice: parsed.choice ?? null, reason: parsed.reason ?? '' };
+		const parsed = raw ? (JSON.parse(raw) as KeptToken & { secret?: unknown }) : null;
+		if (parsed && typeof parsed === 'object') {
+			return {
+				pending: parsed.pending,
+				token: parsed.token,
+				choice: parsed.choice ?? null,
+				reason: parsed.reason ?? ''
+			};
 		}
 	} catch {
-		// Storage blocked or garbled: a fresh key still lets this person vote once.
+		// Storage blocked or garbled: the device asks for its token afresh.
 	}
-	const fresh: KeptBallot = { secret: newSecret(), choice: null, reason: '' };
-	keepBallot(pollId, fresh);
-	return fresh;
+	return { choice: null, reason: '' };
 }
 
-export function keepBallot(pollId: string, ballot: KeptBallot): void {
+export function keepToken(pollId: string, kept: KeptToken): void {
 	try {
-		localStorage.setItem(key(pollId), JSON.stringify(ballot));
+		localStorage.setItem(key(pollId), JSON.stringify(kept));
 	} catch {
 		// Private mode without storage: the vote counts; changing it later will not be possible.
 	}
