@@ -117,7 +117,12 @@ async function runWorkshop(suite: SuiteServer, swapped: boolean): Promise<Run> {
 	for (const [team, name] of PEOPLE) {
 		voters.set(
 			name,
-			new Voter(await joinAs(url, ws.joinCode, ws.teams[team]!, name), ws.workshopId, name)
+			new Voter(
+				await joinAs(url, ws.joinCode, ws.teams[team]!, name),
+				ws.workshopId,
+				name,
+				ws.teams[team]!
+			)
 		);
 	}
 	const api = `/api/workshops/${ws.workshopId}`;
@@ -199,6 +204,7 @@ async function runWorkshop(suite: SuiteServer, swapped: boolean): Promise<Run> {
 		`${api}/polls`,
 		...[...Object.values(polls), String(revote.body.id)].map((id) => `${api}/polls/${id}`),
 		...Object.values(polls).map((id) => `${api}/polls/${id}/results.csv`),
+		...Object.values(polls).map((id) => `${api}/polls/${id}/bulletin`),
 		`${api}/agreements`,
 		`/w/${ws.workshopId}`,
 		`/workshops/${ws.workshopId}`,
@@ -265,7 +271,7 @@ async function runWorkshop(suite: SuiteServer, swapped: boolean): Promise<Run> {
 		}
 		const columns = await rows(
 			`select table_name, column_name, data_type from information_schema.columns
-			 where table_schema = 'public' and table_name in ('ballot', 'vote_receipt')
+			 where table_schema = 'public' and table_name in ('ballot', 'ballot_token')
 			 order by table_name, ordinal_position`
 		);
 		artifacts.set('columns', JSON.stringify(columns));
@@ -305,6 +311,8 @@ function normalise(text: string, labels: Map<string, string>): string {
 		.replace(/\b[a-z2-7]{16}\b/g, '<id>')
 		.replace(/\b[a-z2-7]{32}\b/g, '<token>')
 		.replace(/\b[0-9a-f]{64}\b/g, '<hash>')
+		// Voting keys, blind signatures: random per run, and per person only in ballot_token.
+		.replace(/[A-Za-z0-9_-]{300,}/g, '<blob>')
 		.replace(/\d{4}-\d{2}-\d{2}[T ][0-9:.]+(Z|[+-]\d{2}(:?\d{2})?)?/g, '<time>')
 		.replace(/\b1[78]\d{11}\b/g, '<ms>')
 		.replace(/127\.0\.0\.1:\d+/g, '<host>')
@@ -326,7 +334,14 @@ function normaliseJson(value: unknown, labels: Map<string, string>): unknown {
 	if (value && typeof value === 'object') {
 		return Object.fromEntries(
 			Object.entries(value)
-				.map(([k, v]) => [normalise(k, labels), normaliseJson(v, labels)] as const)
+				.map(([k, v]) => {
+					const out = normaliseJson(v, labels);
+					// A poll's voting keys are listed by random team id: compare them as a set.
+					if (k === 'keys' && Array.isArray(out)) {
+						out.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+					}
+					return [normalise(k, labels), out] as const;
+				})
 				.sort(([a], [b]) => a.localeCompare(b))
 		);
 	}
@@ -352,6 +367,13 @@ function comparableText(name: string, text: string, labels: Map<string, string>)
 	if (name.startsWith('GET ')) {
 		const space = text.indexOf(' ');
 		const body = json(text.slice(space + 1));
+		// The bulletin is in tracker order, which is random per run: compare it as a set.
+		if (/\/bulletin as /.test(name)) {
+			const lines = ((body as { ballots?: unknown[] })?.ballots ?? []).map((b) =>
+				JSON.stringify(normaliseJson(b, labels))
+			);
+			return `${text.slice(0, space)} ${lines.sort().join('\n')}`;
+		}
 		if (body !== undefined)
 			return `${text.slice(0, space)} ${JSON.stringify(normaliseJson(body, labels))}`;
 	}
@@ -391,8 +413,15 @@ describe.each(databaseKinds())('anonymous ballots on %s', (kind) => {
 			}[];
 			const of = (table: string) =>
 				columns.filter((c) => c.table_name === table).map((c) => c.column_name);
-			expect(of('ballot')).toEqual(['id', 'poll_id', 'team_id', 'choice', 'reason', 'secret_hash']);
-			expect(of('vote_receipt')).toEqual(['poll_id', 'participant_id']);
+			expect(of('ballot')).toEqual(['poll_id', 'team_id', 'choice', 'reason', 'token_hash']);
+			expect(of('ballot_token')).toEqual([
+				'poll_id',
+				'participant_id',
+				'team_id',
+				'key_id',
+				'blinded_hash',
+				'blind_signature'
+			]);
 			expect(columns.filter((c) => c.data_type.startsWith('timestamp'))).toEqual([]);
 
 			// Wherever ballot content is (a reason), no person's id, name, session or cookie is.
