@@ -151,8 +151,10 @@ describe.skipIf(!process.env.DATABASE_URL)('ballots against a database administr
 			// 2. Raw pages, dead versions of changed ballots included.
 			await sqlAdmin`create extension if not exists pageinspect`;
 			const pageXids = async (table: string) => {
-				const [{ pages }] = await sqlAdmin<{ pages: number }[]>`
-					select (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int as pages`;
+				const pages = (
+					await sqlAdmin<{ pages: number }[]>`
+					select (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int as pages`
+				)[0]!.pages;
 				const xids = new Set<string>();
 				let tuples = 0;
 				for (let block = 0; block < pages; block++) {
@@ -217,8 +219,10 @@ describe.skipIf(!process.env.DATABASE_URL)('ballots against a database administr
 			}
 
 			// 4. PostgreSQL's own log: no tracker, no blinded message's hash.
-			const [{ logDir }] = await sqlAdmin<{ logDir: string }[]>`
-				select coalesce(nullif(current_setting('log_directory'), ''), '') as "logDir"`;
+			const logDir = (
+				await sqlAdmin<{ logDir: string }[]>`
+				select coalesce(nullif(current_setting('log_directory'), ''), '') as "logDir"`
+			)[0]!.logDir;
 			const logFiles = [
 				'/var/log/postgresql',
 				path.isAbsolute(logDir) ? logDir : path.join(dir, logDir)

@@ -119,7 +119,12 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 				prefix: `w${i}`,
 				made: 0,
 				acknowledged: 0,
-				voter: new Voter(participant.client, workshopId, participant.displayName),
+				voter: new Voter(
+					participant.client,
+					workshopId,
+					participant.displayName,
+					participant.team.id
+				),
 				choice: String(1 + (i % 5)),
 				votesAfter: 1 + Math.floor(Math.random() * 10),
 				ballot: 'not cast'

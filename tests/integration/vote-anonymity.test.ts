@@ -307,20 +307,22 @@ function normalise(text: string, labels: Map<string, string>): string {
 	for (const [value, label] of [...labels].sort((a, b) => b[0].length - a[0].length)) {
 		out = out.split(value).join(label);
 	}
-	return out
-		.replace(/\b[a-z2-7]{16}\b/g, '<id>')
-		.replace(/\b[a-z2-7]{32}\b/g, '<token>')
-		.replace(/\b[0-9a-f]{64}\b/g, '<hash>')
-		// Voting keys, blind signatures: random per run, and per person only in ballot_token.
-		.replace(/[A-Za-z0-9_-]{300,}/g, '<blob>')
-		.replace(/\d{4}-\d{2}-\d{2}[T ][0-9:.]+(Z|[+-]\d{2}(:?\d{2})?)?/g, '<time>')
-		.replace(/\b1[78]\d{11}\b/g, '<ms>')
-		.replace(/127\.0\.0\.1:\d+/g, '<host>')
-		.replace(/facilitator-[0-9a-f]{8}@example\.com/g, '<email>')
-		.replace(/\$argon2id\$[^"\s]+/g, '<password-hash>')
-		.replace(/(<|\\u003C)svg[\s\S]*?(<|\\u003C)\/svg>/g, '<qr-code>')
-		.replace(/\/tmp\/cg-test-\w+/g, '<data-dir>')
-		.replace(/Join code( [A-Z0-9]){6}/g, 'Join code <spelled>');
+	return (
+		out
+			.replace(/\b[a-z2-7]{16}\b/g, '<id>')
+			.replace(/\b[a-z2-7]{32}\b/g, '<token>')
+			.replace(/\b[0-9a-f]{64}\b/g, '<hash>')
+			// Voting keys, blind signatures: random per run, and per person only in ballot_token.
+			.replace(/[A-Za-z0-9_-]{300,}/g, '<blob>')
+			.replace(/\d{4}-\d{2}-\d{2}[T ][0-9:.]+(Z|[+-]\d{2}(:?\d{2})?)?/g, '<time>')
+			.replace(/\b1[78]\d{11}\b/g, '<ms>')
+			.replace(/127\.0\.0\.1:\d+/g, '<host>')
+			.replace(/facilitator-[0-9a-f]{8}@example\.com/g, '<email>')
+			.replace(/\$argon2id\$[^"\s]+/g, '<password-hash>')
+			.replace(/(<|\\u003C)svg[\s\S]*?(<|\\u003C)\/svg>/g, '<qr-code>')
+			.replace(/\/tmp\/cg-test-\w+/g, '<data-dir>')
+			.replace(/Join code( [A-Z0-9]){6}/g, 'Join code <spelled>')
+	);
 }
 
 /**
