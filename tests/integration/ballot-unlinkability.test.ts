@@ -70,6 +70,8 @@ describe.skipIf(!process.env.DATABASE_URL)('ballots against a database administr
 	test('neither system columns, raw pages, the WAL nor the server log pair a token issuance with a ballot', async () => {
 		const url = suite.server.url;
 		const sqlAdmin = postgres(suite.database.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+		const scalar = async (query: string) =>
+			String(Object.values((await sqlAdmin.unsafe(query))[0] ?? {})[0]);
 		try {
 			const ws = await facilitatorWithWorkshop(url);
 			const voters: Voter[] = [];
@@ -84,9 +86,7 @@ describe.skipIf(!process.env.DATABASE_URL)('ballots against a database administr
 				question: 'Who owns the lead-score threshold?',
 				options: ['Marketing ops', 'Sales ops', 'Revenue ops']
 			});
-			const [{ lsn: walStart }] = await sqlAdmin<
-				{ lsn: string }[]
-			>`select pg_current_wal_lsn() as lsn`;
+			const walStart = await scalar('select pg_current_wal_lsn()::text');
 			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
 
 			// Tokens in join order, as the devices ask when the poll opens.
@@ -179,12 +179,8 @@ describe.skipIf(!process.env.DATABASE_URL)('ballots against a database administr
 
 			// 3. The write-ahead log: which transaction wrote which relation, in log order.
 			await sqlAdmin`checkpoint`;
-			const [{ lsn: walEnd }] = await sqlAdmin<
-				{ lsn: string }[]
-			>`select pg_current_wal_flush_lsn() as lsn`;
-			const [{ dir }] = await sqlAdmin<
-				{ dir: string }[]
-			>`select current_setting('data_directory') as dir`;
+			const walEnd = await scalar('select pg_current_wal_flush_lsn()::text');
+			const dir = await scalar("select current_setting('data_directory')");
 			const nodes = await sqlAdmin<{ table: string; node: string; db: string }[]>`
 				select c.relname as table, pg_relation_filenode(c.oid)::text as node,
 					(select oid::text from pg_database where datname = current_database()) as db
