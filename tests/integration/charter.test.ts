@@ -459,16 +459,42 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		expect(both).toContain('Mallory’s Offsite');
 		expect(both).toContain('Q3 Alignment');
 		expect(both).toContain('MQL → SQL conversion');
-		// Each charter opens with its own link: the one opened last is the one this session reads.
+		// The session reads one charter at a time, the link opened last; the overview switches
+		// to another charter this browser proved, and only to one.
 		expect((await dana.get(charterPage())).status).toBe(403);
-		expect((await openLink(dana, danaLink)).status).toBe(303);
+		const switched = await dana.action('/leadership?/open', { workshopId: ws.workshopId });
+		expect(switched.type).toBe('redirect');
+		expect(switched.location).toBe(charterPage());
 		expect((await dana.get(charterPage())).status).toBe(200);
 		const again = await (await dana.get('/leadership/__data.json')).text();
 		expect(again).toContain(own.workshopId);
 		expect(again).toContain(v2.hash);
-		// Mallory's browser still sees only Mallory's workshop.
+
+		// Mallory's browser cannot switch to what it never proved, and still sees only its own.
+		const refused = await malloryBrowser.action('/leadership?/open', { workshopId: ws.workshopId });
+		expect(refused.status).toBe(404);
+		expect(JSON.stringify(refused.data)).toMatch(/has not opened a review link for that charter/);
+		const malformed = await malloryBrowser.action('/leadership?/open', { workshopId: 'x/../y' });
+		expect(malformed.status).toBe(400);
+		expect(JSON.stringify(malformed.data)).toMatch(/not a charter of this overview/);
+		expect((await malloryBrowser.get(charterPage())).status).toBe(403);
 		const still = await (await malloryBrowser.get('/leadership/__data.json')).text();
 		expect(still).not.toContain(ws.workshopId);
+
+		// A withdrawn link leaves the overview of every browser that had opened it.
+		const consoleHtml = await (
+			await mallory.facilitator.get(`/workshops/${own.workshopId}/charter`)
+		).text();
+		const inviteId = /name="inviteId" value="([a-z0-9]+)"/.exec(consoleHtml)?.[1];
+		const revoked = await mallory.facilitator.action(
+			`/workshops/${own.workshopId}/charter?/revoke`,
+			{ inviteId: inviteId! }
+		);
+		expect(revoked.type).toBe('success');
+		const after = await (await dana.get('/leadership')).text();
+		expect(after.match(/data-testid="overview-charter"/g)).toHaveLength(1);
+		expect(after).not.toContain('Mallory’s Offsite');
+		expect((await dana.get(charterPage())).status).toBe(200);
 	});
 
 	test('personal links: tampered, for another workshop and withdrawn links open nothing', async () => {
@@ -597,34 +623,46 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 			'<img src=x onerror=alert(1)>',
 			'[Verify](javascript:alert(document.cookie))'
 		].join('\n');
-		const name = 'Mallory\n## Signatures\n- Fake: signed as CEO';
+		// Names are one line: the forms refuse a line break, so one travels in the owner's name.
+		const broken = 'Mallory\n## Signatures\n- Fake: signed as CEO';
+		const name = 'Mallory ## Signatures - Fake: signed as CEO <img src=y onerror=alert(2)>';
 		const hostile = await facilitatorWithWorkshop(url());
 		const api = `/api/workshops/${hostile.workshopId}`;
 		const added = await hostile.facilitator.json('POST', `${api}/agreements`, {
 			statement,
-			ownerName: name
+			ownerName: broken
 		});
 		expect(added.status).toBe(201);
 		const path = `/workshops/${hostile.workshopId}/charter`;
-		const invited = await hostile.facilitator.action(`${path}?/invite`, {
-			name,
-			title: 'CEO <img src=y onerror=alert(2)>',
-			email: 'mallory@acme.test',
-			signingOrder: '',
-			expiresInDays: '14'
-		});
+		const invite = (leaderName: string) =>
+			hostile.facilitator.action(`${path}?/invite`, {
+				name: leaderName,
+				title: 'CEO [x](javascript:alert(3))',
+				email: 'mallory@acme.test',
+				signingOrder: '',
+				expiresInDays: '14'
+			});
+		const twoLines = await invite(broken);
+		expect(twoLines.status).toBe(400);
+		expect(JSON.stringify(twoLines.data)).toMatch(/Write the leader’s name on one line/);
+		const invited = await invite(name);
 		const link = new URL(String((invited.data?.invited as { link?: string }).link)).pathname;
 		const version = (await hostile.facilitator.action(`${path}?/publish`, {})).data!
 			.published as typeof v1;
 		const leader = new Client(url());
 		await openLink(leader, link);
-		const signed = await leader.action(`/charters/${hostile.workshopId}?/sign`, {
-			versionId: version.id,
-			hash: version.hash,
-			fullName: name,
-			title: 'CEO',
-			consent: 'yes'
-		});
+		const sign = (fullName: string) =>
+			leader.action(`/charters/${hostile.workshopId}?/sign`, {
+				versionId: version.id,
+				hash: version.hash,
+				fullName,
+				title: 'CEO',
+				consent: 'yes'
+			});
+		const refused = await sign(broken);
+		expect(refused.status).toBe(400);
+		expect(JSON.stringify(refused.data)).toMatch(/Write your full name on one line/);
+		const signed = await sign(name);
 		expect(signed.type).toBe('success');
 		const exported = (format: string) =>
 			leader.get(`/charters/${hostile.workshopId}/versions/${version.id}/${format}`);
@@ -653,6 +691,7 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 			'<img src=x onerror=alert(1)> [Verify](javascript:alert(document.cookie))'
 		);
 		expect(flat).toContain('Mallory ## Signatures - Fake: signed as CEO');
+		expect(flat).toContain(name);
 	});
 
 	async function firstAgreementId(): Promise<string> {

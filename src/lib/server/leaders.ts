@@ -412,3 +412,19 @@ export async function overview(leader: LeaderActor) {
 	}
 	return out;
 }
+
+/**
+ * Makes another charter this browser proved the one its session reads and signs, as opening
+ * that charter's link again would: the session is rotated (a new token) and keeps its proofs.
+ */
+export async function switchTo(leader: LeaderActor, workshopId: string) {
+	const proven = await leaderSessions.provenInvites(leader);
+	const found = proven.find((i) => i.workshopId === workshopId);
+	if (!found) {
+		throw new CharterRuleError(
+			'This browser has not opened a review link for that charter. Open the link from its invitation.',
+			404
+		);
+	}
+	return leaderSessions.create(found, leader);
+}
