@@ -86,7 +86,10 @@ export async function provenInvites(leader: {
 		.filter((i) => i.revokedAt === null && i.expiresAt.getTime() > now);
 	// Sessions opened before proofs were recorded proved their own invitation all the same.
 	if (!open.some((i) => i.id === leader.invite.id)) {
-		const [own] = await db().select().from(leaderInvite).where(eq(leaderInvite.id, leader.invite.id));
+		const [own] = await db()
+			.select()
+			.from(leaderInvite)
+			.where(eq(leaderInvite.id, leader.invite.id));
 		if (own) open.push(own);
 	}
 	return open.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
