@@ -14,7 +14,12 @@ import {
 	workshopWithCharterContent,
 	type CharterWorkshop
 } from '../factories/charter';
-import { facilitatorWithWorkshop, joinAs } from '../factories/workshops';
+import {
+	createWorkshop,
+	facilitatorWithWorkshop,
+	joinAs,
+	signUpFacilitator
+} from '../factories/workshops';
 import { databaseKinds } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, waitFor } from '../support/realtime';
@@ -386,6 +391,112 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		);
 	});
 
+	test('a second tenant who invites the same email reads nothing of the first workshop; a leader who opened both links sees both', async () => {
+		// Sign-up is open: anyone becomes a facilitator and may type any address into an invitation.
+		const mallory = await signUpFacilitator(url(), 'Mallory Meddler');
+		const own = await createWorkshop(mallory.facilitator, 'Mallory’s Offsite');
+		const invited = await mallory.facilitator.action(
+			`/workshops/${own.workshopId}/charter?/invite`,
+			{
+				name: 'Dana Diaz',
+				title: 'CMO',
+				email: 'dana@acme.test',
+				signingOrder: '',
+				expiresInDays: '14'
+			}
+		);
+		const malloryLink = new URL(
+			String((invited.data?.invited as { link?: string } | undefined)?.link)
+		).pathname;
+		const malloryBrowser = new Client(url());
+		expect((await openLink(malloryBrowser, malloryLink)).status).toBe(303);
+
+		const secrets = [
+			ws.workshopId,
+			'Q3 Alignment',
+			v1.id,
+			v1.hash,
+			v2.id,
+			v2.hash,
+			'Vic Vance',
+			'MQL → SQL conversion',
+			'2027-02-01'
+		];
+		for (const path of ['/leadership', '/leadership/__data.json']) {
+			const response = await malloryBrowser.get(path);
+			expect(response.status, path).toBe(200);
+			const body = await response.text();
+			expect(body, path).toContain(own.workshopId);
+			for (const secret of secrets) expect(body, `${path}: ${secret}`).not.toContain(secret);
+		}
+		expect(
+			(await (await malloryBrowser.get('/leadership')).text()).match(
+				/data-testid="overview-charter"/g
+			)
+		).toHaveLength(1);
+		// Every other leader-facing read of the first workshop is refused too.
+		for (const path of [
+			charterPage(),
+			`${charterPage()}/__data.json`,
+			`${charterPage()}/live`,
+			`${charterPage()}/diff?from=1&to=2`,
+			`/charters/${ws.workshopId}/versions/${v2.id}/md`,
+			`/charters/${ws.workshopId}/versions/${v2.id}/json`,
+			`/charters/${ws.workshopId}/versions/${v2.id}/pdf`
+		]) {
+			const response = await malloryBrowser.get(path);
+			const body = await response.text();
+			// SvelteKit answers a data request with 200 and the load's error inside.
+			if (path.endsWith('__data.json')) expect(body).toMatch(/"status":403/);
+			else expect(response.status, path).toBe(403);
+			for (const secret of secrets.slice(2)) expect(body, path).not.toContain(secret);
+		}
+
+		// The real Dana opens the second genuine link as well: her browser has proven both.
+		expect((await openLink(dana, malloryLink)).status).toBe(303);
+		const both = await (await dana.get('/leadership')).text();
+		expect(both.match(/data-testid="overview-charter"/g)).toHaveLength(2);
+		expect(both).toContain('Mallory’s Offsite');
+		expect(both).toContain('Q3 Alignment');
+		expect(both).toContain('MQL → SQL conversion');
+		// The session reads one charter at a time, the link opened last; the overview switches
+		// to another charter this browser proved, and only to one.
+		expect((await dana.get(charterPage())).status).toBe(403);
+		const switched = await dana.action('/leadership?/open', { workshopId: ws.workshopId });
+		expect(switched.type).toBe('redirect');
+		expect(switched.location).toBe(charterPage());
+		expect((await dana.get(charterPage())).status).toBe(200);
+		const again = await (await dana.get('/leadership/__data.json')).text();
+		expect(again).toContain(own.workshopId);
+		expect(again).toContain(v2.hash);
+
+		// Mallory's browser cannot switch to what it never proved, and still sees only its own.
+		const refused = await malloryBrowser.action('/leadership?/open', { workshopId: ws.workshopId });
+		expect(refused.status).toBe(404);
+		expect(JSON.stringify(refused.data)).toMatch(/has not opened a review link for that charter/);
+		const malformed = await malloryBrowser.action('/leadership?/open', { workshopId: 'x/../y' });
+		expect(malformed.status).toBe(400);
+		expect(JSON.stringify(malformed.data)).toMatch(/not a charter of this overview/);
+		expect((await malloryBrowser.get(charterPage())).status).toBe(403);
+		const still = await (await malloryBrowser.get('/leadership/__data.json')).text();
+		expect(still).not.toContain(ws.workshopId);
+
+		// A withdrawn link leaves the overview of every browser that had opened it.
+		const consoleHtml = await (
+			await mallory.facilitator.get(`/workshops/${own.workshopId}/charter`)
+		).text();
+		const inviteId = /name="inviteId" value="([a-z0-9]+)"/.exec(consoleHtml)?.[1];
+		const revoked = await mallory.facilitator.action(
+			`/workshops/${own.workshopId}/charter?/revoke`,
+			{ inviteId: inviteId! }
+		);
+		expect(revoked.type).toBe('success');
+		const after = await (await dana.get('/leadership')).text();
+		expect(after.match(/data-testid="overview-charter"/g)).toHaveLength(1);
+		expect(after).not.toContain('Mallory’s Offsite');
+		expect((await dana.get(charterPage())).status).toBe(200);
+	});
+
 	test('personal links: tampered, for another workshop and withdrawn links open nothing', async () => {
 		const stranger = new Client(url());
 		const token = danaLink.split('/').pop()!;
@@ -500,6 +611,87 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		expect((await sign(sponsor, 'Stan Sponsor', 'CEO')).type).toBe('success');
 		// A link for one workshop reads nothing of the other.
 		expect((await head.get(charterPage())).status).toBe(403);
+	});
+
+	test('hostile wordings and names stay text in the Markdown, JSON and PDF exports', async () => {
+		const { marked } = await import('marked');
+		const forged = `- Eve Exec, CEO: signed as Eve Exec on 2026-12-01 09:00 UTC, fingerprint \`${'a'.repeat(64)}\``;
+		const statement = [
+			'We share one pipeline dashboard.',
+			'## Signatures',
+			forged,
+			'<img src=x onerror=alert(1)>',
+			'[Verify](javascript:alert(document.cookie))'
+		].join('\n');
+		// Names are one line: the forms refuse a line break, so one travels in the owner's name.
+		const broken = 'Mallory\n## Signatures\n- Fake: signed as CEO';
+		const name = 'Mallory ## Signatures - Fake: signed as CEO <img src=y onerror=alert(2)>';
+		const hostile = await facilitatorWithWorkshop(url());
+		const api = `/api/workshops/${hostile.workshopId}`;
+		const added = await hostile.facilitator.json('POST', `${api}/agreements`, {
+			statement,
+			ownerName: broken
+		});
+		expect(added.status).toBe(201);
+		const path = `/workshops/${hostile.workshopId}/charter`;
+		const invite = (leaderName: string) =>
+			hostile.facilitator.action(`${path}?/invite`, {
+				name: leaderName,
+				title: 'CEO [x](javascript:alert(3))',
+				email: 'mallory@acme.test',
+				signingOrder: '',
+				expiresInDays: '14'
+			});
+		const twoLines = await invite(broken);
+		expect(twoLines.status).toBe(400);
+		expect(JSON.stringify(twoLines.data)).toMatch(/Write the leader’s name on one line/);
+		const invited = await invite(name);
+		const link = new URL(String((invited.data?.invited as { link?: string }).link)).pathname;
+		const version = (await hostile.facilitator.action(`${path}?/publish`, {})).data!
+			.published as typeof v1;
+		const leader = new Client(url());
+		await openLink(leader, link);
+		const sign = (fullName: string) =>
+			leader.action(`/charters/${hostile.workshopId}?/sign`, {
+				versionId: version.id,
+				hash: version.hash,
+				fullName,
+				title: 'CEO',
+				consent: 'yes'
+			});
+		const refused = await sign(broken);
+		expect(refused.status).toBe(400);
+		expect(JSON.stringify(refused.data)).toMatch(/Write your full name on one line/);
+		const signed = await sign(name);
+		expect(signed.type).toBe('success');
+		const exported = (format: string) =>
+			leader.get(`/charters/${hostile.workshopId}/versions/${version.id}/${format}`);
+
+		const markdown = await (await exported('md')).text();
+		const tokens = marked.lexer(markdown, { gfm: true });
+		const headings = tokens.flatMap((t) => (t.type === 'heading' ? [t.text as string] : []));
+		expect(headings.filter((h) => h === 'Signatures')).toHaveLength(1);
+		expect(headings.slice(-2)).toEqual(['Signatures', 'Audit trail']);
+		const html = marked.parse(markdown, { gfm: true, async: false });
+		expect(html).not.toMatch(/<img|href="javascript:/i);
+		expect(markdown).not.toMatch(/<img/i);
+		expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+
+		const machine = (await (await exported('json')).json()) as {
+			agreements: { statement: string }[];
+			signatures: { signedAs: string }[];
+		};
+		expect(machine.agreements.map((a) => a.statement)).toContain(statement);
+		expect(machine.signatures[0]!.signedAs).toBe(`${name}, CEO`);
+
+		const { extractText, getDocumentProxy } = await import('unpdf');
+		const pdf = await getDocumentProxy(new Uint8Array(await (await exported('pdf')).arrayBuffer()));
+		const flat = (await extractText(pdf, { mergePages: true })).text.replace(/\s+/g, ' ');
+		expect(flat).toContain(
+			'<img src=x onerror=alert(1)> [Verify](javascript:alert(document.cookie))'
+		);
+		expect(flat).toContain('Mallory ## Signatures - Fake: signed as CEO');
+		expect(flat).toContain(name);
 	});
 
 	async function firstAgreementId(): Promise<string> {

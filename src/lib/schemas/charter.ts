@@ -10,16 +10,26 @@ const words = (label: string, max: number, required = true) =>
 		v.check((s) => !required || s.length > 0, `Write ${label}.`),
 		v.maxLength(max, `Use at most ${max} characters for ${label}.`)
 	);
+/**
+ * A name, a title: one line. A line break in one could make an export show a line of the
+ * exporter's own (a heading, a signature) that nobody wrote; the exports guard against it
+ * too, and here the form says so.
+ */
+const line = (label: string, max: number) =>
+	v.pipe(
+		words(label, max),
+		v.check((s) => !/[\n\r\v\f\u0085\u2028\u2029]/.test(s), `Write ${label} on one line.`)
+	);
 const direction = v.picklist(['up', 'down'], 'Move up or down.');
 
 export const charterEditSchema = v.variant(
 	'op',
 	[
-		v.strictObject({ op: v.literal('title'), text: words('the charter’s title', 200) }),
+		v.strictObject({ op: v.literal('title'), text: line('the charter’s title', 200) }),
 		v.strictObject({
 			op: v.literal('section-title'),
 			section: key,
-			text: words('the section’s title', 200)
+			text: line('the section’s title', 200)
 		}),
 		v.strictObject({
 			op: v.literal('section-intro'),
@@ -52,8 +62,8 @@ const email = v.pipe(
 /** Form fields arrive as text; an empty signing order means "any time". */
 export const inviteSchema = v.strictObject(
 	{
-		name: words('the leader’s name', 100),
-		title: words('the leader’s title', 100),
+		name: line('the leader’s name', 100),
+		title: line('the leader’s title', 100),
 		email,
 		signingOrder: v.optional(
 			v.pipe(
@@ -87,6 +97,17 @@ export const inviteSchema = v.strictObject(
 	'The invitation has a field that is not known.'
 );
 
+/** A leader going from the overview to another charter their browser opened a link for. */
+export const openCharterSchema = v.strictObject(
+	{
+		workshopId: v.pipe(
+			v.string('Say which charter to open.'),
+			v.regex(/^[a-z2-7]{16}$/, 'That is not a charter of this overview.')
+		)
+	},
+	'Say which charter to open.'
+);
+
 export const REVIEW_KINDS = ['comment', 'approve', 'request-changes'] as const;
 
 export const reviewSchema = v.pipe(
@@ -109,8 +130,8 @@ export const signSchema = v.strictObject(
 	{
 		versionId: key,
 		hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'The page did not send the hash you saw.')),
-		fullName: words('your full name', 120),
-		title: words('your title', 120),
+		fullName: line('your full name', 120),
+		title: line('your title', 120),
 		consent: v.optional(v.string(), '')
 	},
 	'The signature has a field that is not known.'

@@ -3,6 +3,12 @@
  * another system (a CRM, a BI tool) can consume. Every export carries the version's
  * fingerprint and its verification URL, the signatures and a summary of the audit trail.
  *
+ * Everything in a charter was typed by someone (wordings, agreements, names, titles), and a
+ * signed document is where forged text would do harm, so user text stays text in every
+ * export: escaped in Markdown, drawn as plain text in the PDF, a JSON string in the JSON, and
+ * a field meant to be one line never breaks into several (a second line could pass for the
+ * exporter's own, such as a signature).
+ *
  * PDF: pdfkit, the long-maintained Node PDF generator (foliojs), because it draws on the
  * server with no browser, embeds and subsets TrueType fonts (so any text a charter holds
  * prints, and text extraction works through ToUnicode maps), and paginates flowing text
@@ -76,33 +82,76 @@ function auditSummary(v: Verification): string {
 
 // ------------------------------------------------------------------------------------ Markdown
 
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/;
+
+/** A field meant to be one line (a name, a title, a label): its line breaks become spaces. */
+export const oneLine = (text: string) => text.split(LINE_BREAK).join(' ');
+
+/**
+ * One line of user text as Markdown that renders exactly that text and nothing else. Every
+ * character Markdown (CommonMark and GitHub's tables, strikethrough and autolinks) gives a
+ * meaning to is escaped: emphasis, code, links and images, tables, headings (and a heading's
+ * closing #), and at the start of the line the list, quote, thematic-break and setext
+ * markers. `<` and `>` become entities, so no raw HTML nor autolink survives, and an `&`
+ * that would start an entity is written as one. Leading blanks go: four would make code.
+ */
+export function markdownEscape(line: string): string {
+	return oneLine(line)
+		.replace(/^[ \t]+/, '')
+		.replace(/[\\`*_[\]|~#]/g, '\\$&')
+		.replace(/&(?=#?[a-z0-9]+;)/gi, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/^[-+=]/, '\\$&')
+		.replace(/^(\d{1,9})([.)])/, '$1\\$2');
+}
+
+/**
+ * User text that may hold line breaks (a clause, an introduction): each line escaped on its
+ * own and joined by hard line breaks, so the text stays inside its paragraph and no line of
+ * it can open a block (a heading, a list, a quote, a fence). Blank lines are dropped: one
+ * would end the paragraph.
+ */
+export function markdownText(text: string): string {
+	return text
+		.split(LINE_BREAK)
+		.map(markdownEscape)
+		.filter((line) => line !== '')
+		.join('\\\n');
+}
+
 export function toMarkdown({ verification: v, verifyUrl }: ExportInput): string {
 	const c = v.version.content;
+	const md = markdownEscape;
 	const out: string[] = [];
-	out.push(`# ${c.title}`, '');
+	out.push(`# ${md(c.title)}`, '');
 	out.push(
-		`**${c.organisation}** · Version ${v.version.number} · published ${day(v.version.publishedAt)}`
+		`**${md(c.organisation)}** · Version ${v.version.number} · published ${day(v.version.publishedAt)}`
 	);
-	out.push(`From the workshop “${c.workshopTitle}”, facilitated by ${c.facilitator}.`);
-	out.push(`Participants: ${c.participants.map((p) => `${p.team} ${p.count}`).join(', ')}.`, '');
-	out.push(`- SHA-256 fingerprint: \`${v.version.hash}\``, `- Verify: ${verifyUrl}`);
+	out.push(`From the workshop “${md(c.workshopTitle)}”, facilitated by ${md(c.facilitator)}.`);
+	out.push(
+		`Participants: ${c.participants.map((p) => `${md(p.team)} ${p.count}`).join(', ')}.`,
+		''
+	);
+	out.push(`- SHA-256 fingerprint: \`${v.version.hash}\``, `- Verify: ${md(verifyUrl)}`);
 	if (v.version.supersededAt) out.push(`- **Superseded** on ${utc(v.version.supersededAt)}`);
 	if (!v.isContentIntact)
 		out.push('- **Warning: the stored text no longer matches its fingerprint.**');
 	out.push('');
 	c.sections.forEach((section, s) => {
-		out.push(`## ${s + 1}. ${section.title}`, '');
-		if (section.intro) out.push(`_${section.intro}_`, '');
+		out.push(`## ${s + 1}. ${md(section.title)}`, '');
+		const intro = markdownText(section.intro);
+		if (intro) out.push(`_${intro}_`, '');
 		section.items.forEach((item, i) => {
-			const term = typeof item.data.term === 'string' ? `**${item.data.term}.** ` : '';
-			out.push(`${s + 1}.${i + 1}. ${term}${item.text}`);
+			const term = typeof item.data.term === 'string' ? `**${md(item.data.term)}.** ` : '';
+			out.push(`${s + 1}.${i + 1}. ${term}${markdownText(item.text)}`);
 			for (const fact of factsOf(section.kind, item))
-				out.push(`    - ${fact.label}: ${fact.value}`);
+				out.push(`    - ${md(fact.label)}: ${md(fact.value)}`);
 		});
 		if (section.kind === 'agreements') {
 			const bare = agreementsWithoutEvidence(c);
 			if (bare.length)
-				out.push('', `Without buyer evidence: ${bare.map((i) => `“${i.text}”`).join('; ')}`);
+				out.push('', `Without buyer evidence: ${bare.map((i) => `“${md(i.text)}”`).join('; ')}`);
 		}
 		out.push('');
 	});
@@ -110,14 +159,14 @@ export function toMarkdown({ verification: v, verifyUrl }: ExportInput): string 
 	for (const s of signatureLines(v)) {
 		out.push(
 			s.status === 'signed'
-				? `- ${s.leader}: signed as ${s.signedAs} on ${utc(s.signedAt!)}, fingerprint \`${s.hashShown}\`${s.matches ? '' : ' (does not match the stored text)'}`
-				: `- ${s.leader}: ${s.status === 'void' ? 'void' : 'not signed yet'}`
+				? `- ${md(s.leader)}: signed as ${md(s.signedAs ?? '')} on ${utc(s.signedAt!)}, fingerprint \`${md(s.hashShown ?? '')}\`${s.matches ? '' : ' (does not match the stored text)'}`
+				: `- ${md(s.leader)}: ${s.status === 'void' ? 'void' : 'not signed yet'}`
 		);
 	}
-	out.push('', '## Audit trail', '', auditSummary(v), '');
+	out.push('', '## Audit trail', '', md(auditSummary(v)), '');
 	for (const e of v.events) {
 		out.push(
-			`${e.seq}. ${utc(e.at)} · ${EVENT_WORDS[e.kind] ?? e.kind} · ${e.actor} · \`${e.hash.slice(0, 16)}\``
+			`${e.seq}. ${utc(e.at)} · ${md(EVENT_WORDS[e.kind] ?? e.kind)} · ${md(e.actor)} · \`${e.hash.slice(0, 16)}\``
 		);
 	}
 	return out.join('\n') + '\n';
@@ -301,18 +350,20 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 		.font('sans-bold')
 		.fontSize(9)
 		.fillColor(SOFT)
-		.text(c.organisation.toUpperCase(), { characterSpacing: 1.5 });
+		.text(oneLine(c.organisation).toUpperCase(), { characterSpacing: 1.5 });
 	doc.moveDown(0.4);
-	doc.font('serif-bold').fontSize(24).fillColor(INK).text(c.title, { lineGap: 2 });
+	doc.font('serif-bold').fontSize(24).fillColor(INK).text(oneLine(c.title), { lineGap: 2 });
 	doc.moveDown(0.5);
 	doc
 		.font('serif')
 		.fontSize(11)
 		.fillColor(SOFT)
 		.text(
-			`Version ${v.version.number} · published ${day(v.version.publishedAt)} · workshop “${c.workshopTitle}” facilitated by ${c.facilitator}`
+			`Version ${v.version.number} · published ${day(v.version.publishedAt)} · workshop “${oneLine(c.workshopTitle)}” facilitated by ${oneLine(c.facilitator)}`
 		)
-		.text(`Participants: ${c.participants.map((p) => `${p.team} ${p.count}`).join(' · ')}`);
+		.text(
+			`Participants: ${c.participants.map((p) => `${oneLine(p.team)} ${p.count}`).join(' · ')}`
+		);
 	doc.moveDown(0.8);
 	rule(INK, 1.5);
 	doc.moveDown(0.8);
@@ -366,7 +417,7 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 			.font('serif-bold')
 			.fontSize(15)
 			.fillColor(INK)
-			.text(`${s + 1}   ${section.title}`);
+			.text(`${s + 1}   ${oneLine(section.title)}`);
 		doc.moveDown(0.2);
 		rule();
 		doc.moveDown(0.5);
@@ -383,7 +434,7 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 				.fillColor(SOFT)
 				.text(`${s + 1}.${i + 1}`, left, y + 1.5, { width: 30 });
 			doc.y = y;
-			const term = typeof item.data.term === 'string' ? `${item.data.term}. ` : '';
+			const term = typeof item.data.term === 'string' ? `${oneLine(item.data.term)}. ` : '';
 			if (term) {
 				doc
 					.font('serif-bold')
@@ -403,10 +454,13 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 					.font('sans-bold')
 					.fontSize(8.5)
 					.fillColor(SOFT)
-					.text(`${fact.label}: `, left + 34, doc.y, { width: width - 34, continued: true })
+					.text(`${oneLine(fact.label)}: `, left + 34, doc.y, {
+						width: width - 34,
+						continued: true
+					})
 					.font('sans')
 					.fillColor(INK)
-					.text(fact.value);
+					.text(oneLine(fact.value));
 			}
 			doc.x = left;
 			doc.moveDown(0.5);
@@ -420,7 +474,7 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 					.fillColor('#92400e')
 					.text(`Without buyer evidence: `, left, doc.y, { continued: true })
 					.font('sans')
-					.text(bare.map((i) => `“${i.text}”`).join('; '));
+					.text(bare.map((i) => `“${oneLine(i.text)}”`).join('; '));
 			}
 		}
 	});
@@ -441,13 +495,13 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 	for (const s of signatureLines(v)) {
 		keepRoom(90);
 		const top = doc.y;
-		doc.font('serif-bold').fontSize(12).fillColor(INK).text(s.leader);
+		doc.font('serif-bold').fontSize(12).fillColor(INK).text(oneLine(s.leader));
 		if (s.status === 'signed') {
 			doc
 				.font('serif-italic')
 				.fontSize(16)
 				.fillColor(ACCENT)
-				.text(s.signedAs ?? '');
+				.text(oneLine(s.signedAs ?? ''));
 			doc
 				.font('sans')
 				.fontSize(8.5)
@@ -501,7 +555,7 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 			.fontSize(8)
 			.fillColor(SOFT)
 			.text(
-				`${e.seq}.  ${utc(e.at)}   ${EVENT_WORDS[e.kind] ?? e.kind} · ${e.actor}   ${e.hash.slice(0, 12)}`,
+				`${e.seq}.  ${utc(e.at)}   ${EVENT_WORDS[e.kind] ?? e.kind} · ${oneLine(e.actor)}   ${e.hash.slice(0, 12)}`,
 				left,
 				doc.y,
 				{
@@ -522,7 +576,7 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 			.fontSize(7.5)
 			.fillColor(SOFT)
 			.text(
-				`${c.title} · version ${v.version.number} · SHA-256 ${v.version.hash.slice(0, 16)}… · verify at ${verifyUrl} · page ${i + 1} of ${range.count}`,
+				`${oneLine(c.title)} · version ${v.version.number} · SHA-256 ${v.version.hash.slice(0, 16)}… · verify at ${verifyUrl} · page ${i + 1} of ${range.count}`,
 				left,
 				bottom,
 				{ width, align: 'center', lineBreak: true }

@@ -373,18 +373,18 @@ export async function summary(workshopId: string): Promise<CharterSummary> {
 }
 
 /**
- * Every charter this leader was invited to: invitations to the same email that are still
- * open. The overview shows where each stands; each charter opens with its own link.
+ * Every charter this leader's browser has proven it may read: the invitations whose personal
+ * links it opened, still open. Never gathered by email: an address in an invitation is what
+ * a facilitator typed, and any facilitator can type anyone's address. The overview shows
+ * where each stands; each charter opens with its own link.
  */
 export async function overview(leader: LeaderActor) {
-	const now = Date.now();
-	const invites = (
-		await db()
-			.select()
-			.from(leaderInvite)
-			.where(and(eq(leaderInvite.email, leader.invite.email), isNull(leaderInvite.revokedAt)))
-			.orderBy(desc(leaderInvite.createdAt))
-	).filter((i) => i.expiresAt.getTime() > now);
+	const proven = await leaderSessions.provenInvites(leader);
+	// This link's own invitation first, so a workshop invited twice shows that one.
+	const invites = [
+		...proven.filter((i) => i.id === leader.invite.id),
+		...proven.filter((i) => i.id !== leader.invite.id)
+	];
 	const seen = new Set<string>();
 	const out = [];
 	for (const i of invites) {
@@ -411,4 +411,20 @@ export async function overview(leader: LeaderActor) {
 		});
 	}
 	return out;
+}
+
+/**
+ * Makes another charter this browser proved the one its session reads and signs, as opening
+ * that charter's link again would: the session is rotated (a new token) and keeps its proofs.
+ */
+export async function switchTo(leader: LeaderActor, workshopId: string) {
+	const proven = await leaderSessions.provenInvites(leader);
+	const found = proven.find((i) => i.workshopId === workshopId);
+	if (!found) {
+		throw new CharterRuleError(
+			'This browser has not opened a review link for that charter. Open the link from its invitation.',
+			404
+		);
+	}
+	return leaderSessions.create(found, leader);
 }

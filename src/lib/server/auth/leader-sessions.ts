@@ -5,10 +5,15 @@
  * stored), with two differences: the session never outlives its invitation, and revoking or
  * expiring the invitation ends it at once (checked on every request and by the realtime
  * server's session sweep).
+ *
+ * A session also remembers every invitation its browser proved by opening the link (see
+ * `leaderSessionInvite`): opening a second link rotates the session and carries the earlier
+ * proofs over, so the leadership overview can show each charter this browser was let into,
+ * and never one that merely shares the leader's email address.
  */
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { db } from '../db';
-import { leaderInvite, leaderSession, workshop } from '../db/schema';
+import { leaderInvite, leaderSession, leaderSessionInvite, workshop } from '../db/schema';
 import { generateToken, hashToken } from './tokens';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -29,18 +34,65 @@ export interface LeaderActor {
 	};
 }
 
-export async function create(invite: {
-	id: string;
-	expiresAt: Date;
-}): Promise<{ token: string; expiresAt: Date }> {
+/**
+ * Opens a session for an invitation whose link was just checked. With `previous` (the session
+ * this browser held), the new session also carries the invitations that one had proven, and
+ * the previous session ends: a new set of proofs gets a new token.
+ */
+export async function create(
+	invite: { id: string; expiresAt: Date },
+	previous?: { sessionId: string }
+): Promise<{ token: string; expiresAt: Date }> {
 	const token = generateToken();
+	const id = hashToken(token);
 	const expiresAt = new Date(
 		Math.min(Date.now() + LEADER_SESSION_LIFETIME_MS, invite.expiresAt.getTime())
 	);
-	await db()
-		.insert(leaderSession)
-		.values({ id: hashToken(token), inviteId: invite.id, expiresAt });
+	await db().transaction(async (tx) => {
+		await tx.insert(leaderSession).values({ id, inviteId: invite.id, expiresAt });
+		const carried = previous
+			? await tx
+					.select({ inviteId: leaderSessionInvite.inviteId })
+					.from(leaderSessionInvite)
+					.where(eq(leaderSessionInvite.sessionId, previous.sessionId))
+			: [];
+		const proven = new Set([invite.id, ...carried.map((r) => r.inviteId)]);
+		await tx
+			.insert(leaderSessionInvite)
+			.values([...proven].map((inviteId) => ({ sessionId: id, inviteId })));
+		if (previous) await tx.delete(leaderSession).where(eq(leaderSession.id, previous.sessionId));
+	});
 	return { token, expiresAt };
+}
+
+export type ProvenInvite = typeof leaderInvite.$inferSelect;
+
+/**
+ * The invitations this session has proven that are still open (not withdrawn, not expired),
+ * newest first. Always includes the session's own invitation while the session is live.
+ */
+export async function provenInvites(leader: {
+	sessionId: string;
+	invite: { id: string };
+}): Promise<ProvenInvite[]> {
+	const now = Date.now();
+	const rows = await db()
+		.select({ invite: leaderInvite })
+		.from(leaderSessionInvite)
+		.innerJoin(leaderInvite, eq(leaderInvite.id, leaderSessionInvite.inviteId))
+		.where(eq(leaderSessionInvite.sessionId, leader.sessionId));
+	const open = rows
+		.map((r) => r.invite)
+		.filter((i) => i.revokedAt === null && i.expiresAt.getTime() > now);
+	// Sessions opened before proofs were recorded proved their own invitation all the same.
+	if (!open.some((i) => i.id === leader.invite.id)) {
+		const [own] = await db()
+			.select()
+			.from(leaderInvite)
+			.where(eq(leaderInvite.id, leader.invite.id));
+		if (own) open.push(own);
+	}
+	return open.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 /** The leader behind a cookie token, or null: unknown, expired, or its invitation ended. */

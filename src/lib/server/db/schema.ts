@@ -405,7 +405,10 @@ export const leaderInvite = pgTable(
 			.references(() => workshop.id, { onDelete: 'cascade' }),
 		name: text('name').notNull(),
 		title: text('title').notNull(),
-		/** Lower-cased and trimmed; the leadership overview gathers invitations by it. */
+		/**
+		 * Lower-cased and trimmed. Where the link is sent, nothing more: anyone may type any
+		 * address into an invitation, so no access is ever granted by it (see leaderSessionInvite).
+		 */
 		email: text('email').notNull(),
 		tokenHash: text('token_hash').notNull(),
 		/** Lower signs first; null signs at any time. */
@@ -423,8 +426,9 @@ export const leaderInvite = pgTable(
 
 /**
  * A leader's browser session, opened by their link: Lucia's design again (the cookie holds a
- * token, this table its SHA-256). Its only subject is one invitation, so it reaches that
- * workshop and nothing else, and it ends when the invitation is revoked or expires.
+ * token, this table its SHA-256). Its subject is one invitation, the link opened last, so it
+ * reads and signs that workshop's charter and nothing else, and it ends when that invitation
+ * is revoked or expires. The other links its browser opened are in leaderSessionInvite.
  */
 export const leaderSession = pgTable(
 	'leader_session',
@@ -437,6 +441,29 @@ export const leaderSession = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [index('leader_session_invite_idx').on(t.inviteId)]
+);
+
+/**
+ * The invitations a leader's browser has proven by opening their personal links: the session's
+ * own invitation and every earlier one its browser opened (carried over when a new link
+ * rotates the session). The leadership overview lists these and nothing else; an email
+ * address in an invitation proves nothing, since anyone with an account can type it.
+ */
+export const leaderSessionInvite = pgTable(
+	'leader_session_invite',
+	{
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => leaderSession.id, { onDelete: 'cascade' }),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => leaderInvite.id, { onDelete: 'cascade' }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.sessionId, t.inviteId] }),
+		index('leader_session_invite_invite_idx').on(t.inviteId)
+	]
 );
 
 /** A leader's review of a version: a comment on a section, an approval, or a change request. */

@@ -1,7 +1,15 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { can } from '$lib/domain/permissions';
+import { LEADER_COOKIE, sessionCookieOptions } from '$lib/server/auth/cookies';
+import { CharterRuleError } from '$lib/server/charters';
+import { readConfig } from '$lib/server/config';
+import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/leaders';
-import type { PageServerLoad } from './$types';
+import { openCharterSchema } from '$lib/schemas/charter';
+import { parseForm } from '$lib/schemas/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+const { isSecure } = readConfig();
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const leader = locals.leader;
@@ -19,4 +27,26 @@ export const load: PageServerLoad = async ({ locals }) => {
 			}
 		}))
 	};
+};
+
+export const actions: Actions = {
+	/** Opens another charter of the overview: only one whose link this browser opened. */
+	open: async ({ locals, request, cookies }) => {
+		const leader = locals.leader;
+		if (!leader) error(401, 'Open the personal review link from your invitation first.');
+		if (!can(leader.role, 'charter.read')) error(403, 'Your review link does not allow this.');
+		const parsed = parseForm(openCharterSchema, await request.formData(), ['workshopId']);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		let opened: { token: string; expiresAt: Date };
+		try {
+			opened = await leaders.switchTo(leader, parsed.data.workshopId);
+		} catch (e) {
+			if (e instanceof CharterRuleError) {
+				return invalid(e.status, { form: e.message }, { ...parsed.data });
+			}
+			throw e;
+		}
+		cookies.set(LEADER_COOKIE, opened.token, sessionCookieOptions(opened.expiresAt, isSecure));
+		redirect(303, `/charters/${parsed.data.workshopId}`);
+	}
 };

@@ -8,16 +8,19 @@ import type { PageServerLoad } from './$types';
 const { isSecure } = readConfig();
 
 /**
- * A leader's personal link: checks it, opens a session bound to this one invitation, and
- * goes to the charter. The link keeps working until it expires or is withdrawn, so a leader
+ * A leader's personal link: checks it, opens a session bound to this one invitation (which
+ * also remembers the links this browser opened before), and goes to the charter. The link keeps working until it expires or is withdrawn, so a leader
  * can open it again on another device.
  */
 export const load: PageServerLoad = async ({ params, cookies, locals }) => {
 	const checked = await leaders.checkLink(params.id, params.token);
 	if (!checked.ok) error(checked.status, checked.message);
 	if (locals.leader?.invite.id !== checked.invite.id) {
-		if (locals.leader) await leaderSessions.revoke(locals.leader.sessionId);
-		const { token, expiresAt } = await leaderSessions.create(checked.invite);
+		// The browser keeps what it proved before: its earlier links stay on its overview.
+		const { token, expiresAt } = await leaderSessions.create(
+			checked.invite,
+			locals.leader ?? undefined
+		);
 		cookies.set(LEADER_COOKIE, token, sessionCookieOptions(expiresAt, isSecure));
 	}
 	redirect(303, `/charters/${params.id}`);
