@@ -19,10 +19,10 @@ function commonGroundServer(): Plugin {
 			const { readConfig } = await import('./src/lib/server/config');
 			const { startRuntime } = await import('./server/runtime');
 			const { attachUpgrades } = await import('./server/upgrades');
-			const { handleBallot } = await import('./server/ballot-endpoint');
-			// The ballot endpoint is served ahead of SvelteKit, in production and here alike.
+			const { handleVoting } = await import('./server/voting-endpoints');
+			// The voting endpoints are served ahead of SvelteKit, in production and here alike.
 			server.middlewares.use((req, res, next) => {
-				if (!handleBallot(req, res)) next();
+				if (!handleVoting(req, res)) next();
 			});
 			const runtime = await startRuntime(readConfig());
 			if (server.httpServer) {

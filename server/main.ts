@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, readConfig } from '../src/lib/server/config';
-import { handleBallot } from './ballot-endpoint';
+import { handleVoting } from './voting-endpoints';
 import { startBenchMetrics } from './bench-metrics';
 import { DatabaseStartError } from '../src/lib/server/db/open';
 import { createAppServer, OWN_PROTOCOL_HEADER, type RequestHandler } from './http';
@@ -47,7 +47,7 @@ async function main() {
 	const { handler } = (await import(pathToFileURL(path.join(here, 'handler.js')).href)) as {
 		handler: RequestHandler;
 	};
-	const app = createAppServer(handler, timeRequest, [handleBallot]);
+	const app = createAppServer(handler, timeRequest, [handleVoting]);
 	attachUpgrades(app.server, runtime, { rejectUnknown: true });
 
 	let port: number;

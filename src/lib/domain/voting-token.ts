@@ -39,7 +39,12 @@ export interface TokenKey {
 export const toBase64url = (bytes: Uint8Array): string => encodeBase64urlNoPadding(bytes);
 
 export function fromBase64url(text: string): Uint8Array {
-	return decodeBase64urlIgnorePadding(text);
+	// Node's own decoder where there is one (the server decodes every cast); strict either way,
+	// since callers check lengths and the schemas check the alphabet.
+	const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+	return NodeBuffer
+		? new Uint8Array(NodeBuffer.from(text, 'base64url'))
+		: decodeBase64urlIgnorePadding(text);
 }
 
 export const keyIdOf = (spki: Uint8Array): string => encodeHexLowerCase(sha256(spki));

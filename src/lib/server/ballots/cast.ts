@@ -103,32 +103,44 @@ const store = groupCommit(writeBatch);
  * A poll's rules (kind, options, dot budget) never change once it exists, so casting reads
  * them once per process; its status is checked by the write itself.
  */
-const rulesCache = new Map<string, { workshopId: string; rules: PollRules }>();
+const rulesCache = new Map<string, Promise<{ workshopId: string; rules: PollRules } | null>>();
 
-async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
+/** Read once per poll and process, however many casts arrive at the same moment. */
+function readRules(pollId: string) {
 	let cached = rulesCache.get(pollId);
 	if (!cached) {
-		const [row] = await db()
-			.select()
-			.from(poll)
-			.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-		if (!row) throw new CastError('This workshop has no such poll.', 404);
-		cached = {
-			workshopId: row.workshopId,
-			rules: {
-				kind: row.kind,
-				options: row.options,
-				dotBudget: row.dotBudget,
-				dotMaxPerCard: row.dotMaxPerCard,
-				k: row.k,
-				maxObjectionPercent: row.maxObjectionPercent
-			}
-		};
+		cached = (async () => {
+			const [row] = await db().select().from(poll).where(eq(poll.id, pollId));
+			if (!row) return null;
+			return {
+				workshopId: row.workshopId,
+				rules: {
+					kind: row.kind,
+					options: row.options,
+					dotBudget: row.dotBudget,
+					dotMaxPerCard: row.dotMaxPerCard,
+					k: row.k,
+					maxObjectionPercent: row.maxObjectionPercent
+				}
+			};
+		})();
 		if (rulesCache.size >= 1000) rulesCache.clear();
 		rulesCache.set(pollId, cached);
+		// Neither a failure nor "no such poll" is kept: the next cast asks again.
+		cached.then(
+			(found) => found ?? rulesCache.delete(pollId),
+			() => rulesCache.delete(pollId)
+		);
 	}
-	if (cached.workshopId !== workshopId) throw new CastError('This workshop has no such poll.', 404);
-	return cached.rules;
+	return cached;
+}
+
+async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
+	const found = await readRules(pollId);
+	if (!found || found.workshopId !== workshopId) {
+		throw new CastError('This workshop has no such poll.', 404);
+	}
+	return found.rules;
 }
 
 async function notOpen(workshopId: string, pollId: string): Promise<CastError> {

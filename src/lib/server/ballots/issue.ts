@@ -9,23 +9,28 @@
  * kept, so a device whose answer was lost on the network asks again with the same blinded
  * message and gets the same signature; a different message (another device, a cleared
  * browser) gets none, since two tokens would be two votes.
+ *
+ * A room asks all at once when a poll opens, so the common path is lean: one query for the
+ * session, the signature in memory, and the record written with the other requests of the
+ * moment in one statement (group commit). Everything else happens only when that fails.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
 	blindedHashOf,
 	fromBase64url,
 	toBase64url,
 	type TokenKey
 } from '../../domain/voting-token';
+import { hashToken } from '../auth/tokens';
 import { db, rowsOf } from '../db';
-import { ballotToken, poll } from '../db/schema';
+import { groupCommit } from './group-commit';
 import { blindSign, heldKey, ownKey } from './keys';
 
 export class TokenError extends Error {
 	override name = 'TokenError';
 	constructor(
 		message: string,
-		readonly status: 400 | 403 | 404 | 409,
+		readonly status: 400 | 401 | 403 | 404 | 409,
 		/** With a 409 for a key this server does not hold: the key to blind against instead. */
 		readonly key?: TokenKey
 	) {
@@ -39,59 +44,129 @@ export interface TokenRequest {
 	blindedMessage: string;
 }
 
-type Issued = typeof ballotToken.$inferSelect;
+export interface Voter {
+	participantId: string;
+	teamId: string;
+	workshopId: string;
+}
 
-function again(earlier: Issued, blindedHash: string): { blindSignature: string } {
-	if (earlier.blindedHash === blindedHash && earlier.blindSignature) {
-		return { blindSignature: earlier.blindSignature };
-	}
-	if (!earlier.blindedHash) throw new TokenError('You have already voted in this poll.', 409);
-	throw new TokenError(
-		'Your vote in this poll belongs to the device (or browser) that first opened it: vote there. One voting token per person keeps every vote counted once.',
-		409
+/**
+ * The participant behind a session cookie's token, if the session is live and its participant
+ * still in the workshop. Sessions slide forward on pages and API calls; this path only reads.
+ */
+export async function voterOf(sessionToken: string | undefined): Promise<Voter | null> {
+	if (!sessionToken || !/^[a-z2-7]{32}$/.test(sessionToken)) return null;
+	const [row] = rowsOf<{ participant_id: string; team_id: string; workshop_id: string }>(
+		await db().execute(sql`
+			select p.id as participant_id, p.team_id, p.workshop_id
+			from session s join participant p on p.id = s.participant_id
+			where s.id = ${hashToken(sessionToken)} and s.expires_at > now() and p.removed_at is null`)
 	);
+	return row
+		? { participantId: row.participant_id, teamId: row.team_id, workshopId: row.workshop_id }
+		: null;
 }
 
-async function earlierToken(pollId: string, participantId: string): Promise<Issued | undefined> {
-	const [row] = await db()
-		.select()
-		.from(ballotToken)
-		.where(and(eq(ballotToken.pollId, pollId), eq(ballotToken.participantId, participantId)));
-	return row;
+interface Issuance {
+	poll_id: string;
+	participant_id: string;
+	team_id: string;
+	key_id: string;
+	blinded_hash: string;
+	blind_signature: string;
 }
 
-async function refusal(workshopId: string, pollId: string): Promise<TokenError> {
-	const [row] = await db()
-		.select({ status: poll.status })
-		.from(poll)
-		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-	if (!row) return new TokenError('This workshop has no such poll.', 404);
-	if (row.status === 'draft') return new TokenError('This poll is not open yet.', 409);
-	return new TokenError('This poll is closed: votes are no longer taken.', 409);
+/** Records a batch of issuances in one statement, only for polls that are open; true if new. */
+async function recordBatch(rows: Issuance[]): Promise<boolean[]> {
+	const written = rowsOf<{ poll_id: string; participant_id: string }>(
+		await db().execute(sql`
+			with input as (
+				select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(poll_id text,
+					participant_id text, team_id text, key_id text, blinded_hash text, blind_signature text)
+			), open_poll as (
+				select id from poll where id in (select poll_id from input) and status = 'open' for share
+			)
+			insert into ballot_token
+				(poll_id, participant_id, team_id, key_id, blinded_hash, blind_signature)
+			select i.poll_id, i.participant_id, i.team_id, i.key_id, i.blinded_hash, i.blind_signature
+			from input i join open_poll o on o.id = i.poll_id
+			on conflict do nothing
+			returning poll_id, participant_id`)
+	);
+	const recorded = new Set(written.map((w) => `${w.poll_id}:${w.participant_id}`));
+	return rows.map((r) => recorded.has(`${r.poll_id}:${r.participant_id}`));
+}
+
+const record = groupCommit(recordBatch);
+
+/**
+ * Where this participant stands in this poll: an earlier answer to give again, a refusal, or
+ * 'open' (open, and no token issued yet).
+ */
+async function standing(
+	workshopId: string,
+	pollId: string,
+	voter: Voter,
+	blindedHash: string
+): Promise<{ blindSignature: string } | TokenError | 'open'> {
+	const [found] = rowsOf<{
+		status: string;
+		blinded_hash: string | null;
+		blind_signature: string | null;
+		issued: boolean;
+	}>(
+		await db().execute(sql`
+			select p.status, t.blinded_hash, t.blind_signature, (t.poll_id is not null) as issued
+			from poll p left join ballot_token t
+				on t.poll_id = p.id and t.participant_id = ${voter.participantId}
+			where p.id = ${pollId} and p.workshop_id = ${workshopId}`)
+	);
+	if (!found) return new TokenError('This workshop has no such poll.', 404);
+	if (found.issued) {
+		if (found.blinded_hash === blindedHash && found.blind_signature) {
+			return { blindSignature: found.blind_signature };
+		}
+		if (!found.blinded_hash) return new TokenError('You have already voted in this poll.', 409);
+		return new TokenError(
+			'Your vote in this poll belongs to the device (or browser) that first opened it: vote there. One voting token per person keeps every vote counted once.',
+			409
+		);
+	}
+	if (found.status === 'draft') return new TokenError('This poll is not open yet.', 409);
+	if (found.status !== 'open') {
+		return new TokenError('This poll is closed: votes are no longer taken.', 409);
+	}
+	return 'open';
 }
 
 /** Signs this participant's blinded message for a poll, once; see the module comment. */
 export async function issue(
 	workshopId: string,
 	pollId: string,
-	participant: { id: string; teamId: string },
+	voter: Voter,
 	request: TokenRequest
 ): Promise<{ blindSignature: string }> {
+	if (voter.workshopId !== workshopId) {
+		throw new TokenError('You are not part of this workshop.', 403);
+	}
 	const blinded = fromBase64url(request.blindedMessage);
 	const blindedHash = blindedHashOf(blinded);
-
-	const earlier = await earlierToken(pollId, participant.id);
-	if (earlier) return again(earlier, blindedHash);
-
-	const [current] = await db()
-		.select({ status: poll.status })
-		.from(poll)
-		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-	if (current?.status !== 'open') throw await refusal(workshopId, pollId);
+	const settle = async () => {
+		const outcome = await standing(workshopId, pollId, voter, blindedHash);
+		if (outcome instanceof TokenError) throw outcome;
+		// Open and still no token: the poll closed and opened again in between, or a race lost.
+		if (outcome === 'open')
+			throw new TokenError('The voting token was not recorded; try again.', 409);
+		return outcome;
+	};
 
 	const key = heldKey(pollId, request.keyId);
-	if (!key || key.teamId !== participant.teamId) {
-		const own = await ownKey(pollId, participant.teamId);
+	if (!key || key.teamId !== voter.teamId) {
+		// Asked before (this server restarted since, or the answer was lost): the same answer.
+		const earlier = await standing(workshopId, pollId, voter, blindedHash);
+		if (earlier instanceof TokenError) throw earlier;
+		if (earlier !== 'open') return earlier;
+		const own = await ownKey(pollId, voter.teamId);
 		throw new TokenError(
 			'The voting key has changed since this device prepared its token: it prepares a new one.',
 			409,
@@ -101,22 +176,13 @@ export async function issue(
 	const signature = blindSign(key, blinded);
 	if (!signature) throw new TokenError('The blinded message does not fit this poll’s key.', 400);
 	const blindSignature = toBase64url(signature);
-
-	// Recorded only while the poll is open (the poll row is share-locked, so a close waits),
-	// and only once per participant: a concurrent request from the same person loses here.
-	const recorded = rowsOf<{ poll_id: string }>(
-		await db().execute(sql`
-			with open_poll as (
-				select id from poll where id = ${pollId} and status = 'open' for share
-			)
-			insert into ballot_token (poll_id, participant_id, team_id, key_id, blinded_hash, blind_signature)
-			select id, ${participant.id}, ${participant.teamId}, ${key.id}, ${blindedHash}, ${blindSignature}
-			from open_poll
-			on conflict do nothing
-			returning poll_id`)
-	);
-	if (recorded.length > 0) return { blindSignature };
-	const winner = await earlierToken(pollId, participant.id);
-	if (winner) return again(winner, blindedHash);
-	throw await refusal(workshopId, pollId);
+	const isNew = await record({
+		poll_id: pollId,
+		participant_id: voter.participantId,
+		team_id: voter.teamId,
+		key_id: key.id,
+		blinded_hash: blindedHash,
+		blind_signature: blindSignature
+	});
+	return isNew ? { blindSignature } : settle();
 }

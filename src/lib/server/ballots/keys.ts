@@ -49,7 +49,7 @@ interface Store {
 	/** pollId → keyId → resolved own key, for signing without waiting. */
 	byId: Map<string, Map<string, HeldKey>>;
 	/** pollId → keyId → public key, for verifying casts (any instance's keys). */
-	verifying: Map<string, Map<string, VerifyingKey>>;
+	verifying: Map<string, Map<string, Promise<VerifyingKey | null>>>;
 }
 
 const KEY = Symbol.for('common-ground.voting-keys');
@@ -125,26 +125,34 @@ export async function publicKeys(pollId: string): Promise<TokenKey[]> {
 }
 
 /** The public key a cast's token claims, if it is one of this poll's; null otherwise. */
-export async function verifyingKey(pollId: string, keyId: string): Promise<VerifyingKey | null> {
+export function verifyingKey(pollId: string, keyId: string): Promise<VerifyingKey | null> {
 	const { verifying } = store();
 	const cached = verifying.get(pollId)?.get(keyId);
 	if (cached) return cached;
-	const [row] = await db()
-		.select({ teamId: pollKey.teamId, spki: pollKey.publicKey })
-		.from(pollKey)
-		.where(and(eq(pollKey.pollId, pollId), eq(pollKey.keyId, keyId)));
-	if (!row) return null;
-	const found: VerifyingKey = {
-		teamId: row.teamId,
-		publicKey: createPublicKey({
-			key: Buffer.from(fromBase64url(row.spki)),
-			format: 'der',
-			type: 'spki'
-		})
-	};
+	// The promise is kept, so a burst of casts under a new key reads it once.
+	const found = (async (): Promise<VerifyingKey | null> => {
+		const [row] = await db()
+			.select({ teamId: pollKey.teamId, spki: pollKey.publicKey })
+			.from(pollKey)
+			.where(and(eq(pollKey.pollId, pollId), eq(pollKey.keyId, keyId)));
+		if (!row) return null;
+		return {
+			teamId: row.teamId,
+			publicKey: createPublicKey({
+				key: Buffer.from(fromBase64url(row.spki)),
+				format: 'der',
+				type: 'spki'
+			})
+		};
+	})();
 	if (verifying.size >= 1000) verifying.clear();
 	if (!verifying.has(pollId)) verifying.set(pollId, new Map());
 	verifying.get(pollId)!.set(keyId, found);
+	// An unknown key id is not kept: anyone can send one, and memory is not for them.
+	found.then(
+		(key) => key ?? verifying.get(pollId)?.delete(keyId),
+		() => verifying.get(pollId)?.delete(keyId)
+	);
 	return found;
 }
 

@@ -1,0 +1,178 @@
+/**
+ * The two voting endpoints, answered here ahead of SvelteKit because a room does each in the
+ * same second (when a poll opens, and when the facilitator says "vote now"), and SvelteKit's
+ * per-request work (about 0.9 ms of CPU, and more under load) would be most of a burst's cost:
+ *
+ * - `POST /api/workshops/<id>/polls/<pollId>/token`: a participant's device, with its session,
+ *   gets the blind signature for its token (src/lib/server/ballots/issue.ts).
+ * - `POST /api/workshops/<id>/polls/<pollId>/ballot`: a cast, with the token and no identity.
+ *   This path reads no cookie, no session and no address (src/lib/server/ballots/cast.ts).
+ *
+ * Neither logs anything per request. The contract is every other endpoint's: JSON in, JSON
+ * out, `{ message }` in words meant for the person on refusal, 503 with `Retry-After` while
+ * the database is away.
+ */
+import type http from 'node:http';
+import * as v from 'valibot';
+import {
+	PARTICIPANT_COOKIE,
+	ACCOUNT_COOKIE,
+	parseCookieHeader
+} from '../src/lib/server/auth/cookies';
+import { cast, CastError } from '../src/lib/server/ballots/cast';
+import { issue, TokenError, voterOf } from '../src/lib/server/ballots/issue';
+import { asUnavailable, DATABASE_UNAVAILABLE_MESSAGE } from '../src/lib/server/db/availability';
+import { publishTurnout } from '../src/lib/server/polls';
+import { ballotSchema, tokenRequestSchema } from '../src/lib/schemas/polls';
+import { describeIssue } from '../src/lib/schemas/issues';
+
+const PATH = /^\/api\/workshops\/([^/?#]+)\/polls\/([^/?#]+)\/(token|ballot)\/?(?:\?.*)?$/;
+const MAX_BODY_BYTES = 4096;
+
+function answer(
+	res: http.ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+) {
+	const text = JSON.stringify(body);
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+		'cache-control': 'no-store',
+		'x-content-type-options': 'nosniff',
+		...headers
+	});
+	res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let isTooLarge = false;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) isTooLarge = true;
+			else chunks.push(chunk);
+		});
+		req.on('end', () => resolve(isTooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+function decode(segment: string): string | null {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return null;
+	}
+}
+
+type Answer = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+
+/** Reads and checks a JSON body against `schema`, or answers why not. */
+async function readJson<TSchema extends v.GenericSchema>(
+	req: http.IncomingMessage,
+	schema: TSchema
+): Promise<{ ok: true; value: v.InferOutput<TSchema> } | { ok: false; answer: Answer }> {
+	const refuse = (status: number, message: string) =>
+		({ ok: false, answer: { status, body: { message } } }) as const;
+	if (!req.headers['content-type']?.startsWith('application/json')) {
+		return refuse(415, 'Send the request body as JSON (content-type: application/json).');
+	}
+	const text = await readBody(req);
+	if (text === null) return refuse(413, 'The request body is too large.');
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		return refuse(400, 'The request body is not valid JSON.');
+	}
+	const parsed = v.safeParse(schema, body);
+	if (!parsed.success) return refuse(400, describeIssue(parsed.issues[0]));
+	return { ok: true, value: parsed.output };
+}
+
+async function castBallot(
+	req: http.IncomingMessage,
+	workshopId: string,
+	pollId: string
+): Promise<Answer> {
+	const input = await readJson(req, ballotSchema);
+	if (!input.ok) return input.answer;
+	const { token, choice, reason } = input.value;
+	const result = await cast(workshopId, pollId, { ...token, choice, reason }, () => {
+		publishTurnout(workshopId, pollId).catch(() => {
+			// The next cast or refresh writes it; a turnout is a count, never a ballot.
+		});
+	});
+	return { status: result.changed ? 200 : 201, body: { voted: true, ...result } };
+}
+
+async function issueToken(
+	req: http.IncomingMessage,
+	workshopId: string,
+	pollId: string
+): Promise<Answer> {
+	const cookies = parseCookieHeader(req.headers.cookie);
+	const voter = await voterOf(cookies.get(PARTICIPANT_COOKIE));
+	if (!voter) {
+		return cookies.has(ACCOUNT_COOKIE)
+			? { status: 403, body: { message: 'The facilitator stays neutral and does not vote.' } }
+			: { status: 401, body: { message: 'Join the workshop or sign in first.' } };
+	}
+	const input = await readJson(req, tokenRequestSchema);
+	if (!input.ok) return input.answer;
+	try {
+		return { status: 200, body: await issue(workshopId, pollId, voter, input.value) };
+	} catch (error) {
+		if (error instanceof TokenError) {
+			return {
+				status: error.status,
+				body: { message: error.message, ...(error.key ? { key: error.key } : {}) }
+			};
+		}
+		throw error;
+	}
+}
+
+/** Answers the request if it is a token request or a cast; false for every other request. */
+export function handleVoting(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+	const match = PATH.exec(req.url ?? '');
+	if (!match) return false;
+	void (async () => {
+		if (req.method !== 'POST') {
+			answer(res, 405, { message: 'Use POST.' }, { allow: 'POST' });
+			return;
+		}
+		const workshopId = decode(match[1]!);
+		const pollId = decode(match[2]!);
+		if (!workshopId || !pollId) {
+			answer(res, 404, { message: 'This workshop has no such poll.' });
+			return;
+		}
+		try {
+			const result =
+				match[3] === 'token'
+					? await issueToken(req, workshopId, pollId)
+					: await castBallot(req, workshopId, pollId);
+			answer(res, result.status, result.body, result.headers);
+		} catch (error) {
+			if (error instanceof CastError) {
+				answer(res, error.status, { message: error.message });
+				return;
+			}
+			if (asUnavailable(error)) {
+				answer(res, 503, { message: DATABASE_UNAVAILABLE_MESSAGE }, { 'retry-after': '5' });
+				return;
+			}
+			// One line, and nothing of the request: a choice must never reach a log.
+			console.error(`[voting] a ${match[3]} request failed on our side`);
+			answer(res, 500, { message: 'Something went wrong on our side. Please try again.' });
+		}
+	})().catch(() => {
+		if (!res.headersSent) answer(res, 500, { message: 'Something went wrong on our side.' });
+	});
+	return true;
+}
