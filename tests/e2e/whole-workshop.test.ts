@@ -273,6 +273,14 @@ describe.runIf(shouldRunBrowserTests)('a whole workshop, from joining to a signe
 			'Sales'
 		]);
 		expect(await result.getByText('Sixty is too low').count()).toBe(0);
+		// Each phone finds its own ballot on the published list: Sam's changed one, as changed.
+		for (const page of [Sam, Mia]) {
+			await page
+				.getByTestId('ballot-verified')
+				.getByText('Your ballot is in the count, as cast')
+				.waitFor();
+		}
+		await Sam.getByTestId('ballot-verified').getByText('(Agree)').waitFor();
 		await registerEntry(console_, `MQL: ${MERGED_MQL}`)
 			.getByTestId('agreement-status')
 			.getByText('Adopted')
