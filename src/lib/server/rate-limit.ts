@@ -140,7 +140,9 @@ export async function claimSlot(key: string, limit: Limit): Promise<Claim> {
 
 async function waitFor(key: string, until: SQL): Promise<number> {
 	const [row] = await db()
-		.select({ ms: sql<number>`greatest(0, extract(epoch from (${until} - clock_timestamp())) * 1000)::float8` })
+		.select({
+			ms: sql<number>`greatest(0, extract(epoch from (${until} - clock_timestamp())) * 1000)::float8`
+		})
 		.from(rateLimit)
 		.where(eq(rateLimit.key, key))
 		.limit(1);

@@ -12,7 +12,8 @@ import type { Actions, PageServerLoad } from './$types';
 const GENERIC_FAILURE = 'That email and password do not match an account.';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (locals.account) redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
+	if (locals.account)
+		redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
 	if ((await accounts.total()) === 0) redirect(303, '/signup');
 	return {};
 };
