@@ -342,4 +342,79 @@ describe.each(databaseKinds())('joining a workshop on %s', (kind) => {
 		expect((await act(ws, 'refuse', { participantId: '' })).status).toBe(400);
 		await waitFor('the admitted participant to stay connected', () => peer.provider.wsconnected);
 	});
+
+	test('the console admits, refuses and toggles admission through its endpoint; bad input and participants change nothing', async () => {
+		const ws = await workshop('Console admission');
+		const url = `/api/workshops/${ws.workshopId}/admission`;
+		expect((await facilitator.json('GET', url)).body).toEqual({
+			requireAdmission: false,
+			waiting: []
+		});
+		const on = await facilitator.json('POST', url, { action: 'requireAdmission', required: true });
+		expect(on).toMatchObject({ status: 200, body: { requireAdmission: true } });
+
+		const [x, y, z] = ['192.0.2.60', '192.0.2.61', '192.0.2.62'].map(
+			(address) => new Client(suite.server.url, address)
+		);
+		await join(x!, ws, 'Xena');
+		await join(y!, ws, 'Yusuf', 'Marketing');
+		await join(z!, ws, 'Zoe');
+		const listed = await facilitator.json('GET', url);
+		const waiting = listed.body.waiting as Array<{
+			id: string;
+			displayName: string;
+			teamId: string;
+		}>;
+		expect(waiting.map((p) => [p.displayName, p.teamId])).toEqual([
+			['Xena', ws.teams.Sales],
+			['Yusuf', ws.teams.Marketing],
+			['Zoe', ws.teams.Sales]
+		]);
+		const id = (name: string) => waiting.find((p) => p.displayName === name)!.id;
+
+		// Bad input is refused with the reason and changes nothing; so is anyone but the facilitator.
+		for (const [body, message] of [
+			[{ action: 'admit' }, /participantId/],
+			[{ action: 'admit', participantId: 'not an id' }, /not a participant id/],
+			[{ action: 'explode' }, /one of admit, refuse, admitAll or requireAdmission/],
+			[{ action: 'requireAdmission', required: 'yes' }, /true or false/]
+		] as const) {
+			const refused = await facilitator.json('POST', url, body);
+			expect(refused.status, JSON.stringify(body)).toBe(400);
+			expect(String(refused.body.message)).toMatch(message);
+		}
+		const unknown = await facilitator.json('POST', url, {
+			action: 'admit',
+			participantId: 'aaaaaaaaaaaaaaaa'
+		});
+		expect(unknown.status).toBe(404);
+		expect((await x!.json('POST', url, { action: 'admitAll' })).status).toBe(403);
+		expect((await x!.json('GET', url)).status).toBe(403);
+		expect(((await facilitator.json('GET', url)).body.waiting as unknown[]).length).toBe(3);
+
+		const admitted = await facilitator.json('POST', url, {
+			action: 'admit',
+			participantId: id('Xena')
+		});
+		expect(
+			(admitted.body.waiting as Array<{ displayName: string }>).map((p) => p.displayName)
+		).toEqual(['Yusuf', 'Zoe']);
+		expect((await x!.get(`/w/${ws.workshopId}`)).status).toBe(200);
+		expect(
+			(await facilitator.json('POST', url, { action: 'refuse', participantId: id('Yusuf') })).status
+		).toBe(200);
+		expect((await y!.get(`/w/${ws.workshopId}/waiting`)).status).toBe(403);
+		// An admitted participant cannot be "refused" (that is removal, on the people list).
+		expect(
+			(await facilitator.json('POST', url, { action: 'refuse', participantId: id('Xena') })).status
+		).toBe(404);
+		const off = await facilitator.json('POST', url, {
+			action: 'requireAdmission',
+			required: false
+		});
+		expect(off.body).toEqual({ requireAdmission: false, waiting: [] });
+		expect((await z!.get(`/w/${ws.workshopId}`)).status).toBe(200);
+		const all = await facilitator.json('POST', url, { action: 'admitAll' });
+		expect(all).toMatchObject({ status: 200, body: { waiting: [] } });
+	});
 });

@@ -174,6 +174,28 @@ export async function admit(workshopId: string, participantId?: string): Promise
 }
 
 /**
+ * Refuses someone waiting to be let in: a removal, so their device and name stay out until
+ * the facilitator lets them back in. False when nobody of that id is waiting.
+ */
+export async function refuse(workshopId: string, participantId: string): Promise<boolean> {
+	const rows = await db()
+		.update(participant)
+		.set({ removedAt: new Date() })
+		.where(
+			and(
+				eq(participant.id, participantId),
+				eq(participant.workshopId, workshopId),
+				isNull(participant.removedAt),
+				isNull(participant.admittedAt)
+			)
+		)
+		.returning({ id: participant.id });
+	if (rows.length === 0) return false;
+	await sessions.revokeAllForParticipant(participantId);
+	return true;
+}
+
+/**
  * Undoes a removal (or a refusal): the same participant, with their team and what they did
  * before (a ballot receipt too, so nobody votes twice by being removed and let back in), and
  * admitted. Their device resumes as them at the join link; their name may join again.

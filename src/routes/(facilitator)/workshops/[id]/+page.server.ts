@@ -134,11 +134,9 @@ export const actions: Actions = {
 		if (typeof participantId !== 'string' || !participantId) {
 			return invalid(400, { participantId: 'Say whom to refuse.' });
 		}
-		const waiting = await participants.listWaiting(workshop.id);
-		if (!waiting.some((p) => p.id === participantId)) {
+		if (!(await participants.refuse(workshop.id, participantId))) {
 			return invalid(404, { participantId: 'Nobody of that id is waiting to join this workshop.' });
 		}
-		await participants.remove(workshop.id, participantId);
 		return { message: 'Refused: that device and name stay out until you let them back in.' };
 	},
 
