@@ -57,10 +57,18 @@ export const SIGN_IN_ADDRESS: Backoff = {
 
 /**
  * Join codes that do not exist, per client address. A whole room may share one public
- * address, so only wrong codes count; past the limit the address may look up no code at all
- * until the window ends (otherwise its answers would still tell right codes from wrong ones).
+ * address (or, behind a proxy without ADDRESS_HEADER, everyone does), so only wrong codes
+ * count, and past the free ones the address waits a growing delay of at most a minute rather
+ * than being shut out: someone guessing gets about one code a minute, the room behind the same
+ * address waits a minute at worst. While it waits, the address may look up no code at all
+ * (otherwise its answers would still tell right codes from wrong ones).
  */
-export const JOIN_GUESSES_PER_ADDRESS: Limit = { max: 30, windowMs: 10 * 60 * 1000 };
+export const JOIN_GUESSES_PER_ADDRESS: Backoff = {
+	free: 30,
+	baseDelayMs: 5000,
+	maxDelayMs: 60 * 1000,
+	forgetAfterMs: 10 * 60 * 1000
+};
 
 /**
  * Joins per workshop per minute: a room of 300 joining at once behind one conference address
@@ -136,6 +144,22 @@ export async function claimSlot(key: string, limit: Limit): Promise<Claim> {
 		allowed: false,
 		retryAfterMs: await waitFor(key, sql`${rateLimit.windowStartedAt} + ${ms(limit.windowMs)}`)
 	};
+}
+
+/**
+ * How long the key must still wait under a growing delay, without claiming anything (0 when
+ * it need not): for requests that must be refused while a key waits but never count.
+ */
+export async function pendingWait(key: string): Promise<number> {
+	const [row] = await db()
+		.select({
+			ms: sql<number>`extract(epoch from (${rateLimit.nextAllowedAt} - clock_timestamp())) * 1000`
+		})
+		.from(rateLimit)
+		.where(eq(rateLimit.key, key))
+		.limit(1);
+	const ms = Number(row?.ms ?? 0);
+	return ms > 0 ? Math.ceil(ms) : 0;
 }
 
 async function waitFor(key: string, until: SQL): Promise<number> {
