@@ -303,6 +303,21 @@ describe.each(databaseKinds())('joining a workshop on %s', (kind) => {
 		const peer = connectPeer(suite.server.url, wanda, roomDocName(ws.workshopId));
 		peers.push(peer);
 		await peer.whenSynced();
+		// The projector counts her in her team, during a stage too: the room sees how many.
+		const moved = await facilitator.json('POST', `${api}/live`, {
+			action: 'goTo',
+			stageKey: 'focus-value'
+		});
+		expect(moved.status).toBe(200);
+		const projectorCount = async (team: string) => {
+			const html = await (await facilitator.get(`/workshops/${ws.workshopId}/projector`)).text();
+			const m = new RegExp(
+				`data-testid="projector-here-${team}"[^>]*><strong>(\\d+)</strong> here`
+			);
+			return m.exec(html)?.[1];
+		};
+		await expect.poll(() => projectorCount('Sales')).toBe('1');
+		expect(await projectorCount('Marketing')).toBe('0');
 
 		// Refused: their session ends, the waiting page says so, and the device stays out.
 		const rick = new Client(suite.server.url, '192.0.2.51');
