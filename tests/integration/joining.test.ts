@@ -174,7 +174,7 @@ describe.each(databaseKinds())('joining a workshop on %s', (kind) => {
 		const over = await join(new Client(suite.server.url, nat), ws, 'One Too Many');
 		expect(over.status).toBe(429);
 		expect(errorsOf(over).form).toMatch(
-			/^Many people are joining this workshop right now; try again in \d+ seconds?\.$/
+			/^Many people are joining this workshop right now; try again in \d+ (seconds?|minute)\.$/
 		);
 		expect(Object.keys((await people(ws)).present)).toHaveLength(JOINS_PER_MINUTE);
 

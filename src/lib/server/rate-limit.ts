@@ -201,7 +201,7 @@ export async function reset(key: string): Promise<void> {
 /** "14 minutes", "40 seconds": the wait stated in words people read on a phone. */
 export function describeWait(ms: number): string {
 	const seconds = Math.max(1, Math.ceil(ms / 1000));
-	if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+	if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
 	const minutes = Math.ceil(seconds / 60);
 	return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
