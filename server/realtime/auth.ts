@@ -15,6 +15,7 @@ import {
 	sessionCookieOptions
 } from '../../src/lib/server/auth/cookies';
 import * as leaderSessions from '../../src/lib/server/auth/leader-sessions';
+import { NOT_ADMITTED } from '../../src/lib/server/admission';
 import * as sessions from '../../src/lib/server/auth/sessions';
 import * as stages from '../../src/lib/server/stages';
 import { db } from '../../src/lib/server/db';
@@ -60,9 +61,15 @@ export async function authenticate(
 	}
 
 	const memberships: Membership[] = [];
+	let isWaiting = false;
 	for (const actor of actors) {
 		if (actor.kind === 'participant') {
 			if (actor.participant.workshopId !== address.workshopId) continue;
+			// Someone waiting to be let in sees nothing of the room: not its stage, not its boards.
+			if (!actor.participant.isAdmitted) {
+				isWaiting = true;
+				continue;
+			}
 			memberships.push({
 				member: { role: actor.role, teamId: actor.participant.teamId },
 				sessionId: actor.sessionId,
@@ -89,6 +96,7 @@ export async function authenticate(
 		});
 	}
 	if (memberships.length === 0) {
+		if (isWaiting) return { ok: false, status: 403, message: NOT_ADMITTED };
 		return { ok: false, status: 403, message: 'Your session does not belong to this workshop.' };
 	}
 

@@ -100,12 +100,13 @@ values ('poll', md5(random()::text || clock_timestamp()::text) || md5(random()::
 
 async function run(kind: DatabaseKind) {
 	const database = await createTestDatabase(kind);
-	const server = await startServer(
-		database,
-		process.env.VOTES_SERVER_NODE_OPTIONS
+	const server = await startServer(database, {
+		// VOTES_N people join one workshop within a minute.
+		JOINS_PER_WORKSHOP_PER_MINUTE: '100000',
+		...(process.env.VOTES_SERVER_NODE_OPTIONS
 			? { NODE_OPTIONS: process.env.VOTES_SERVER_NODE_OPTIONS }
-			: {}
-	);
+			: {})
+	});
 	try {
 		const facilitator = new Client(server.url);
 		const signedUp = await facilitator.action('/signup', {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
-import { Client } from '../support/http';
+import { Client, type ActionResult } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
 
 describe.each(databaseKinds())('facilitator accounts on %s', (kind) => {
@@ -188,51 +188,200 @@ describe.each(databaseKinds())('facilitator accounts on %s', (kind) => {
 		expect(newPassword.type).toBe('redirect');
 	});
 
-	test('after 10 failures in 15 minutes an account is locked out with the wait stated', async () => {
-		await new Client(server.url).action('/signup', {
-			name: 'Target',
-			email: 'target@example.com',
-			password: 'target password 1'
-		});
-		for (let i = 0; i < 10; i++) {
-			const attempt = await new Client(server.url, `10.0.0.${i}`).action('/signin', {
-				email: 'target@example.com',
-				password: `guess ${i}`
-			});
-			expect(attempt.status).toBe(400);
-		}
-		const locked = await new Client(server.url).action('/signin', {
-			email: 'target@example.com',
-			password: 'target password 1'
-		});
-		expect(locked.status).toBe(429);
-		expect((locked.data?.errors as Record<string, string>).form).toMatch(
-			/Try again in 1[45] minutes/
+	const formError = (result: { data?: Record<string, unknown> }) =>
+		(result.data?.errors as Record<string, string> | undefined)?.form ?? '';
+	/** The wait a refusal states, in seconds ("Try again in 3 seconds", "… in 2 minutes"). */
+	const statedWait = (message: string) => {
+		const m = /Try again in (\d+) (second|minute)s?\./.exec(message);
+		if (!m) throw new Error(`no wait stated in "${message}"`);
+		return Number(m[1]) * (m[2] === 'minute' ? 60 : 1);
+	};
+	const signUp = (email: string, password: string) =>
+		new Client(server.url).action('/signup', { name: 'Someone', email, password });
+
+	test('60 concurrent wrong passwords for one account: only the first few are checked, the rest are told to wait', async () => {
+		await signUp('target@example.com', 'target password 1');
+		// From 60 addresses, so only the account's own count can hold them back.
+		const started = Date.now();
+		const attempts = await Promise.all(
+			Array.from({ length: 60 }, (_, i) =>
+				new Client(server.url, `10.0.${Math.floor(i / 200)}.${i + 1}`).action('/signin', {
+					email: 'target@example.com',
+					password: `guess ${i}`
+				})
+			)
 		);
+		const checked = attempts.filter((a) => a.status === 400);
+		const refused = attempts.filter((a) => a.status === 429);
+		const seconds = (Date.now() - started) / 1000;
+		expect(checked.length + refused.length).toBe(60);
+		// Five at once, then one more after 1 s, another 2 s later, 4 s later…: however slow
+		// the machine, no more than that many passwords were checked.
+		expect(checked.length).toBeLessThanOrEqual(5 + Math.floor(Math.log2(seconds + 1)));
+		expect(refused.length).toBeGreaterThanOrEqual(50);
+		for (const a of checked) expect(formError(a)).toMatch(/do not match/);
+		for (const a of refused) {
+			expect(formError(a)).toMatch(/^Too many sign-in attempts\. Try again in \d+ seconds?\.$/);
+		}
 	});
 
-	test('after 30 failures from one address, that address is refused for any email', async () => {
-		const address = '198.51.100.7';
-		for (let i = 0; i < 30; i++) {
-			const attempt = await new Client(server.url, address).action('/signin', {
-				email: `probe${i}@example.com`,
-				password: 'whatever it is'
-			});
-			expect(attempt.status).toBe(400);
-		}
-		const blocked = await new Client(server.url, address).action('/signin', {
-			email: 'ada@example.com',
-			password: 'a brand new password'
-		});
-		expect(blocked.status).toBe(429);
-		expect((blocked.data?.errors as Record<string, string>).form).toMatch(
-			/Too many failed sign-in attempts/
+	test('someone hammering an account from one address does not keep its owner out on a device that signed in before', async () => {
+		await signUp('owner@example.com', 'owner password 1');
+		const shared = '203.0.113.50';
+		// The owner's laptop signed in once before (and got its device cookie), then signed out.
+		const laptop = new Client(server.url, shared);
+		expect(
+			(await laptop.action('/signin', { email: 'owner@example.com', password: 'owner password 1' }))
+				.type
+		).toBe('redirect');
+		await laptop.action('/signout', {});
+		expect(laptop.cookies.has('cg_session')).toBe(false);
+		expect(laptop.cookies.has('cg_device')).toBe(true);
+
+		const started = Date.now();
+		const attacks = await Promise.all(
+			Array.from({ length: 40 }, (_, i) =>
+				new Client(server.url, shared).action('/signin', {
+					email: 'owner@example.com',
+					password: `attack ${i}`
+				})
+			)
 		);
+		const seconds = (Date.now() - started) / 1000;
+		const checked = attacks.filter((a) => a.status === 400).length;
+		expect(checked).toBeLessThanOrEqual(5 + Math.floor(Math.log2(seconds + 1)));
+		// Whenever the account is refusing strangers (a growing delay, stated, never a lockout)...
+		let refusal: ActionResult | undefined;
+		for (let i = 0; i < 50 && !refusal; i++) {
+			const attempt = await new Client(server.url, shared).action('/signin', {
+				email: 'owner@example.com',
+				password: `more ${i}`
+			});
+			if (attempt.status === 429) refusal = attempt;
+		}
+		expect(statedWait(formError(refusal!))).toBeLessThanOrEqual(15 * 60);
+		// ...the owner's own laptop, behind the same address, gets straight in.
+		const owner = await laptop.action('/signin', {
+			email: 'owner@example.com',
+			password: 'owner password 1'
+		});
+		expect(owner).toMatchObject({ type: 'redirect', location: '/dashboard' });
+	});
+
+	test('failures from one shared address slow other accounts behind it down for seconds, not minutes', async () => {
+		await signUp('colleague@example.com', 'colleague password 1');
+		const office = '198.51.100.7';
+		const started = Date.now();
+		const probes = await Promise.all(
+			Array.from({ length: 60 }, (_, i) =>
+				new Client(server.url, office).action('/signin', {
+					email: `probe${i}@example.com`,
+					password: 'whatever it is'
+				})
+			)
+		);
+		const seconds = (Date.now() - started) / 1000;
+		// The address's count stops most of the spray before any password is checked: twenty
+		// at once, then one more after 1 s, another 2 s later…
+		const checked = probes.filter((p) => p.status === 400).length;
+		expect(checked).toBeLessThanOrEqual(20 + Math.floor(Math.log2(seconds + 1)));
+		expect(checked + probes.filter((p) => p.status === 429).length).toBe(60);
+
+		// A colleague behind the same address, on a new device, with the right password: told
+		// to wait a moment at most, then in.
+		const colleague = new Client(server.url, office);
+		const first = await colleague.action('/signin', {
+			email: 'colleague@example.com',
+			password: 'colleague password 1'
+		});
+		if (first.type !== 'redirect') {
+			expect(first.status).toBe(429);
+			expect(statedWait(formError(first))).toBeLessThanOrEqual(60);
+			await expect
+				.poll(
+					async () =>
+						(
+							await colleague.action('/signin', {
+								email: 'colleague@example.com',
+								password: 'colleague password 1'
+							})
+						).type,
+					{ timeout: 15_000, interval: 250 }
+				)
+				.toBe('redirect');
+		}
 		// Another address is unaffected.
 		const elsewhere = await new Client(server.url, '198.51.100.8').action('/signin', {
 			email: 'ada@example.com',
 			password: 'a brand new password'
 		});
 		expect(elsewhere.type).toBe('redirect');
+	});
+
+	test('after sign-in only a path of this app is followed, never another site', async () => {
+		const client = new Client(server.url, '192.0.2.77');
+		await client.action('/signin', { email: 'ada@example.com', password: 'a brand new password' });
+		const hostile = [
+			'//evil.example',
+			'//evil.example/path',
+			'/\\evil.example',
+			'/\\/evil.example',
+			'\\\\evil.example',
+			'/\t/evil.example',
+			'/\n/evil.example',
+			'/\r/evil.example',
+			'https://evil.example',
+			'http://evil.example/dashboard',
+			'https:evil.example',
+			'javascript:alert(1)',
+			'JavaScript:alert(1)',
+			'data:text/html,<script>alert(1)</script>',
+			'///evil.example',
+			'/.//evil.example',
+			'%2F%2Fevil.example',
+			'evil.example',
+			'@evil.example',
+			' //evil.example'
+		];
+		for (const next of hostile) {
+			const response = await client.get(`/signin?next=${encodeURIComponent(next)}`);
+			expect(response.status, next).toBe(303);
+			expect(response.headers.get('location'), next).toBe('/dashboard');
+		}
+		// Sent raw, as in the report: the query decodes to "/<tab>/evil.example".
+		for (const raw of ['/%09/evil.example', '/%0a/evil.example', '/%5C/evil.example']) {
+			const response = await client.get(`/signin?next=${raw}`);
+			expect(response.headers.get('location'), raw).toBe('/dashboard');
+		}
+		// Encoded twice, they are odd paths of this app, and stay on it.
+		for (const next of ['/%09/evil.example', '/%2F/evil.example', '/%5C%5Cevil.example']) {
+			const response = await client.get(`/signin?next=${encodeURIComponent(next)}`);
+			const location = response.headers.get('location')!;
+			expect(new URL(location, server.url).origin, next).toBe(new URL(server.url).origin);
+			expect(location, next).toMatch(/^\/[^/\\]/);
+		}
+
+		const good: Array<[string, string]> = [
+			['/dashboard', '/dashboard'],
+			['/workshops/abc?tab=people', '/workshops/abc?tab=people'],
+			['/account/password#form', '/account/password#form'],
+			['/workshops/../dashboard', '/dashboard']
+		];
+		for (const [next, location] of good) {
+			const response = await client.get(`/signin?next=${encodeURIComponent(next)}`);
+			expect(response.headers.get('location'), next).toBe(location);
+		}
+		// The same rule after the password is checked.
+		const fresh = new Client(server.url, '192.0.2.78');
+		const viaForm = await fresh.action('/signin?next=/%09/evil.example', {
+			email: 'ada@example.com',
+			password: 'a brand new password'
+		});
+		expect(viaForm).toMatchObject({ type: 'redirect', location: '/dashboard' });
+		const kept = await new Client(server.url, '192.0.2.79').action(
+			`/signin?next=${encodeURIComponent('/account/password')}`,
+			{ email: 'ada@example.com', password: 'a brand new password' }
+		);
+		expect(kept).toMatchObject({ type: 'redirect', location: '/account/password' });
 	});
 });

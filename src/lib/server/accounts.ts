@@ -1,6 +1,6 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { db } from './db';
-import { account } from './db/schema';
+import { account, trustedDevice } from './db/schema';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './auth/passwords';
 import { newId } from './ids';
 
@@ -75,4 +75,26 @@ export async function changePassword(accountId: string, password: string): Promi
 		.update(account)
 		.set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
 		.where(eq(account.id, accountId));
+}
+
+/**
+ * The account behind this email that this device signed in to before, if any (by the
+ * SHA-256 of the device cookie; see auth/device.ts).
+ */
+export async function knownDeviceAccount(
+	email: string,
+	deviceHash: string
+): Promise<string | null> {
+	const [row] = await db()
+		.select({ id: account.id })
+		.from(trustedDevice)
+		.innerJoin(account, eq(account.id, trustedDevice.accountId))
+		.where(and(eq(account.email, normaliseEmail(email)), eq(trustedDevice.deviceHash, deviceHash)))
+		.limit(1);
+	return row?.id ?? null;
+}
+
+/** Remembers that this device signed in to the account with its password. */
+export async function rememberDevice(accountId: string, deviceHash: string): Promise<void> {
+	await db().insert(trustedDevice).values({ accountId, deviceHash }).onConflictDoNothing();
 }

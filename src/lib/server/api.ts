@@ -6,6 +6,7 @@ import { error, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { can } from '../domain/permissions';
 import type { AccountActor, ParticipantActor } from './auth/sessions';
+import { NOT_ADMITTED } from './admission';
 import * as workshops from './workshops';
 import { describeIssue } from '../schemas/issues';
 
@@ -51,6 +52,7 @@ export async function requireMember(
 	if (!account && participant && participant.participant.workshopId === workshopId) {
 		if (!can(participant.role, 'room.participate'))
 			error(403, 'You may not take part in this workshop.');
+		if (!participant.participant.isAdmitted) error(403, NOT_ADMITTED);
 		return { kind: 'participant', actor: participant, teamId: participant.participant.teamId };
 	}
 	const found = await workshops.get(workshopId);
@@ -65,6 +67,7 @@ export async function requireMember(
 	if (participant && participant.participant.workshopId === workshopId && found) {
 		if (!can(participant.role, 'room.participate'))
 			error(403, 'You may not take part in this workshop.');
+		if (!participant.participant.isAdmitted) error(403, NOT_ADMITTED);
 		return { kind: 'participant', actor: participant, teamId: participant.participant.teamId };
 	}
 	if (!account && !participant) error(401, 'Join the workshop or sign in first.');

@@ -5,6 +5,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { can, type Capability } from '../domain/permissions';
 import type { AccountActor, ParticipantActor } from './auth/sessions';
+import { NOT_ADMITTED } from './admission';
 import * as workshops from './workshops';
 
 export function requireAccount(event: RequestEvent, capability: Capability): AccountActor {
@@ -26,13 +27,23 @@ export async function requireOwnedWorkshop(event: RequestEvent, workshopId: stri
 	return { actor, workshop: found };
 }
 
-/** The participant, if this device's session belongs to that workshop. */
-export function requireParticipantOf(event: RequestEvent, workshopId: string): ParticipantActor {
+/**
+ * The participant, if this device's session belongs to that workshop, whether admitted or
+ * still waiting for the facilitator (the room's page shows those the waiting screen).
+ */
+export function requireJoinedOf(event: RequestEvent, workshopId: string): ParticipantActor {
 	const actor = event.locals.participant;
 	if (!actor) error(401, 'Join this workshop with its code or link first.');
 	if (actor.participant.workshopId !== workshopId) {
 		error(403, 'Your session belongs to another workshop. Join this one with its code or link.');
 	}
 	if (!can(actor.role, 'room.participate')) error(403, 'You may not take part in this workshop.');
+	return actor;
+}
+
+/** The participant, if this device's session belongs to that workshop and they were let in. */
+export function requireParticipantOf(event: RequestEvent, workshopId: string): ParticipantActor {
+	const actor = requireJoinedOf(event, workshopId);
+	if (!actor.participant.isAdmitted) error(403, NOT_ADMITTED);
 	return actor;
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { db } from './db';
-import { participant, team } from './db/schema';
+import { participant, team, workshop } from './db/schema';
 import { newId } from './ids';
 import * as sessions from './auth/sessions';
 import * as polls from './polls';
@@ -9,39 +9,212 @@ export class UnknownTeamError extends Error {
 	override name = 'UnknownTeamError';
 }
 
-export async function join(input: { workshopId: string; teamId: string; displayName: string }) {
+/**
+ * The facilitator removed (or refused) someone on this device or under this name: removal is
+ * a decision, so joining again with the code does not undo it. Only "Let back in" does.
+ */
+export class RemovedFromWorkshopError extends Error {
+	override name = 'RemovedFromWorkshopError';
+	constructor(readonly by: 'device' | 'name') {
+		super(
+			by === 'device'
+				? 'The facilitator removed you from this workshop. Ask them to let you back in.'
+				: 'The facilitator removed someone of that name from this workshop. Ask them to let you back in.'
+		);
+	}
+}
+
+/** Names compare without case and extra spaces: "Sam  Smith" is "sam smith". */
+const sameName = (name: string) =>
+	sql`lower(regexp_replace(trim(${participant.displayName}), '\\s+', ' ', 'g')) = ${normaliseName(name)}`;
+
+export function normaliseName(name: string): string {
+	return name.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * A new participant. They are admitted at once unless the workshop requires admission; then
+ * they wait (admitted_at null) until the facilitator lets them in.
+ */
+export async function join(input: {
+	workshopId: string;
+	teamId: string;
+	displayName: string;
+	/** The joining browser's device (auth/device.ts); none for people added by scripts. */
+	deviceHash?: string | null;
+}) {
 	const [chosen] = await db()
 		.select()
 		.from(team)
 		.where(and(eq(team.id, input.teamId), eq(team.workshopId, input.workshopId)))
 		.limit(1);
 	if (!chosen) throw new UnknownTeamError('That team is not part of this workshop.');
+	const [removed] = await db()
+		.select({ deviceHash: participant.deviceHash })
+		.from(participant)
+		.where(
+			and(
+				eq(participant.workshopId, input.workshopId),
+				isNotNull(participant.removedAt),
+				or(
+					input.deviceHash ? eq(participant.deviceHash, input.deviceHash) : undefined,
+					sameName(input.displayName)
+				)
+			)
+		)
+		.limit(1);
+	if (removed) {
+		throw new RemovedFromWorkshopError(
+			input.deviceHash && removed.deviceHash === input.deviceHash ? 'device' : 'name'
+		);
+	}
 	const id = newId();
-	await db().insert(participant).values({
-		id,
-		workshopId: input.workshopId,
-		teamId: chosen.id,
-		displayName: input.displayName.trim()
-	});
-	await polls.refreshTurnout(input.workshopId);
-	return { id, team: chosen };
+	const [inserted] = await db()
+		.insert(participant)
+		.values({
+			id,
+			workshopId: input.workshopId,
+			teamId: chosen.id,
+			displayName: input.displayName.trim(),
+			deviceHash: input.deviceHash ?? null,
+			admittedAt: sql`case when (select ${workshop.requireAdmission} from ${workshop} where ${workshop.id} = ${input.workshopId}) then null else now() end`
+		})
+		.returning({ admittedAt: participant.admittedAt });
+	const isAdmitted = inserted?.admittedAt != null;
+	if (isAdmitted) await polls.refreshTurnout(input.workshopId);
+	return { id, team: chosen, isAdmitted };
 }
 
-/** Present participants with their team, for the facilitator's list and the waiting room. */
+/**
+ * Whether this device was removed from the workshop (and not let back in since), or belongs
+ * to a participant of it who is still in: then it resumes as them (after "Let back in", or
+ * when its session cookie was lost).
+ */
+export async function byDevice(
+	workshopId: string,
+	deviceHash: string
+): Promise<{ kind: 'removed' } | { kind: 'present'; participantId: string } | null> {
+	const rows = await db()
+		.select({ id: participant.id, removedAt: participant.removedAt })
+		.from(participant)
+		.where(and(eq(participant.workshopId, workshopId), eq(participant.deviceHash, deviceHash)))
+		.orderBy(asc(participant.joinedAt));
+	if (rows.some((r) => r.removedAt)) return { kind: 'removed' };
+	const present = rows.at(-1);
+	return present ? { kind: 'present', participantId: present.id } : null;
+}
+
+const listed = {
+	id: participant.id,
+	displayName: participant.displayName,
+	joinedAt: participant.joinedAt,
+	teamId: team.id,
+	teamName: team.name,
+	teamColour: team.colour
+};
+
+/** Admitted participants with their team, for the facilitator's list and the room. */
 export async function listPresent(workshopId: string) {
 	return db()
-		.select({
-			id: participant.id,
-			displayName: participant.displayName,
-			joinedAt: participant.joinedAt,
-			teamId: team.id,
-			teamName: team.name,
-			teamColour: team.colour
-		})
+		.select(listed)
 		.from(participant)
 		.innerJoin(team, eq(team.id, participant.teamId))
-		.where(and(eq(participant.workshopId, workshopId), isNull(participant.removedAt)))
+		.where(
+			and(
+				eq(participant.workshopId, workshopId),
+				isNull(participant.removedAt),
+				isNotNull(participant.admittedAt)
+			)
+		)
 		.orderBy(asc(team.position), asc(participant.joinedAt));
+}
+
+/** People waiting for the facilitator to let them in, first come first. */
+export async function listWaiting(workshopId: string) {
+	return db()
+		.select(listed)
+		.from(participant)
+		.innerJoin(team, eq(team.id, participant.teamId))
+		.where(
+			and(
+				eq(participant.workshopId, workshopId),
+				isNull(participant.removedAt),
+				isNull(participant.admittedAt)
+			)
+		)
+		.orderBy(asc(participant.joinedAt));
+}
+
+/** People the facilitator removed or refused, latest first: each can be let back in. */
+export async function listRemoved(workshopId: string) {
+	return db()
+		.select({ ...listed, removedAt: participant.removedAt })
+		.from(participant)
+		.innerJoin(team, eq(team.id, participant.teamId))
+		.where(and(eq(participant.workshopId, workshopId), isNotNull(participant.removedAt)))
+		.orderBy(sql`${participant.removedAt} desc`);
+}
+
+/** Lets waiting people in: one, or (without `participantId`) everyone waiting. How many. */
+export async function admit(workshopId: string, participantId?: string): Promise<number> {
+	const rows = await db()
+		.update(participant)
+		.set({ admittedAt: new Date() })
+		.where(
+			and(
+				eq(participant.workshopId, workshopId),
+				participantId ? eq(participant.id, participantId) : undefined,
+				isNull(participant.removedAt),
+				isNull(participant.admittedAt)
+			)
+		)
+		.returning({ id: participant.id });
+	if (rows.length > 0) await polls.refreshTurnout(workshopId);
+	return rows.length;
+}
+
+/**
+ * Refuses someone waiting to be let in: a removal, so their device and name stay out until
+ * the facilitator lets them back in. False when nobody of that id is waiting.
+ */
+export async function refuse(workshopId: string, participantId: string): Promise<boolean> {
+	const rows = await db()
+		.update(participant)
+		.set({ removedAt: new Date() })
+		.where(
+			and(
+				eq(participant.id, participantId),
+				eq(participant.workshopId, workshopId),
+				isNull(participant.removedAt),
+				isNull(participant.admittedAt)
+			)
+		)
+		.returning({ id: participant.id });
+	if (rows.length === 0) return false;
+	await sessions.revokeAllForParticipant(participantId);
+	return true;
+}
+
+/**
+ * Undoes a removal (or a refusal): the same participant, with their team and what they did
+ * before (a ballot receipt too, so nobody votes twice by being removed and let back in), and
+ * admitted. Their device resumes as them at the join link; their name may join again.
+ */
+export async function letBackIn(workshopId: string, participantId: string): Promise<boolean> {
+	const rows = await db()
+		.update(participant)
+		.set({ removedAt: null, admittedAt: sql`coalesce(${participant.admittedAt}, now())` })
+		.where(
+			and(
+				eq(participant.id, participantId),
+				eq(participant.workshopId, workshopId),
+				isNotNull(participant.removedAt)
+			)
+		)
+		.returning({ id: participant.id });
+	if (rows.length === 0) return false;
+	await polls.refreshTurnout(workshopId);
+	return true;
 }
 
 /** Removes a participant: their sessions end at once and the old cookie cannot rejoin. */

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNull, max, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, isNull, max, ne, sql } from 'drizzle-orm';
 import { DEFAULT_TEAMS } from '../domain/teams';
 import { ALIGNMENT_TEMPLATE, type StageTemplate } from '../domain/template';
 import { db } from './db';
@@ -76,7 +76,11 @@ export async function listForOwner(ownerId: string) {
 		.from(workshop)
 		.leftJoin(
 			participant,
-			and(eq(participant.workshopId, workshop.id), isNull(participant.removedAt))
+			and(
+				eq(participant.workshopId, workshop.id),
+				isNull(participant.removedAt),
+				isNotNull(participant.admittedAt)
+			)
 		)
 		.where(eq(workshop.ownerId, ownerId))
 		.groupBy(workshop.id)
@@ -235,6 +239,14 @@ export async function setArchived(workshopId: string, archived: boolean): Promis
 	await db()
 		.update(workshop)
 		.set({ status: archived ? 'archived' : 'draft', updatedAt: new Date() })
+		.where(eq(workshop.id, workshopId));
+}
+
+/** Whether joiners wait for the facilitator to let them in (participants.admit). */
+export async function setRequireAdmission(workshopId: string, required: boolean): Promise<void> {
+	await db()
+		.update(workshop)
+		.set({ requireAdmission: required, updatedAt: new Date() })
 		.where(eq(workshop.id, workshopId));
 }
 

@@ -24,9 +24,26 @@ export async function endSession(
 	cookies.delete(kind === 'account' ? ACCOUNT_COOKIE : PARTICIPANT_COOKIE, { path: '/' });
 }
 
-/** Only same-site paths are followed after sign-in, never another origin. */
-export function safeNext(next: string | null, fallback: string): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+/**
+ * Where to go after signing in: `next` only when it is a path of this app, else `fallback`.
+ * It is resolved the way a browser resolves a Location header (WHATWG URL: tabs and newlines
+ * dropped, a backslash read as a slash), so `/\t/evil.example` or `/\\evil.example`, which a
+ * browser would take to another site, are refused rather than passed on. Only the resolved
+ * path, query and fragment are returned, and never one a browser would read as a host.
+ */
+export function safeNext(next: string | null, origin: string, fallback: string): string {
+	if (!next || !next.startsWith('/')) return fallback;
+	// Control characters and backslashes have no place in a path the app made itself.
+	// eslint-disable-next-line no-control-regex -- exactly these are what is refused
+	if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
+	let resolved: URL;
+	try {
+		resolved = new URL(next, origin);
+	} catch {
 		return fallback;
-	return next;
+	}
+	if (resolved.origin !== new URL(origin).origin) return fallback;
+	const path = resolved.pathname + resolved.search + resolved.hash;
+	if (!path.startsWith('/') || path.startsWith('//')) return fallback;
+	return path;
 }

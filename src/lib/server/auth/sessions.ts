@@ -32,6 +32,8 @@ export interface ParticipantActor {
 		teamId: string;
 		teamName: string;
 		displayName: string;
+		/** False while they wait for the facilitator to let them in: they may not take part. */
+		isAdmitted: boolean;
 	};
 }
 
@@ -72,6 +74,7 @@ export async function validate(token: string): Promise<Validated | null> {
 				workshopId: participant.workshopId,
 				teamId: participant.teamId,
 				displayName: participant.displayName,
+				admittedAt: participant.admittedAt,
 				removedAt: participant.removedAt
 			},
 			teamName: team.name,
@@ -112,7 +115,7 @@ export async function validate(token: string): Promise<Validated | null> {
 		};
 	}
 	if (row.participant && !row.participant.removedAt && row.teamName) {
-		const { removedAt: _removed, ...rest } = row.participant;
+		const { removedAt: _removed, admittedAt, ...rest } = row.participant;
 		return {
 			isRenewed,
 			actor: {
@@ -120,7 +123,7 @@ export async function validate(token: string): Promise<Validated | null> {
 				role: 'participant',
 				sessionId: id,
 				expiresAt,
-				participant: { ...rest, teamName: row.teamName }
+				participant: { ...rest, teamName: row.teamName, isAdmitted: admittedAt !== null }
 			}
 		};
 	}

@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
+	boolean,
 	check,
 	customType,
 	doublePrecision,
@@ -64,6 +65,8 @@ export const workshop = pgTable(
 		status: text('status', { enum: ['draft', 'live', 'archived'] })
 			.notNull()
 			.default('draft'),
+		/** Joiners wait until the facilitator admits them (participant.admitted_at). */
+		requireAdmission: boolean('require_admission').notNull().default(false),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
@@ -101,10 +104,23 @@ export const participant = pgTable(
 			.references(() => team.id, { onDelete: 'restrict' }),
 		displayName: text('display_name').notNull(),
 		joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
-		/** Set when the facilitator removes the participant; their sessions are deleted then. */
-		removedAt: timestamp('removed_at', { withTimezone: true })
+		/**
+		 * When the facilitator let them in; null while they wait (workshops that require
+		 * admission). Set at join otherwise. Only admitted, not removed participants take part.
+		 */
+		admittedAt: timestamp('admitted_at', { withTimezone: true }),
+		/** Set when the facilitator removes (or refuses) the participant; their sessions are deleted then. */
+		removedAt: timestamp('removed_at', { withTimezone: true }),
+		/**
+		 * SHA-256 of the device cookie the participant joined from: a removed participant's device
+		 * is refused until the facilitator lets them back in, and a device let back in resumes.
+		 */
+		deviceHash: text('device_hash')
 	},
-	(t) => [index('participant_workshop_idx').on(t.workshopId)]
+	(t) => [
+		index('participant_workshop_idx').on(t.workshopId),
+		index('participant_workshop_device_idx').on(t.workshopId, t.deviceHash)
+	]
 );
 
 /**
@@ -130,12 +146,34 @@ export const session = pgTable(
 	]
 );
 
-/** Fixed-window counters for rate limits, shared by every instance on one database. */
+/**
+ * Counters for rate limits and throttles, shared by every instance on one database
+ * (src/lib/server/rate-limit.ts): a count in a window, and for growing delays the time
+ * before which the next attempt is refused.
+ */
 export const rateLimit = pgTable('rate_limit', {
 	key: text('key').primaryKey(),
 	count: integer('count').notNull(),
-	windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull()
+	windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+	nextAllowedAt: timestamp('next_allowed_at', { withTimezone: true }).notNull().defaultNow()
 });
+
+/**
+ * Devices (by the SHA-256 of their device cookie) that signed in to an account with its
+ * password. OWASP's device cookies: attempts from such a device are throttled on their own,
+ * so someone guessing the account's password elsewhere does not lock its owner out.
+ */
+export const trustedDevice = pgTable(
+	'trusted_device',
+	{
+		accountId: text('account_id')
+			.notNull()
+			.references(() => account.id, { onDelete: 'cascade' }),
+		deviceHash: text('device_hash').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.accountId, t.deviceHash] })]
+);
 
 /** Append log of accepted Yjs updates per document; compacted into `yjs_snapshot`. */
 export const yjsUpdate = pgTable(

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import * as accounts from '$lib/server/accounts';
+import { deviceHash, ensureDevice } from '$lib/server/auth/device';
 import { safeNext, startSession } from '$lib/server/auth/cookie-session';
 import * as rateLimit from '$lib/server/rate-limit';
 import { parseForm } from '$lib/schemas/forms';
@@ -11,10 +12,40 @@ import type { Actions, PageServerLoad } from './$types';
 const GENERIC_FAILURE = 'That email and password do not match an account.';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (locals.account) redirect(303, safeNext(url.searchParams.get('next'), '/dashboard'));
+	if (locals.account)
+		redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
 	if ((await accounts.total()) === 0) redirect(303, '/signup');
 	return {};
 };
+
+interface Throttle {
+	key: string;
+	backoff: rateLimit.Backoff;
+	/** What a correct password does to the count: start afresh, or take back this attempt. */
+	onSuccess: 'reset' | 'refund';
+}
+
+/**
+ * Which counts an attempt is made against. A device that signed in to this account before
+ * has its own (so guessing elsewhere does not slow its owner down); any other device counts
+ * against the account and against its address.
+ */
+async function throttlesFor(email: string, device: string | null, address: string) {
+	const known = device ? await accounts.knownDeviceAccount(email, device) : null;
+	if (known) {
+		return [
+			{
+				key: `sign-in:device:${known}:${device}`,
+				backoff: rateLimit.SIGN_IN_KNOWN_DEVICE,
+				onSuccess: 'reset'
+			}
+		] satisfies Throttle[];
+	}
+	return [
+		{ key: `sign-in:email:${email}`, backoff: rateLimit.SIGN_IN_ACCOUNT, onSuccess: 'reset' },
+		{ key: `sign-in:address:${address}`, backoff: rateLimit.SIGN_IN_ADDRESS, onSuccess: 'refund' }
+	] satisfies Throttle[];
+}
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress }) => {
@@ -22,25 +53,30 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 
 		const email = accounts.normaliseEmail(parsed.data.email);
-		const limits = [
-			{ key: `sign-in:email:${email}`, limit: rateLimit.SIGN_IN_ACCOUNT_LIMIT },
-			{ key: `sign-in:address:${getClientAddress()}`, limit: rateLimit.SIGN_IN_ADDRESS_LIMIT }
-		];
-		const waits = await Promise.all(limits.map((l) => rateLimit.retryAfter(l.key, l.limit)));
-		const wait = Math.max(...waits);
-		if (wait > 0) {
-			const message = `Too many failed sign-in attempts. Try again in ${rateLimit.describeWait(wait)}.`;
-			return invalid(429, { form: message }, { email, password: '' });
+		const throttles = await throttlesFor(email, deviceHash(cookies), getClientAddress());
+		// Counted before the password is checked, one atomic claim each: concurrent guesses
+		// cannot all pass a check made before any of them was counted.
+		const claimed: Throttle[] = [];
+		for (const throttle of throttles) {
+			const claim = await rateLimit.claimAttempt(throttle.key, throttle.backoff);
+			if (!claim.allowed) {
+				// The attempt does not happen, so it takes back what it claimed so far.
+				for (const done of claimed) await rateLimit.refund(done.key, done.backoff);
+				const message = `Too many sign-in attempts. Try again in ${rateLimit.describeWait(claim.retryAfterMs)}.`;
+				return invalid(429, { form: message }, { email, password: '' });
+			}
+			claimed.push(throttle);
 		}
 
 		const found = await accounts.verifyCredentials(email, parsed.data.password);
-		if (!found) {
-			await Promise.all(limits.map((l) => rateLimit.recordFailure(l.key, l.limit)));
-			return invalid(400, { form: GENERIC_FAILURE }, { email, password: '' });
+		if (!found) return invalid(400, { form: GENERIC_FAILURE }, { email, password: '' });
+
+		for (const throttle of claimed) {
+			if (throttle.onSuccess === 'reset') await rateLimit.reset(throttle.key);
+			else await rateLimit.refund(throttle.key, throttle.backoff);
 		}
-		// A correct password clears the account's count, not the address's.
-		await rateLimit.reset(limits[0]!.key);
+		await accounts.rememberDevice(found.id, ensureDevice(cookies));
 		await startSession(cookies, { accountId: found.id });
-		redirect(303, safeNext(url.searchParams.get('next'), '/dashboard'));
+		redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
 	}
 };

@@ -59,13 +59,24 @@ function teamRefusal(
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-	const [teams, present, stageList, { joinUrl, qrSvg }] = await Promise.all([
+	const [teams, present, waiting, removed, stageList, { joinUrl, qrSvg }] = await Promise.all([
 		workshops.teams(workshop.id),
 		participants.listPresent(workshop.id),
+		participants.listWaiting(workshop.id),
+		participants.listRemoved(workshop.id),
 		stages.list(workshop.id),
 		joinLink(event.url, workshop.joinCode)
 	]);
-	return { workshop, teams, participants: present, stages: stageList, joinUrl, qrSvg };
+	return {
+		workshop,
+		teams,
+		participants: present,
+		waiting,
+		removed,
+		stages: stageList,
+		joinUrl,
+		qrSvg
+	};
 };
 
 export const actions: Actions = {
@@ -81,6 +92,64 @@ export const actions: Actions = {
 		// Their open boards close now, not at the next periodic session check.
 		rooms.disconnectParticipant(participantId);
 		return { message: 'Participant removed; their session has ended.' };
+	},
+
+	requireAdmission: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const value = (await event.request.formData()).get('required');
+		if (value !== 'true' && value !== 'false') {
+			return invalid(400, { required: 'Say whether joiners must be let in (true or false).' });
+		}
+		const required = value === 'true';
+		await workshops.setRequireAdmission(workshop.id, required);
+		if (required) return { message: 'New joiners now wait until you let them in.' };
+		// Anyone waiting could join again without waiting now; they are let in instead.
+		const admitted = await participants.admit(workshop.id);
+		return {
+			message: `New joiners come straight in${admitted ? `; ${admitted} waiting let in` : ''}.`
+		};
+	},
+
+	admit: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const participantId = (await event.request.formData()).get('participantId');
+		if (typeof participantId !== 'string' || !participantId) {
+			return invalid(400, { participantId: 'Say whom to let in.' });
+		}
+		if ((await participants.admit(workshop.id, participantId)) === 0) {
+			return invalid(404, { participantId: 'Nobody of that id is waiting to join this workshop.' });
+		}
+		return { message: 'Let in.' };
+	},
+
+	admitAll: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const admitted = await participants.admit(workshop.id);
+		return { message: admitted ? `Let in ${admitted} waiting.` : 'Nobody was waiting.' };
+	},
+
+	refuse: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const participantId = (await event.request.formData()).get('participantId');
+		if (typeof participantId !== 'string' || !participantId) {
+			return invalid(400, { participantId: 'Say whom to refuse.' });
+		}
+		if (!(await participants.refuse(workshop.id, participantId))) {
+			return invalid(404, { participantId: 'Nobody of that id is waiting to join this workshop.' });
+		}
+		return { message: 'Refused: that device and name stay out until you let them back in.' };
+	},
+
+	letBackIn: async (event) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const participantId = (await event.request.formData()).get('participantId');
+		if (typeof participantId !== 'string' || !participantId) {
+			return invalid(400, { participantId: 'Say whom to let back in.' });
+		}
+		if (!(await participants.letBackIn(workshop.id, participantId))) {
+			return invalid(404, { participantId: 'Nobody of that id was removed from this workshop.' });
+		}
+		return { message: 'Let back in: they can rejoin with the code or link.' };
 	},
 
 	updateStage: async (event) => {

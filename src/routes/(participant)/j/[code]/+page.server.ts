@@ -1,5 +1,7 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, redirect, type Cookies } from '@sveltejs/kit';
+import { deviceHash, ensureDevice } from '$lib/server/auth/device';
 import { startSession } from '$lib/server/auth/cookie-session';
+import * as joining from '$lib/server/joining';
 import * as participants from '$lib/server/participants';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
@@ -7,40 +9,69 @@ import { joinFields, joinSchema } from '$lib/schemas/workshops';
 import { invalid } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-async function openWorkshop(code: string) {
-	const found = await workshops.findByJoinCode(code);
-	if (!found)
-		error(404, `No workshop uses the code ${code.toUpperCase()}. Check the code on the screen.`);
-	if (found.status === 'archived')
-		error(410, 'This workshop has ended and no longer takes participants.');
-	return found;
+/**
+ * A device that was here before: a session of this workshop goes on; a device the facilitator
+ * let back in (or whose session cookie was lost) resumes as the participant it was; a device
+ * the facilitator removed is told so. Otherwise null: a new joiner.
+ */
+async function returning(
+	workshopId: string,
+	locals: App.Locals,
+	cookies: Cookies
+): Promise<'removed' | null> {
+	if (locals.participant?.participant.workshopId === workshopId) redirect(303, `/w/${workshopId}`);
+	const device = deviceHash(cookies);
+	if (!device) return null;
+	const known = await participants.byDevice(workshopId, device);
+	if (known?.kind === 'removed') return 'removed';
+	if (known?.kind === 'present') {
+		await startSession(cookies, { participantId: known.participantId });
+		redirect(303, `/w/${workshopId}`);
+	}
+	return null;
 }
 
-export const load: PageServerLoad = async ({ params, locals }) => {
-	const workshop = await openWorkshop(params.code);
-	// Returning on the same device resumes the earlier session instead of a second join.
-	if (locals.participant?.participant.workshopId === workshop.id)
-		redirect(303, `/w/${workshop.id}`);
+export const load: PageServerLoad = async ({ params, locals, cookies, getClientAddress }) => {
+	const workshop = await joining.openWorkshop(params.code, getClientAddress());
+	if ((await returning(workshop.id, locals, cookies)) === 'removed') {
+		error(403, new participants.RemovedFromWorkshopError('device').message);
+	}
 	const teams = await workshops.teams(workshop.id);
 	return {
-		workshop: { title: workshop.title, clientOrganisation: workshop.clientOrganisation },
+		workshop: {
+			title: workshop.title,
+			clientOrganisation: workshop.clientOrganisation,
+			requireAdmission: workshop.requireAdmission
+		},
 		teams: teams.map((t) => ({ id: t.id, name: t.name, colour: t.colour }))
 	};
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, cookies, locals }) => {
-		const workshop = await openWorkshop(params.code);
-		if (locals.participant?.participant.workshopId === workshop.id)
-			redirect(303, `/w/${workshop.id}`);
+	default: async ({ params, request, cookies, locals, getClientAddress }) => {
+		const workshop = await joining.openWorkshop(params.code, getClientAddress());
 		const parsed = parseForm(joinSchema, await request.formData(), joinFields);
+		if ((await returning(workshop.id, locals, cookies)) === 'removed') {
+			const message = new participants.RemovedFromWorkshopError('device').message;
+			return invalid(403, { form: message }, parsed.ok ? parsed.data : parsed.values);
+		}
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		const busy = await joining.claimJoin(workshop.id);
+		if (busy) return invalid(429, { form: busy }, parsed.data);
 		let joined;
 		try {
-			joined = await participants.join({ workshopId: workshop.id, ...parsed.data });
+			joined = await participants.join({
+				workshopId: workshop.id,
+				...parsed.data,
+				deviceHash: ensureDevice(cookies)
+			});
 		} catch (e) {
+			await joining.giveBackJoin(workshop.id);
 			if (e instanceof participants.UnknownTeamError) {
 				return invalid(400, { teamId: 'Pick one of the teams listed.' }, parsed.data);
+			}
+			if (e instanceof participants.RemovedFromWorkshopError) {
+				return invalid(403, { displayName: e.message }, parsed.data);
 			}
 			throw e;
 		}

@@ -1,8 +1,8 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { and, eq } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { stageDone } from '$lib/server/db/schema';
-import { requireParticipantOf } from '$lib/server/guards';
+import { requireJoinedOf } from '$lib/server/guards';
 import * as participants from '$lib/server/participants';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
@@ -15,7 +15,9 @@ import type { PageServerLoad } from './$types';
  * (the room only holds counts per team, never who).
  */
 export const load: PageServerLoad = async (event) => {
-	const actor = requireParticipantOf(event, event.params.id);
+	const actor = requireJoinedOf(event, event.params.id);
+	// Until the facilitator lets them in, they see the waiting screen and nothing of the room.
+	if (!actor.participant.isAdmitted) redirect(303, `/w/${event.params.id}/waiting`);
 	const workshop = await workshops.get(event.params.id);
 	if (!workshop) error(404, 'This workshop no longer exists.');
 	const [present, teamRows, stageRows, doneRows] = await Promise.all([

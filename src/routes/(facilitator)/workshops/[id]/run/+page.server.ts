@@ -1,4 +1,5 @@
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as participants from '$lib/server/participants';
 import { roomSnapshot } from '$lib/server/room-snapshot';
 import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
@@ -12,10 +13,11 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
 	const { actor, workshop } = await requireOwnedWorkshop(event, event.params.id);
-	const [teamRows, stageRows, room] = await Promise.all([
+	const [teamRows, stageRows, room, waiting] = await Promise.all([
 		workshops.teams(workshop.id),
 		stages.list(workshop.id),
-		roomSnapshot(workshop.id)
+		roomSnapshot(workshop.id),
+		participants.listWaiting(workshop.id)
 	]);
 	return {
 		workshop: {
@@ -34,6 +36,10 @@ export const load: PageServerLoad = async (event) => {
 			timeboxMinutes: s.timeboxMinutes
 		})),
 		room,
-		whoIsHere: rooms.whoIsHere(workshop.id)
+		whoIsHere: rooms.whoIsHere(workshop.id),
+		admission: {
+			requireAdmission: workshop.requireAdmission,
+			waiting: waiting.map((p) => ({ id: p.id, displayName: p.displayName, teamId: p.teamId }))
+		}
 	};
 };
