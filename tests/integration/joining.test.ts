@@ -7,6 +7,7 @@
  * (each client names its address in X-Forwarded-For), with a small per-workshop join limit so
  * reaching it takes 20 joins rather than 600.
  */
+import { controlPoll, createPoll } from '../support/voting';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { roomDocName, stageDocName } from '../../src/lib/collab/doc-names';
@@ -280,6 +281,21 @@ describe.each(databaseKinds())('joining a workshop on %s', (kind) => {
 			expect(answer.status, path).toBe(403);
 			expect(String(answer.body.message), path).toMatch(notYet);
 		}
+		// No voting token either: a stranger waiting at the door cannot vote.
+		const pollId = await createPoll(facilitator, ws.workshopId, {
+			kind: 'scale',
+			question: 'How sure are you?'
+		});
+		expect((await controlPoll(facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+		const keys = (await facilitator.json('GET', `${api}/polls/${pollId}`)).body.poll as {
+			keys: { id: string }[];
+		};
+		const token = await wanda.json('POST', `${api}/polls/${pollId}/token`, {
+			keyId: keys.keys[0]!.id,
+			blindedMessage: Buffer.alloc(256, 1).toString('base64url')
+		});
+		expect(token.status).toBe(403);
+		expect(String(token.body.message)).toMatch(notYet);
 		for (const doc of [roomDocName(ws.workshopId), stageDocName(ws.workshopId, 'focus-value')]) {
 			const refused = await upgrade(suite.server.url, doc, wanda);
 			expect(refused.status, doc).toBe(403);

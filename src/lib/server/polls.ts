@@ -8,7 +8,7 @@
  *   teams and whatever would let them be worked out; after the reveal, the bulletin lists
  *   every counted ballot's tracker and choice, so each device can find its own.
  */
-import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { listCards, termText } from '../collab/cards';
 import { readLive } from '../collab/live';
 import { roomDocName, stageDocName } from '../collab/doc-names';
@@ -87,7 +87,7 @@ async function find(workshopId: string, pollId: string): Promise<PollRow> {
 }
 
 /**
- * Who may vote (participants not removed) and how many ballots each team's tokens cast.
+ * Who may vote (participants let in and not removed) and how many ballots each team's tokens cast.
  * Counts only; moving a person between teams moves an eligible count, never a vote.
  */
 export async function turnout(workshopId: string, pollId: string): Promise<Turnout> {
@@ -96,7 +96,13 @@ export async function turnout(workshopId: string, pollId: string): Promise<Turno
 		db()
 			.select({ teamId: participant.teamId, n: count() })
 			.from(participant)
-			.where(and(eq(participant.workshopId, workshopId), isNull(participant.removedAt)))
+			.where(
+				and(
+					eq(participant.workshopId, workshopId),
+					isNull(participant.removedAt),
+					isNotNull(participant.admittedAt)
+				)
+			)
 			.groupBy(participant.teamId),
 		db()
 			.select({ teamId: ballot.teamId, n: count() })

@@ -21,6 +21,7 @@ import {
 	toBase64url,
 	type TokenKey
 } from '../../domain/voting-token';
+import { NOT_ADMITTED } from '../admission';
 import { hashToken } from '../auth/tokens';
 import { db, rowsOf } from '../db';
 import { groupCommit } from './group-commit';
@@ -48,6 +49,8 @@ export interface Voter {
 	participantId: string;
 	teamId: string;
 	workshopId: string;
+	/** Let in by the facilitator (always, unless the workshop requires admission). */
+	isAdmitted: boolean;
 }
 
 /**
@@ -56,14 +59,25 @@ export interface Voter {
  */
 export async function voterOf(sessionToken: string | undefined): Promise<Voter | null> {
 	if (!sessionToken || !/^[a-z2-7]{32}$/.test(sessionToken)) return null;
-	const [row] = rowsOf<{ participant_id: string; team_id: string; workshop_id: string }>(
+	const [row] = rowsOf<{
+		participant_id: string;
+		team_id: string;
+		workshop_id: string;
+		admitted: boolean;
+	}>(
 		await db().execute(sql`
-			select p.id as participant_id, p.team_id, p.workshop_id
+			select p.id as participant_id, p.team_id, p.workshop_id,
+				(p.admitted_at is not null) as admitted
 			from session s join participant p on p.id = s.participant_id
 			where s.id = ${hashToken(sessionToken)} and s.expires_at > now() and p.removed_at is null`)
 	);
 	return row
-		? { participantId: row.participant_id, teamId: row.team_id, workshopId: row.workshop_id }
+		? {
+				participantId: row.participant_id,
+				teamId: row.team_id,
+				workshopId: row.workshop_id,
+				isAdmitted: row.admitted
+			}
 		: null;
 }
 
@@ -149,6 +163,7 @@ export async function issue(
 	if (voter.workshopId !== workshopId) {
 		throw new TokenError('You are not part of this workshop.', 403);
 	}
+	if (!voter.isAdmitted) throw new TokenError(NOT_ADMITTED, 403);
 	const blinded = fromBase64url(request.blindedMessage);
 	const blindedHash = blindedHashOf(blinded);
 	const settle = async () => {
