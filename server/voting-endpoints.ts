@@ -19,10 +19,10 @@ import {
 	ACCOUNT_COOKIE,
 	parseCookieHeader
 } from '../src/lib/server/auth/cookies';
-import { cast, CastError } from '../src/lib/server/ballots/cast';
+import { cast } from '../src/lib/server/ballots/cast';
 import { issue, TokenError, voterOf } from '../src/lib/server/ballots/issue';
 import { asUnavailable, DATABASE_UNAVAILABLE_MESSAGE } from '../src/lib/server/db/availability';
-import { publishTurnout } from '../src/lib/server/polls';
+import { PollRuleError, publishTurnout } from '../src/lib/server/polls';
 import { ballotSchema, tokenRequestSchema } from '../src/lib/schemas/polls';
 import { describeIssue } from '../src/lib/schemas/issues';
 
@@ -159,7 +159,7 @@ export function handleVoting(req: http.IncomingMessage, res: http.ServerResponse
 					: await castBallot(req, workshopId, pollId);
 			answer(res, result.status, result.body, result.headers);
 		} catch (error) {
-			if (error instanceof CastError) {
+			if (error instanceof PollRuleError) {
 				answer(res, error.status, { message: error.message });
 				return;
 			}

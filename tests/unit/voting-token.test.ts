@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { obtain, prepare, type KeptToken } from '../../src/lib/client/voting-token';
+import { obtain, type KeptToken } from '../../src/lib/client/voting-token';
 import { blindSign, verifyToken } from '../../src/lib/server/ballots/keys';
 import {
 	fromBase64url,

@@ -20,18 +20,9 @@ import {
 } from '../../domain/voting-token';
 import { db, rowsOf } from '../db';
 import { poll } from '../db/schema';
+import { PollRuleError } from '../polls';
 import { groupCommit } from './group-commit';
 import { verifyingKey, verifyToken } from './keys';
-
-export class CastError extends Error {
-	override name = 'CastError';
-	constructor(
-		message: string,
-		readonly status: 400 | 403 | 404 | 409
-	) {
-		super(message);
-	}
-}
 
 export interface CastRequest {
 	keyId: string;
@@ -138,19 +129,19 @@ function readRules(pollId: string) {
 async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
 	const found = await readRules(pollId);
 	if (!found || found.workshopId !== workshopId) {
-		throw new CastError('This workshop has no such poll.', 404);
+		throw new PollRuleError('This workshop has no such poll.', 404);
 	}
 	return found.rules;
 }
 
-async function notOpen(workshopId: string, pollId: string): Promise<CastError> {
+async function notOpen(workshopId: string, pollId: string): Promise<PollRuleError> {
 	const [row] = await db()
 		.select({ status: poll.status })
 		.from(poll)
 		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-	if (!row) return new CastError('This workshop has no such poll.', 404);
-	if (row.status === 'draft') return new CastError('This poll is not open yet.', 409);
-	return new CastError('This poll is closed: votes are no longer taken.', 409);
+	if (!row) return new PollRuleError('This workshop has no such poll.', 404);
+	if (row.status === 'draft') return new PollRuleError('This poll is not open yet.', 409);
+	return new PollRuleError('This poll is closed: votes are no longer taken.', 409);
 }
 
 /** Casts or changes the ballot of this token. `onCreated` runs after a first cast commits. */
@@ -165,18 +156,18 @@ export async function cast(
 	try {
 		choice = checkChoice(rules, request.choice);
 	} catch (e) {
-		if (e instanceof BallotError) throw new CastError(e.message, 400);
+		if (e instanceof BallotError) throw new PollRuleError(e.message, 400);
 		throw e;
 	}
 	const message = fromBase64url(request.message);
 	const signature = fromBase64url(request.signature);
 	if (message.length !== PREPARED_MESSAGE_BYTES || signature.length !== MODULUS_BYTES) {
-		throw new CastError('The voting token is not in the expected form.', 400);
+		throw new PollRuleError('The voting token is not in the expected form.', 400);
 	}
 	const key = await verifyingKey(pollId, request.keyId);
-	if (!key) throw new CastError('This voting token is not for this poll.', 403);
+	if (!key) throw new PollRuleError('This voting token is not for this poll.', 403);
 	if (!verifyToken(key, message, signature)) {
-		throw new CastError('This voting token is not valid: its signature does not verify.', 403);
+		throw new PollRuleError('This voting token is not valid: its signature does not verify.', 403);
 	}
 	const tracker = trackerOf(message);
 	const outcome = await store({
