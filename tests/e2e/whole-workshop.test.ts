@@ -232,10 +232,26 @@ describe.runIf(shouldRunBrowserTests)('a whole workshop, from joining to a signe
 		await form.getByLabel('Kind of poll').selectOption({ label: 'Consent on an agreement' });
 		await form.getByLabel('What to decide').selectOption({ label: `MQL: ${MERGED_MQL}` });
 		await form.getByRole('button', { name: 'Save draft' }).click();
-		await panel
+		const openVoting = panel
 			.locator('[data-status="draft"]')
-			.getByRole('button', { name: 'Open voting' })
-			.click();
+			.getByRole('button', { name: 'Open voting' });
+		await openVoting.waitFor();
+		// While the poll is a draft, every phone has already prepared its blinded token request.
+		for (const page of everyone()) {
+			await expect
+				.poll(() =>
+					page.evaluate(
+						() =>
+							Object.keys(localStorage).filter(
+								(k) =>
+									k.startsWith('common-ground:ballot:') &&
+									JSON.parse(localStorage.getItem(k) ?? '{}').pending
+							).length
+					)
+				)
+				.toBe(1);
+		}
+		await openVoting.click();
 		// Fay runs the vote; her console offers no ballot.
 		expect(await console_.getByTestId('ballot').count()).toBe(0);
 

@@ -4,7 +4,8 @@
  * never learns whose ballot is whose, so only this device can change it, find it on the
  * bulletin, or show back what was chosen.
  */
-import type { KeptToken } from '$lib/client/voting-token';
+import { prepare, type KeptToken } from '$lib/client/voting-token';
+import type { TokenKey } from '$lib/domain/voting-token';
 
 const key = (pollId: string) => `common-ground:ballot:${pollId}`;
 
@@ -32,4 +33,31 @@ export function keepToken(pollId: string, kept: KeptToken): void {
 	} catch {
 		// Private mode without storage: the vote counts; changing it later will not be possible.
 	}
+}
+
+const preparing = new Map<string, Promise<void>>();
+
+/**
+ * Blinds this device's token request for a poll ahead of time (while it is a draft, or as soon
+ * as it is seen), once per poll however many screens ask: on a slow phone blinding takes a
+ * moment, and done early, opening the poll costs the room one request each.
+ */
+export function prepareAhead(pollId: string, key: TokenKey | null): Promise<void> {
+	if (!key || typeof crypto === 'undefined' || !crypto.subtle) return Promise.resolve();
+	const current = keptToken(pollId);
+	if (current.token || current.pending) return Promise.resolve();
+	let running = preparing.get(pollId);
+	if (!running) {
+		running = prepare(key)
+			.then((pending) => {
+				const now = keptToken(pollId);
+				if (!now.token && !now.pending) keepToken(pollId, { ...now, pending });
+			})
+			.catch(() => {
+				// Asked again when the poll opens; the cast path reports what goes wrong then.
+			})
+			.finally(() => preparing.delete(pollId));
+		preparing.set(pollId, running);
+	}
+	return running;
 }
