@@ -16,6 +16,7 @@ import { cardsOf, listCards, termText, TERM_TEXT, type Card } from '../../src/li
 import { stageDocName, teamDocName } from '../../src/lib/collab/doc-names';
 import { openDatabase } from '../../src/lib/server/db/open';
 import { yjsSnapshot, yjsUpdate } from '../../src/lib/server/db/schema';
+import { DocConnection, EDIT_REFUSED } from '../../src/lib/state/doc-connection.svelte';
 import { CLOSE } from '../../server/realtime/close-codes';
 import {
 	controlStage,
@@ -31,6 +32,7 @@ import {
 	connectPeer,
 	headersOf,
 	openRaw,
+	socketClassFor,
 	syncUpdateFrame,
 	waitFor,
 	type Closed,
@@ -56,6 +58,7 @@ describe.each(databaseKinds())('board updates over Yjs on %s', (kind) => {
 	let sales: Participant;
 	let marketing: Participant;
 	const peers: Peer[] = [];
+	const connections: DocConnection[] = [];
 	/** The first test's term and the cards of its board, checked in the database later. */
 	let firstTerm: { id: string; cards: Card[] };
 
@@ -78,6 +81,16 @@ describe.each(databaseKinds())('board updates over Yjs on %s', (kind) => {
 		await forger.whenSynced();
 		edit(forger.doc);
 		return waitFor('the server to close the connection', () => forger.socket!.closedWith);
+	}
+
+	/** The app's own client (what a phone runs), driven in Node with the actor's cookies. */
+	function appClient(client: Client, docName: string): DocConnection {
+		const connection = new DocConnection(docName, {
+			origin: server.url,
+			WebSocketPolyfill: socketClassFor(() => headersOf(client, server.url))
+		});
+		connections.push(connection);
+		return connection;
 	}
 
 	/** Every byte the server sent to a peer, across its reconnects. */
@@ -114,6 +127,7 @@ describe.each(databaseKinds())('board updates over Yjs on %s', (kind) => {
 	/** Stops the server, reads what the database holds of each board, and starts it again. */
 	async function restartReading(docNames: string[]): Promise<Y.Doc[]> {
 		for (const p of peers.splice(0)) p.destroy();
+		for (const c of connections.splice(0)) c.destroy();
 		await server.stop();
 		const stored = [];
 		for (const name of docNames) stored.push(await storedBoard(name));
@@ -132,6 +146,7 @@ describe.each(databaseKinds())('board updates over Yjs on %s', (kind) => {
 	});
 	afterAll(async () => {
 		for (const p of peers) p.destroy();
+		for (const c of connections) c.destroy();
 		if (process.env.DEBUG_SERVER) console.log(server?.output());
 		await server?.stop();
 		await database?.drop();
@@ -355,6 +370,54 @@ describe.each(databaseKinds())('board updates over Yjs on %s', (kind) => {
 		expect(text(storedTerms!, firstTerm.id, TERM_TEXT.merged)).toBe('Score');
 		expect(storedFocus!.getText('notes').toString()).toBe('');
 		expect(listCards(storedFocus!).map((c) => c.id)).toEqual([salesCardId]);
+	});
+
+	test("the app's client rolls a refused edit back to the server's text and keeps working", async () => {
+		const board = stageDocName(facilitator.workshopId, 'shared-terms');
+		const observer = peer(facilitator.client, board);
+		await observer.whenSynced();
+		const [, , term] = listCards(observer.doc, 'term');
+		const salesWording = TERM_TEXT.wording(sales.team.id);
+		termText(observer.doc, term!.id, salesWording)!.insert(0, 'Sales words');
+		await observer.ack();
+
+		// A Marketing phone whose screen offered Sales' wording (a stale screen, or the person
+		// typed into their copy by hand): it replaces the first word.
+		expect(EDIT_REFUSED).toBe(CLOSE.editRefused);
+		const phone = appClient(marketing.client, board);
+		await waitFor('the phone to be live', () => phone.status === 'live');
+		await waitFor('the term on the phone', () => text(phone.doc, term!.id, salesWording) !== '');
+		const refusedCopy = phone.doc;
+		refusedCopy.transact(() => {
+			const wording = termText(refusedCopy, term!.id, salesWording)!;
+			wording.delete(0, 5);
+			wording.insert(0, MARK);
+		});
+		expect(text(refusedCopy, term!.id, salesWording)).toBe(`${MARK} words`);
+
+		// The phone ends with the server's text, on a fresh copy, live again.
+		await waitFor('the phone to start over from the server', () => phone.replacements === 1);
+		expect(phone.doc).not.toBe(refusedCopy);
+		expect(text(phone.doc, term!.id, salesWording)).toBe('Sales words');
+		expect(phone.editRefusal).toBeNull();
+		await waitFor('the phone to be live again', () => phone.status === 'live' && phone.canEdit);
+
+		// Its allowed edits go through afterwards, and a second refusal is recovered from too.
+		termText(phone.doc, term!.id, TERM_TEXT.merged)!.insert(0, 'Agreed after the rollback');
+		await waitFor(
+			'the merged wording on the facilitator screen',
+			() => text(observer.doc, term!.id, TERM_TEXT.merged) === 'Agreed after the rollback'
+		);
+		termText(phone.doc, term!.id, salesWording)!.insert(0, MARK);
+		await waitFor('the second start-over', () => phone.replacements === 2);
+		expect(text(phone.doc, term!.id, salesWording)).toBe('Sales words');
+		termText(phone.doc, term!.id, TERM_TEXT.wording(marketing.team.id))!.insert(0, 'Ours');
+		await waitFor(
+			"Marketing's wording on the facilitator screen",
+			() => text(observer.doc, term!.id, TERM_TEXT.wording(marketing.team.id)) === 'Ours'
+		);
+		expect(text(observer.doc, term!.id, salesWording)).toBe('Sales words');
+		expect(receivedBy(observer)).not.toContain(MARK);
 	});
 
 	test("a participant moved to another team loses the old team's texts at once", async () => {
