@@ -285,7 +285,8 @@ export class DocConnection {
 		if (refused.doc !== this.doc) refused.doc.destroy();
 		else refused.awareness.destroy();
 		this.provider = this.#providerFor(new Y.Doc());
-		this.#wantsConnection = true;
+		// Unless the screen let go of the connection meanwhile (disconnect()).
+		if (!this.#wantsConnection) return;
 		this.#clearRetry();
 		this.#reopen();
 	}
