@@ -471,6 +471,55 @@ describe.each(databaseKinds())('board updates over Yjs on %s', (kind) => {
 		expect(receivedBy(observer)).not.toContain(MARK);
 	});
 
+	// Several instances need PostgreSQL (the embedded database belongs to one process).
+	if (kind === 'postgres')
+		test('on another instance, a moved participant is reconnected and loses the old team’s texts', async () => {
+			// Without routing by workshop a phone may sit on an instance that did not make the
+			// move: that instance learns of it when it checks its sessions (here every 100 ms).
+			const other = await startServer(database, { REALTIME_SESSION_CHECK_MS: '100' });
+			try {
+				const board = stageDocName(facilitator.workshopId, 'shared-terms');
+				const mover = await joinAsParticipant(server, facilitator, 'Sales', 'Max Elsewhere');
+				const moverPhone = connectPeer(other.url, mover.client, board);
+				peers.push(moverPhone);
+				await moverPhone.whenSynced();
+				const [, , , , , term] = listCards(moverPhone.doc, 'term');
+				const salesWording = TERM_TEXT.wording(sales.team.id);
+				termText(moverPhone.doc, term!.id, salesWording)!.insert(0, 'Max, still in Sales');
+				await moverPhone.ack();
+
+				const page = await (
+					await facilitator.client.get(`/workshops/${facilitator.workshopId}`)
+				).text();
+				const participantId = /Max Elsewhere[\s\S]*?name="participantId" value="([a-z2-7]+)"/.exec(
+					page
+				)![1]!;
+				const moved = await facilitator.client.action(
+					`/workshops/${facilitator.workshopId}?/moveParticipant`,
+					{ participantId, teamId: marketing.team.id }
+				);
+				expect(moved.type).toBe('success');
+				const firstSocket = moverPhone.socket!;
+				await waitFor('the other instance to reconnect the mover', () => firstSocket.closedWith);
+				expect(firstSocket.closedWith).toEqual({
+					code: CLOSE.membershipChanged,
+					reason: 'your team changed'
+				});
+				await waitFor(
+					'the phone to reconnect',
+					() => moverPhone.socket !== firstSocket && moverPhone.provider.synced
+				);
+				termText(moverPhone.doc, term!.id, salesWording)!.insert(0, MARK);
+				await waitFor('the refusal', () => moverPhone.socket!.closedWith);
+				expect(moverPhone.socket!.closedWith).toEqual(REFUSED_TEXT);
+				const reader = peer(facilitator.client, board);
+				await reader.whenSynced();
+				expect(text(reader.doc, term!.id, salesWording)).toBe('Max, still in Sales');
+			} finally {
+				await other.stop();
+			}
+		});
+
 	test("a device that was away sends its typing with everyone's deletions, and it is kept", async () => {
 		// A sync answer carries the device's whole delete set: the cards the server removed and
 		// the characters others deleted, in texts this device may not write. Deleting them again
