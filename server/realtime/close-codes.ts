@@ -20,6 +20,13 @@ export const CLOSE = {
 	 * upgrade decides access again from the database. Outside 44xx, so clients retry.
 	 */
 	membershipChanged: 4000,
+	/**
+	 * The client sent a board edit it may not make (another team's text, a card): it was
+	 * refused whole, and the client's copy now holds what the server never will. Reconnecting
+	 * with that copy would be refused again (hence 44xx, which stops the stock provider); the
+	 * app's client starts over from the server's copy and reconnects (doc-connection.svelte.ts).
+	 */
+	editRefused: 4409,
 	/** The session behind the connection ended (signed out, removed, expired). */
 	sessionEnded: 4401,
 	/** The member may no longer receive this document (e.g. another team's board went private). */

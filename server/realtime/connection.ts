@@ -1,14 +1,15 @@
 /**
  * One client socket on one document: the y-websocket sync and awareness protocol, with the
  * server's rules applied to every message. A read-only connection's updates are dropped (and
- * logged), never applied or relayed; so is a board update that does more than edit existing
- * texts (board-guard.ts); any frame that is not one well-formed message, and any
- * flood, closes the socket with a code that says why.
+ * logged), never applied or relayed. A board update that does more than edit texts its sender
+ * may write (board-guard.ts) is refused, never applied, relayed or stored, and closes the
+ * socket with 4409 so the client starts over from the server's copy; any frame that is not
+ * one well-formed message, and any flood, closes the socket with a code that says why.
  */
 import * as encoding from 'lib0/encoding';
 import type { RawData, WebSocket } from 'ws';
 import * as Y from 'yjs';
-import type { Access } from '../../src/lib/collab/access';
+import { mayWriteText, type Access } from '../../src/lib/collab/access';
 import type { Membership } from './auth';
 import { boardUpdateRefusal } from './board-guard';
 import { CLOSE } from './close-codes';
@@ -34,9 +35,6 @@ export class Connection {
 	isPaused = false;
 	private readonly limiter: RateLimiter;
 	private droppedUpdates = 0;
-	/** Board updates refused by board-guard.ts (cards are written by the server only). */
-	private refusedUpdates = 0;
-	private lastRefusal = '';
 
 	constructor(
 		readonly socket: WebSocket,
@@ -111,34 +109,32 @@ export class Connection {
 				`[realtime] dropped ${this.droppedUpdates} update(s) in total from a read-only ${this.membership.member.role} on ${this.shared.name}`
 			);
 		}
-		if (this.refusedUpdates > 1) {
-			console.warn(
-				`[realtime] refused ${this.refusedUpdates} board update(s) in total from a ${this.membership.member.role} on ${this.shared.name} (last: ${this.lastRefusal})`
-			);
-		}
 		this.onClosed(this);
 	}
 
 	/**
-	 * True for a board update that changes more than existing texts (board-guard.ts): it is
-	 * dropped, never applied, relayed or stored, and the connection stays open. Logged once
-	 * per connection, then counted. The room needs no such check: no client writes it.
+	 * True for a board update that changes more than the texts its sender may write
+	 * (board-guard.ts), decided from the connection's memberships as they are now (a member
+	 * moved to another team is reconnected, and decided anew). The update is dropped, never
+	 * applied, relayed or stored, and the connection is closed with 4409: the client's copy
+	 * holds the refused edit, and every later edit it makes builds on it, so it must start over
+	 * from the server's copy. The room needs no such check: no client writes it.
 	 */
 	private refusesBoardUpdate(decoded: ReturnType<typeof checkUpdate>): boolean {
 		if (this.shared.address.kind === 'room') return false;
 		let reason: string | null;
 		try {
-			reason = boardUpdateRefusal(this.shared.doc, decoded);
+			reason = boardUpdateRefusal(this.shared.doc, decoded, (key) =>
+				this.memberships.some(({ member }) => mayWriteText(member, key))
+			);
 		} catch {
 			reason = 'the update could not be checked';
 		}
 		if (reason === null) return false;
-		this.lastRefusal = reason;
-		if (this.refusedUpdates++ === 0) {
-			console.warn(
-				`[realtime] refused a board update from a ${this.membership.member.role} on ${this.shared.name}: ${reason}`
-			);
-		}
+		console.warn(
+			`[realtime] refused a board update from a ${this.membership.member.role} on ${this.shared.name}: ${reason}`
+		);
+		this.close(CLOSE.editRefused, `edit refused: ${reason}`);
 		return true;
 	}
 

@@ -298,14 +298,19 @@ export class Hub implements RealtimeHub {
 		}
 	}
 
-	/** Connections whose sessions all ended are closed; others keep their live memberships. */
+	/**
+	 * Connections whose sessions all ended are closed; others keep their live memberships.
+	 * A participant whose team is no longer the one their connection was decided for (moved
+	 * through another instance) is reconnected (4000), as `disconnect` does on this one: what
+	 * they may write on a board is decided from the team (board-guard.ts).
+	 */
 	private async checkSessions(): Promise<void> {
 		const ids = new Set<string>();
 		for (const connection of this.connections) {
 			for (const membership of connection.memberships) ids.add(membership.sessionId);
 		}
 		if (ids.size === 0) return;
-		let live: Set<string>;
+		let live: Map<string, string | null>;
 		try {
 			live = await liveSessions([...ids]);
 		} catch (error) {
@@ -318,11 +323,21 @@ export class Hub implements RealtimeHub {
 			const kept = connection.memberships.filter(
 				(m) => !ids.has(m.sessionId) || live.has(m.sessionId)
 			);
-			if (kept.length === connection.memberships.length) continue;
 			if (kept.length === 0) {
 				connection.close(CLOSE.sessionEnded, 'your session has ended');
 				continue;
 			}
+			const isMoved = kept.some(
+				(m) =>
+					m.participantId !== null &&
+					live.has(m.sessionId) &&
+					live.get(m.sessionId) !== m.member.teamId
+			);
+			if (isMoved) {
+				connection.close(CLOSE.membershipChanged, 'your team changed');
+				continue;
+			}
+			if (kept.length === connection.memberships.length) continue;
 			connection.memberships = kept;
 			connection.setAccess(this.accessFor(kept, connection.shared));
 		}

@@ -177,4 +177,62 @@ describe.runIf(shouldRunBrowserTests)('a participant’s network drops while the
 			`offline ${Math.round((Date.now() - droppedAt) / 1000)} s; merged wording: ${merged}`
 		);
 	});
+
+	test("Sol, moved to Marketing while offline, sees what he typed in Sales' wording undone and writes as Marketing", async () => {
+		// While offline, Sol's screen still offers Sales' wording as his own; what he types there
+		// is sent when the network is back, after the move: the server refuses it (another team's
+		// text), his phone starts over from the server's copy and reloads who he is.
+		const direct = suite.server.url;
+		const viaProxy = `http://127.0.0.1:${proxy.port}`;
+		const ws = await facilitatorWithWorkshop(direct);
+		const id = ws.workshopId;
+		const moved = await ws.facilitator.json('POST', `/api/workshops/${id}/live`, {
+			action: 'goTo',
+			stageKey: 'shared-terms'
+		});
+		expect(moved.status).toBe(200);
+		const solClient = await joinAs(viaProxy, ws.joinCode, ws.teams.Sales!, 'Sol from Sales');
+		const sol = await phone(solClient, viaProxy, id);
+		const reader = connectPeer(direct, ws.facilitator, stageDocName(id, 'shared-terms'));
+		peers.push(reader);
+		await reader.whenSynced();
+		const mql = listCards(reader.doc, 'term').find((card) => card.text === 'MQL')!;
+		const onServer = (teamName: string) =>
+			termText(reader.doc, mql.id, TERM_TEXT.wording(ws.teams[teamName]!))?.toString();
+		const term = sol.page.getByTestId('term-mql');
+		/** What a wording shows: the textarea's value for one's own team, the text for others. */
+		const shown = (teamName: string) =>
+			term
+				.getByTestId(`wording-${teamName}`)
+				.evaluate((e) => (e instanceof HTMLTextAreaElement ? e.value : (e.textContent ?? '')));
+
+		await typeAtEnd(term.getByTestId('wording-Sales'), 'Budget confirmed');
+		await expect.poll(() => onServer('Sales')).toBe('Budget confirmed');
+
+		proxy.cut();
+		await sol.context.setOffline(true);
+		await status(sol.page, 'offline');
+		await typeAtEnd(term.getByTestId('wording-Sales'), ' and typed offline');
+		const page = await (await ws.facilitator.get(`/workshops/${id}`)).text();
+		const participantId = /Sol from Sales[\s\S]*?name="participantId" value="([a-z2-7]+)"/.exec(
+			page
+		)![1]!;
+		const move = await ws.facilitator.action(`/workshops/${id}?/moveParticipant`, {
+			participantId,
+			teamId: ws.teams.Marketing!
+		});
+		expect(move.type).toBe('success');
+		proxy.restore();
+		await sol.context.setOffline(false);
+
+		// Sol's phone shows the server's text again, tells him, and now offers Marketing's.
+		await sol.page.getByTestId('edit-undone').waitFor();
+		await expect.poll(() => shown('Sales')).toBe('Budget confirmed');
+		await term.locator('textarea[data-testid="wording-Marketing"]').waitFor();
+		await status(sol.page, 'live');
+		await typeAtEnd(term.getByTestId('wording-Marketing'), 'Engaged twice in 30 days');
+		await expect.poll(() => onServer('Marketing')).toBe('Engaged twice in 30 days');
+		expect(onServer('Sales')).toBe('Budget confirmed');
+		await saveScreenshot(sol.page, 'network-drop-3-edit-undone');
+	});
 });

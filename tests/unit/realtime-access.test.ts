@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { accessTo, type Member } from '../../src/lib/collab/access';
+import { accessTo, mayWriteText, type Member } from '../../src/lib/collab/access';
+import { TERM_TEXT } from '../../src/lib/collab/cards';
 import { parseDocName, type DocAddress } from '../../src/lib/collab/doc-names';
 import { DEFAULT_STAGE_STATE, type StageState } from '../../src/lib/collab/room';
 
@@ -76,6 +77,29 @@ describe('document names', () => {
 			'workshop/w1/stage/x/team/t/extra'
 		]) {
 			expect(parseDocName(bad)).toBeNull();
+		}
+	});
+});
+
+describe('who types in which text of a term', () => {
+	function writers(key: string | null) {
+		return [facilitator, sales, marketing, leader].map((m) => mayWriteText(m, key));
+	}
+
+	test("a team's wording and fields are its own members' and the facilitator's", () => {
+		for (const key of [TERM_TEXT.wording('sales'), TERM_TEXT.fields('sales')]) {
+			expect(writers(key)).toEqual([true, true, false, false]);
+		}
+		expect(writers(TERM_TEXT.wording('marketing'))).toEqual([true, false, true, false]);
+	});
+
+	test('the merged wording is everyone’s who may write the board', () => {
+		expect(writers(TERM_TEXT.merged)).toEqual([true, true, true, false]);
+	});
+
+	test('a text the board does not know is the facilitator’s only', () => {
+		for (const key of ['notes', 'wording:', 'wording:sales:extra', 'text', null]) {
+			expect(writers(key)).toEqual([true, false, false, false]);
 		}
 	});
 });

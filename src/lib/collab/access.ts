@@ -7,6 +7,7 @@
  * the caller against the database; this only applies the rules of the table in issue 3.
  */
 import { can, type Role } from '../domain/permissions';
+import { textOwner } from './cards';
 import type { DocAddress } from './doc-names';
 import type { StageState } from './room';
 
@@ -41,4 +42,18 @@ export function accessTo(member: Member, address: DocAddress, stage: StageState)
 			return isRevealed && can(role, 'board.read') ? 'read' : 'none';
 		}
 	}
+}
+
+/**
+ * Whether a member with write access to a board may type in the card text under `key`
+ * (see `textOwner`): a team's wording and fields only its own members and the facilitator, the
+ * merged wording everyone. The realtime server checks every character of every update with
+ * this (server/realtime/board-guard.ts); the participant's screen offers the same texts.
+ */
+export function mayWriteText(member: Member, key: string | null): boolean {
+	if (!can(member.role, 'board.write')) return false;
+	if (can(member.role, 'teamText.writeAny')) return true;
+	const owner = textOwner(key);
+	if (owner.kind === 'shared') return true;
+	return owner.kind === 'team' && member.teamId !== null && owner.teamId === member.teamId;
 }

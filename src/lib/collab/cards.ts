@@ -101,6 +101,22 @@ export const TERM_TEXT = {
 	merged: 'merged'
 } as const;
 
+/** Who a card's text belongs to: one team, everyone on the board, or nobody known. */
+export type TextOwner = { kind: 'team'; teamId: string } | { kind: 'shared' } | { kind: 'unknown' };
+
+const TEAM_TEXT_KEY = /^(?:wording|fields):([a-z0-9]{1,64})$/;
+
+/**
+ * Whose text the Y.Text under `key` of a card is: a team's wording and fields are that team's
+ * (only its members and the facilitator write them), the merged wording is everyone's. Any
+ * other key is unknown, and the realtime server lets only the facilitator write it.
+ */
+export function textOwner(key: string | null): TextOwner {
+	if (key === TERM_TEXT.merged) return { kind: 'shared' };
+	const match = key === null ? null : TEAM_TEXT_KEY.exec(key);
+	return match ? { kind: 'team', teamId: match[1]! } : { kind: 'unknown' };
+}
+
 export function cardsOf(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 	return doc.getMap<Y.Map<unknown>>(BOARD_KEYS.cards);
 }

@@ -26,6 +26,8 @@ export type Capability =
 	| 'teamBoard.writeOwn'
 	/** Receive and write every team's private board (the facilitator runs the exercise). */
 	| 'teamBoard.writeAny'
+	/** Type in any team's texts on a board (a term's wording and fields), not only one's own. */
+	| 'teamText.writeAny'
 	/** Create, open, close and reveal polls, start re-votes (never vote: the facilitator is neutral). */
 	| 'poll.manage'
 	/** Cast and change one's own ballot while a poll is open. */
@@ -51,6 +53,7 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'board.write',
 		'board.writeLocked',
 		'teamBoard.writeAny',
+		'teamText.writeAny',
 		'poll.manage',
 		'charter.manage',
 		'charter.read'

@@ -9,6 +9,12 @@
  * exponential delay (./backoff.ts), the counter starts over once a connection has synced, and
  * the browser's `online` event (or the tab coming back into view) skips the wait.
  *
+ * When the server refuses an edit (close 4409: another team's text, say), this device's copy
+ * holds something the server never will, and every later edit builds on it. The connection
+ * then starts over: a fresh document synced from the server replaces the old one (`doc`
+ * changes and `onDocReplaced` listeners are told), so the screen shows the server's text and
+ * later edits go through. What was typed between the refused edit and the refusal is lost.
+ *
  * Browser only: construct it in `onMount` or an `$effect` and call `destroy()` in its cleanup.
  */
 import { WebsocketProvider } from 'y-websocket';
@@ -57,10 +63,19 @@ export function isRefusal(code: number): boolean {
  */
 export const MEMBERSHIP_CHANGED = 4000;
 
+/**
+ * The close code after which the server refused an edit from this device and dropped it;
+ * the connection starts over from the server's copy. Mirrors `CLOSE.editRefused` in
+ * server/realtime/close-codes.ts.
+ */
+export const EDIT_REFUSED = 4409;
+
 export class DocConnection {
 	readonly docName: string;
-	readonly doc: Y.Doc;
-	readonly provider: WebsocketProvider;
+	/** The provider syncing the document; replaced with it after a refused edit. */
+	provider: WebsocketProvider;
+	/** What the screen shows; after a refused edit, the old copy until the new one synced. */
+	#shown = $state.raw<Y.Doc | null>(null);
 
 	/** Whether the document has received the server's state since the socket last opened. */
 	isSynced = $state(false);
@@ -75,6 +90,13 @@ export class DocConnection {
 	 * What the screen knows about the member (their team) is stale from then on.
 	 */
 	membershipChanges = $state(0);
+	/**
+	 * Set when the server refused an edit from this device (close 4409), with its reason; the
+	 * copy on this device is replaced by the server's. Cleared once that copy is shown.
+	 */
+	editRefusal = $state<string | null>(null);
+	/** How many times this device's copy was replaced by the server's after a refused edit. */
+	replacements = $state(0);
 
 	#phase = $state<Phase>('closed');
 	#isReadOnly: () => boolean | null;
@@ -95,10 +117,13 @@ export class DocConnection {
 	 * Whether a screen should take edits to this document: it is writable as far as this
 	 * device knows, including while offline or reconnecting, since what is typed then stays in
 	 * the document and is sent once the connection is back (a phone on conference Wi-Fi keeps
-	 * typing through a drop). Not while read-only or while that is not known yet, and not after
-	 * the server refused the connection for good.
+	 * typing through a drop). Not while read-only or while that is not known yet, not after
+	 * the server refused the connection for good, and not while this device's copy is being
+	 * replaced after a refused edit (what is typed into the old copy then would be lost).
 	 */
-	canEdit = $derived.by(() => this.#isReadOnly() === false && !this.refusal);
+	canEdit = $derived.by(
+		() => this.#isReadOnly() === false && !this.refusal && this.editRefusal === null
+	);
 
 	#schedule: ReconnectSchedule;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,48 +131,24 @@ export class DocConnection {
 	#isDestroyed = false;
 	#ownsDoc: boolean;
 	#detach: Array<() => void> = [];
+	#detachProvider: () => void = () => {};
+	#origin: string;
+	#WebSocketPolyfill: typeof WebSocket | undefined;
+	/** Told when `doc` is replaced; not state: nothing renders from the list itself. */
+	#docListeners: Array<(doc: Y.Doc) => void> = [];
 
 	constructor(docName: string, options: DocConnectionOptions = {}) {
 		this.docName = docName;
 		this.#ownsDoc = !options.doc;
-		this.doc = options.doc ?? new Y.Doc();
+		this.#shown = options.doc ?? new Y.Doc();
 		this.#isReadOnly = options.isReadOnly ?? (() => false);
 		this.#schedule = new ReconnectSchedule(options.backoff, options.random);
 
 		const origin = options.origin ?? globalThis.location?.origin;
 		if (!origin) throw new Error('DocConnection needs an origin outside the browser.');
-		this.provider = new WebsocketProvider(
-			origin.replace(/^http/, 'ws') + '/realtime',
-			docName,
-			this.doc,
-			{
-				connect: false,
-				// Tabs of one browser would otherwise pass updates to each other past the server:
-				// a tab typing into text the server has not received yet sends an update the
-				// server must refuse. Every tab syncs through the server instead.
-				disableBc: true,
-				...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {})
-			}
-		);
-
-		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
-			this.#phase =
-				status === 'connected' ? 'open' : status === 'connecting' ? 'connecting' : 'closed';
-		};
-		const onSync = (synced: boolean) => {
-			this.isSynced = synced;
-			// A connection that synced did useful work; one that opened and dropped did not.
-			if (synced) this.#schedule.reset();
-		};
-		const onClose = (event: CloseEvent | null) => this.#onClose(event);
-		this.provider.on('status', onStatus);
-		this.provider.on('sync', onSync);
-		this.provider.on('connection-close', onClose);
-		this.#detach.push(() => {
-			this.provider.off('status', onStatus);
-			this.provider.off('sync', onSync);
-			this.provider.off('connection-close', onClose);
-		});
+		this.#origin = origin;
+		this.#WebSocketPolyfill = options.WebSocketPolyfill;
+		this.provider = this.#providerFor(this.doc);
 
 		if (typeof window !== 'undefined') {
 			const onOnline = () => {
@@ -176,6 +177,25 @@ export class DocConnection {
 		}
 
 		if (options.connect !== false) this.connect();
+	}
+
+	/**
+	 * The document this screen shows and edits. It changes only after the server refused an
+	 * edit from this device: then to a fresh copy of the server's, once that has synced.
+	 */
+	get doc(): Y.Doc {
+		return this.#shown!;
+	}
+
+	/**
+	 * Calls `listener` with the new document whenever `doc` is replaced (see `doc`), after
+	 * which the old one is destroyed; returns the function that stops it.
+	 */
+	onDocReplaced(listener: (doc: Y.Doc) => void): () => void {
+		this.#docListeners.push(listener);
+		return () => {
+			this.#docListeners = this.#docListeners.filter((l) => l !== listener);
+		};
 	}
 
 	get awareness() {
@@ -207,8 +227,80 @@ export class DocConnection {
 		this.#isDestroyed = true;
 		this.disconnect();
 		for (const detach of this.#detach.splice(0)) detach();
-		this.provider.destroy();
+		this.#detachProvider();
+		const provider = this.provider;
+		provider.destroy();
+		if (provider.doc !== this.doc) provider.doc.destroy();
+		this.#docListeners = [];
 		if (this.#ownsDoc) this.doc.destroy();
+	}
+
+	/** A provider for `doc`, its events followed by this connection. */
+	#providerFor(doc: Y.Doc): WebsocketProvider {
+		const provider = new WebsocketProvider(
+			this.#origin.replace(/^http/, 'ws') + '/realtime',
+			this.docName,
+			doc,
+			{
+				connect: false,
+				// Tabs of one browser would otherwise pass updates to each other past the server:
+				// a tab typing into text the server has not received yet sends an update the
+				// server must refuse. Every tab syncs through the server instead.
+				disableBc: true,
+				...(this.#WebSocketPolyfill ? { WebSocketPolyfill: this.#WebSocketPolyfill } : {})
+			}
+		);
+		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
+			this.#phase =
+				status === 'connected' ? 'open' : status === 'connecting' ? 'connecting' : 'closed';
+		};
+		const onSync = (synced: boolean) => {
+			this.isSynced = synced;
+			// A connection that synced did useful work; one that opened and dropped did not.
+			if (synced) this.#schedule.reset();
+			if (synced && provider.doc !== this.doc) this.#showServerCopy(provider.doc);
+		};
+		const onClose = (event: CloseEvent | null) => this.#onClose(event);
+		provider.on('status', onStatus);
+		provider.on('sync', onSync);
+		provider.on('connection-close', onClose);
+		this.#detachProvider = () => {
+			provider.off('status', onStatus);
+			provider.off('sync', onSync);
+			provider.off('connection-close', onClose);
+		};
+		return provider;
+	}
+
+	/**
+	 * After a refused edit: a fresh document and provider, connected at once. The screen keeps
+	 * the old copy (not editable) until the fresh one has the server's state.
+	 */
+	#startOver(): void {
+		if (this.#isDestroyed) return;
+		this.#detachProvider();
+		const refused = this.provider;
+		refused.destroy();
+		// A fresh copy made earlier that never synced is not shown anywhere: let it go.
+		if (refused.doc !== this.doc) refused.doc.destroy();
+		else refused.awareness.destroy();
+		this.provider = this.#providerFor(new Y.Doc());
+		// Unless the screen let go of the connection meanwhile (disconnect()).
+		if (!this.#wantsConnection) return;
+		this.#clearRetry();
+		this.#reopen();
+	}
+
+	/** Shows the server's copy in place of the one that held the refused edit. */
+	#showServerCopy(doc: Y.Doc): void {
+		const previous = this.doc;
+		const ownedPrevious = this.#ownsDoc;
+		this.#shown = doc;
+		this.#ownsDoc = true;
+		this.editRefusal = null;
+		this.replacements++;
+		for (const listener of [...this.#docListeners]) listener(doc);
+		if (ownedPrevious) previous.destroy();
 	}
 
 	#onClose(event: CloseEvent | null): void {
@@ -220,6 +312,12 @@ export class DocConnection {
 		// The stock provider has already queued its own retry; with shouldConnect off it finds
 		// nothing to do, and the retry below is the only one.
 		this.provider.shouldConnect = false;
+		if (event?.code === EDIT_REFUSED) {
+			this.editRefusal = event.reason || 'The server refused an edit from this device.';
+			// Once the provider has finished closing (it announces the close before it is done).
+			queueMicrotask(() => this.#startOver());
+			return;
+		}
 		if (event && isRefusal(event.code)) {
 			this.#wantsConnection = false;
 			this.refusal = event.reason || `The server closed the connection (${event.code}).`;

@@ -31,15 +31,27 @@ export class Board {
 		this.access = new DocAccess(live.connection, member, docName);
 		const access = this.access;
 		this.connection = new DocConnection(docName, { isReadOnly: () => access.isReadOnly });
-		const doc = this.connection.doc;
-		const items = cardsOf(doc);
-		const read = () => (this.cards = listCards(doc));
-		const onChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
-			if (events.some((event) => !(event.target instanceof Y.Text))) read();
+		const follow = (doc: Y.Doc) => {
+			const items = cardsOf(doc);
+			const read = () => (this.cards = listCards(doc));
+			const onChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
+				if (events.some((event) => !(event.target instanceof Y.Text))) read();
+			};
+			items.observeDeep(onChange);
+			read();
+			return () => items.unobserveDeep(onChange);
 		};
-		items.observeDeep(onChange);
-		read();
-		this.#detach = () => items.unobserveDeep(onChange);
+		let unfollow = follow(this.connection.doc);
+		// After the server refused an edit from this phone, its copy is replaced by the server's:
+		// the cards (and through `doc`, every text on screen) follow the new one.
+		const stop = this.connection.onDocReplaced((doc) => {
+			unfollow();
+			unfollow = follow(doc);
+		});
+		this.#detach = () => {
+			stop();
+			unfollow();
+		};
 	}
 
 	get doc(): Y.Doc {
