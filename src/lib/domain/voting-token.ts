@@ -51,5 +51,3 @@ export const keyIdOf = (spki: Uint8Array): string => encodeHexLowerCase(sha256(s
 
 /** The ballot's tracker: SHA-256 of the token's (prepared) message, hex. */
 export const trackerOf = (message: Uint8Array): string => encodeHexLowerCase(sha256(message));
-
-export const blindedHashOf = (blinded: Uint8Array): string => encodeHexLowerCase(sha256(blinded));

@@ -9,15 +9,10 @@
  * its transaction id, its neighbours on the page and its place in the write-ahead log with the
  * ballots cast around it, and with no `ballot_token` row. Nothing here logs per request.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { BallotError, checkChoice, type Choice, type PollRules } from '../../domain/polls';
-import {
-	fromBase64url,
-	PREPARED_MESSAGE_BYTES,
-	MODULUS_BYTES,
-	trackerOf
-} from '../../domain/voting-token';
+import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../domain/voting-token';
 import { db, rowsOf } from '../db';
 import { poll } from '../db/schema';
 import { PollRuleError } from '../polls';
@@ -169,7 +164,8 @@ export async function cast(
 	if (!verifyToken(key, message, signature)) {
 		throw new PollRuleError('This voting token is not valid: its signature does not verify.', 403);
 	}
-	const tracker = trackerOf(message);
+	// The same SHA-256 as the device's `trackerOf`, with Node's native hash.
+	const tracker = createHash('sha256').update(message).digest('hex');
 	const outcome = await store({
 		poll_id: pollId,
 		team_id: key.teamId,

@@ -14,13 +14,9 @@
  * session, the signature in memory, and the record written with the other requests of the
  * moment in one statement (group commit). Everything else happens only when that fails.
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import {
-	blindedHashOf,
-	fromBase64url,
-	toBase64url,
-	type TokenKey
-} from '../../domain/voting-token';
+import { fromBase64url, toBase64url, type TokenKey } from '../../domain/voting-token';
 import { NOT_ADMITTED } from '../admission';
 import { hashToken } from '../auth/tokens';
 import { db, rowsOf } from '../db';
@@ -165,7 +161,7 @@ export async function issue(
 	}
 	if (!voter.isAdmitted) throw new TokenError(NOT_ADMITTED, 403);
 	const blinded = fromBase64url(request.blindedMessage);
-	const blindedHash = blindedHashOf(blinded);
+	const blindedHash = createHash('sha256').update(blinded).digest('hex');
 	const settle = async () => {
 		const outcome = await standing(workshopId, pollId, voter, blindedHash);
 		if (outcome instanceof TokenError) throw outcome;
