@@ -5,6 +5,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readConfig } from '../src/lib/server/config';
+import { moduleLogger } from '../src/lib/server/logger';
 import { startRealtime } from './realtime';
 import type { Runtime } from './runtime';
 
@@ -38,7 +39,7 @@ function drainBeforeClose(server: Pick<http.Server, 'close'>, drain: () => Promi
 	const close = server.close.bind(server);
 	server.close = ((callback?: (error?: Error) => void) => {
 		drain()
-			.catch((error) => console.error('[realtime] draining failed:', error))
+			.catch((error) => moduleLogger('realtime').error({ err: error }, 'draining failed'))
 			.finally(() => close(callback));
 		return server;
 	}) as typeof server.close;

@@ -24,6 +24,9 @@ import {
 import { RateLimiter } from './rate-limit';
 import type { RealtimeSettings } from './settings';
 import type { SharedDoc } from './shared-doc';
+import { moduleLogger } from '../../src/lib/server/logger';
+
+const log = moduleLogger('realtime');
 
 export class Connection {
 	/** 'read' or 'write'; 'none' only transiently before the socket is closed. */
@@ -107,13 +110,13 @@ export class Connection {
 		if (this.isClosed) return;
 		this.isClosed = true;
 		if (this.droppedUpdates > 0) {
-			console.warn(
-				`[realtime] dropped ${this.droppedUpdates} update(s) in total from a read-only ${this.membership.member.role} on ${this.shared.name}`
+			log.warn(
+				`dropped ${this.droppedUpdates} update(s) in total from a read-only ${this.membership.member.role} on ${this.shared.name}`
 			);
 		}
 		if (this.refusedUpdates > 1) {
-			console.warn(
-				`[realtime] refused ${this.refusedUpdates} board update(s) in total from a ${this.membership.member.role} on ${this.shared.name} (last: ${this.lastRefusal})`
+			log.warn(
+				`refused ${this.refusedUpdates} board update(s) in total from a ${this.membership.member.role} on ${this.shared.name} (last: ${this.lastRefusal})`
 			);
 		}
 		this.onClosed(this);
@@ -135,8 +138,8 @@ export class Connection {
 		if (reason === null) return false;
 		this.lastRefusal = reason;
 		if (this.refusedUpdates++ === 0) {
-			console.warn(
-				`[realtime] refused a board update from a ${this.membership.member.role} on ${this.shared.name}: ${reason}`
+			log.warn(
+				`refused a board update from a ${this.membership.member.role} on ${this.shared.name}: ${reason}`
 			);
 		}
 		return true;
@@ -156,7 +159,7 @@ export class Connection {
 			if (error instanceof FrameError) {
 				this.close(error.closeCode, error.message);
 			} else {
-				console.error(`[realtime] unexpected error on ${this.shared.name}:`, error);
+				log.error({ err: error, doc: this.shared.name }, `unexpected error on ${this.shared.name}`);
 				this.close(1011, 'internal error');
 			}
 		}
@@ -181,8 +184,8 @@ export class Connection {
 			case 'update':
 				if (this.access !== 'write') {
 					if (this.droppedUpdates++ === 0) {
-						console.warn(
-							`[realtime] dropped an update from a read-only ${this.membership.member.role} on ${shared.name}`
+						log.warn(
+							`dropped an update from a read-only ${this.membership.member.role} on ${shared.name}`
 						);
 					}
 					return;

@@ -40,7 +40,7 @@ export const actions: Actions = {
 		}
 		// A correct password clears the account's count, not the address's.
 		await rateLimit.reset(limits[0]!.key);
-		await startSession(cookies, { accountId: found.id });
+		await startSession({ cookies, url }, { accountId: found.id });
 		redirect(303, safeNext(url.searchParams.get('next'), '/dashboard'));
 	}
 };

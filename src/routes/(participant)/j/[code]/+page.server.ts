@@ -29,7 +29,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, cookies, locals }) => {
+	default: async ({ params, request, cookies, locals, url }) => {
 		const workshop = await openWorkshop(params.code);
 		if (locals.participant?.participant.workshopId === workshop.id)
 			redirect(303, `/w/${workshop.id}`);
@@ -44,7 +44,7 @@ export const actions: Actions = {
 			}
 			throw e;
 		}
-		await startSession(cookies, { participantId: joined.id });
+		await startSession({ cookies, url }, { participantId: joined.id });
 		redirect(303, `/w/${workshop.id}`);
 	}
 };
