@@ -186,7 +186,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 			{ method: event.request.method, path: event.url.pathname },
 			`database unavailable: ${describeDatabaseError(error)}`
 		);
-		return { message: DATABASE_UNAVAILABLE_MESSAGE };
+		return { message: DATABASE_UNAVAILABLE_MESSAGE, isUnavailable: true };
 	}
 	const errorId = randomUUID().slice(0, 8);
 	log.error(
