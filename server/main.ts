@@ -87,7 +87,7 @@ async function main() {
 
 	const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
 	log.info(
-		{ port, metrics: config.metricsToken ? '/metrics' : 'off' },
+		{ metrics: config.metricsToken ? '/metrics' : 'off' },
 		`Common Ground listening on http://${config.host}:${port} (database: ${where})`
 	);
 }

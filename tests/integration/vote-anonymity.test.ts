@@ -312,6 +312,8 @@ function normalise(text: string, labels: Map<string, string>): string {
 		.replace(/\$argon2id\$[^"\s]+/g, '<password-hash>')
 		.replace(/(<|\\u003C)svg[\s\S]*?(<|\\u003C)\/svg>/g, '<qr-code>')
 		.replace(/\/tmp\/cg-test-\w+/g, '<data-dir>')
+		// The Content-Security-Policy nonce of a page's inline script, new on every answer.
+		.replace(/nonce="[^"]+"/g, 'nonce="<nonce>"')
 		.replace(/Join code( [A-Z0-9]){6}/g, 'Join code <spelled>');
 }
 
