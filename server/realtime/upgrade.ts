@@ -17,8 +17,8 @@ import {
 import { authenticate, isAllowedOrigin, isExistingBoard } from './auth';
 import type { Hub } from './hub';
 import type { SharedDoc } from './shared-doc';
-import { moduleLogger } from '../../src/lib/server/logger';
-import { OWN_PROTOCOL_HEADER } from '../http';
+import { currentRequestId, moduleLogger } from '../../src/lib/server/logger';
+import { OWN_PROTOCOL_HEADER, REQUEST_ID_HEADER } from '../http';
 
 const log = moduleLogger('realtime');
 
@@ -54,6 +54,8 @@ const renewedCookies = new WeakMap<http.IncomingMessage, string[]>();
 export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: UpgradeOptions) {
 	wss.on('headers', (headers, req) => {
 		for (const cookie of renewedCookies.get(req) ?? []) headers.push(`Set-Cookie: ${cookie}`);
+		const requestId = req.headers[REQUEST_ID_HEADER];
+		if (typeof requestId === 'string') headers.push(`X-Request-Id: ${requestId}`);
 	});
 
 	return (req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean => {
@@ -138,9 +140,12 @@ async function upgrade(
 
 function refuse(socket: Duplex, status: number, message: string): void {
 	if (socket.destroyed) return;
+	// The id is checked to be a plain token (logger.ts), so it cannot break the header block.
+	const requestId = currentRequestId();
 	socket.end(
 		`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
 			'Connection: close\r\n' +
+			(requestId ? `X-Request-Id: ${requestId}\r\n` : '') +
 			'Content-Type: text/plain; charset=utf-8\r\n' +
 			`Content-Length: ${Buffer.byteLength(message)}\r\n\r\n` +
 			message

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
 import { stageDocName } from '../../src/lib/collab/doc-names';
 import { facilitatorWithWorkshop, joinAsParticipant } from '../support/actors';
 import { addTerm, put } from '../support/board-text';
@@ -114,6 +115,19 @@ describe.each(databaseKinds())('operating the server on %s', (kind) => {
 		const missing = await fetch(`${url()}/no-such-page`);
 		expect(missing.status).toBe(404);
 		expect(missing.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+		// A WebSocket upgrade too, even when it is refused (here: no session).
+		const refused = await new Promise<{ status?: number; id: unknown }>((resolve) => {
+			const socket = new WebSocket(`${url().replace(/^http/, 'ws')}/realtime/workshop/x/room`, {
+				headers: { origin: url(), 'x-request-id': 'edge-upgrade-1' }
+			});
+			socket.on('error', () => {});
+			socket.once('unexpected-response', (_req, res) => {
+				resolve({ status: res.statusCode, id: res.headers['x-request-id'] });
+				res.resume();
+				socket.terminate();
+			});
+		});
+		expect(refused).toEqual({ status: expect.any(Number), id: 'edge-upgrade-1' });
 
 		await expect
 			.poll(() =>
