@@ -17,6 +17,13 @@ describe('secrets never reach a log line', () => {
 		);
 	});
 
+	test('the same links URL-encoded in a parameter lose their secrets too', () => {
+		expect(redactSecrets('/signin?next=%2Freview%2Fabc%2Fleadertoken&x=1')).toBe(
+			'/signin?next=%2Freview%2Fabc%2F[redacted]&x=1'
+		);
+		expect(redactSecrets('/join?next=%2fj%2fK7Q2MX')).toBe('/join?next=%2fj%2f[redacted]');
+	});
+
 	test('session cookies and bearer tokens lose their values', () => {
 		expect(
 			redactSecrets(

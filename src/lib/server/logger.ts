@@ -35,6 +35,9 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 	[/(\/review\/[^/\s"'?#\\]+\/)[^/\s"'?#\\]+/g, `$1${REDACTED}`],
 	// A join link's code lets anyone into the workshop.
 	[/(\/j\/)[^/\s"'?#\\]+/g, `$1${REDACTED}`],
+	// The same links URL-encoded, e.g. in a `?next=` parameter.
+	[/(%2Freview%2F(?:(?!%2F)[^/\s"'?#&\\])+%2F)(?:(?!%2F)[^/\s"'?#&\\])+/gi, `$1${REDACTED}`],
+	[/(%2Fj%2F)(?:(?!%2F)[^/\s"'?#&\\])+/gi, `$1${REDACTED}`],
 	// Session cookies, whatever their prefix, wherever a Cookie or Set-Cookie header is quoted.
 	[/((?:__Host-)?cg_(?:session|participant|leader)=)[^;,\s"'\\]+/g, `$1${REDACTED}`],
 	[/(\bbearer\s+)[^\s"'\\,]+/gi, `$1${REDACTED}`]
