@@ -16,6 +16,8 @@ function commonGroundServer(): Plugin {
 		async configureServer(server) {
 			// Vitest runs Vite in serve mode too; tests start their own servers.
 			if (process.env.VITEST) return;
+			// Readable log lines while developing; production writes JSON (LOG_FORMAT=json).
+			process.env.LOG_FORMAT ||= 'pretty';
 			const { readConfig } = await import('./src/lib/server/config');
 			const { startRuntime } = await import('./server/runtime');
 			const { attachUpgrades } = await import('./server/upgrades');

@@ -1,8 +1,17 @@
 /**
- * The HTTP server that owns the app's port: SvelteKit's request handler for every request;
- * server/upgrades.ts attaches WebSocket upgrades to the same server.
+ * The HTTP server that owns the app's port: `GET /metrics` (when enabled), then SvelteKit's
+ * request handler for every other request; server/upgrades.ts attaches WebSocket upgrades to
+ * the same server. Every request gets an id, answered in `x-request-id` and carried by every
+ * log line written while it is served.
  */
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { moduleLogger, requestIdFrom, withRequest } from '../src/lib/server/logger';
+import { metrics } from '../src/lib/server/metrics';
+
+const log = moduleLogger('http');
+
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 export type RequestHandler = (
 	req: http.IncomingMessage,
@@ -27,23 +36,56 @@ export const OWN_PROTOCOL_HEADER = 'x-common-ground-protocol';
 /** Answers a request the server serves itself (ahead of SvelteKit), or returns false. */
 export type OwnRoute = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
-/**
- * @param onRequest sees every request first (the benchmarks' opt-in timing, or nothing).
- * @param ownRoutes are tried in order before SvelteKit's handler.
- */
+export interface AppServerOptions {
+	/** Tried in order before SvelteKit's handler (the voting endpoints). */
+	ownRoutes?: OwnRoute[];
+	/** Sees every request first (the benchmarks' opt-in timing, or nothing). */
+	onRequest?: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null;
+	/** A header a trusted proxy sets with its request id; unset: ids are made here. */
+	requestIdHeader?: string;
+	/** Set: `GET /metrics` answers to this bearer token. Unset: it does not exist (404). */
+	metricsToken?: string;
+}
+
 export function createAppServer(
 	handler: RequestHandler,
-	onRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null,
-	ownRoutes: OwnRoute[] = []
+	options: AppServerOptions = {}
 ): AppServer {
 	const statesProtocol = process.env.PROTOCOL_HEADER === OWN_PROTOCOL_HEADER;
+	const { httpResponses } = metrics();
 	const server = http.createServer((req, res) => {
-		onRequest?.(req, res);
+		options.onRequest?.(req, res);
 		if (statesProtocol) req.headers[OWN_PROTOCOL_HEADER] = 'http';
-		for (const route of ownRoutes) if (route(req, res)) return;
-		handler(req, res, () => {
-			res.statusCode = 404;
-			res.end('Not found');
+		const requestId = requestIdFrom(
+			options.requestIdHeader ? req.headers[options.requestIdHeader] : undefined
+		);
+		// SvelteKit's hooks read the id from here (a client's own value is overwritten).
+		req.headers[REQUEST_ID_HEADER] = requestId;
+		res.setHeader(REQUEST_ID_HEADER, requestId);
+		const started = performance.now();
+		res.once('finish', () => {
+			httpResponses.inc({ status: `${Math.floor(res.statusCode / 100)}xx` });
+			// Failed answers are worth a line each; the rest only when asked for (LOG_LEVEL=debug).
+			const level = res.statusCode >= 500 ? 'warn' : 'debug';
+			if (!log.isLevelEnabled(level)) return;
+			log[level](
+				{
+					reqId: requestId,
+					method: req.method,
+					url: req.url,
+					status: res.statusCode,
+					ms: Math.round((performance.now() - started) * 10) / 10
+				},
+				'answered'
+			);
+		});
+		withRequest(requestId, () => {
+			if (isMetricsRequest(req)) return answerMetrics(req, res, options.metricsToken);
+			for (const route of options.ownRoutes ?? []) if (route(req, res)) return;
+			handler(req, res, () => {
+				res.statusCode = 404;
+				res.end('Not found');
+			});
 		});
 	});
 
@@ -69,4 +111,51 @@ export function createAppServer(
 				server.closeIdleConnections();
 			})
 	};
+}
+
+function isMetricsRequest(req: http.IncomingMessage): boolean {
+	return (req.url ?? '').split('?')[0] === '/metrics';
+}
+
+/**
+ * Prometheus figures for whoever holds the token. Without a token configured the endpoint
+ * does not exist: the figures (connections, documents, timings) are for operators only.
+ */
+function answerMetrics(
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	token: string | undefined
+): void {
+	const plain = (status: number, message: string, headers: Record<string, string> = {}) => {
+		res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+		res.end(message);
+	};
+	if (!token) return plain(404, 'Not found');
+	if (req.method !== 'GET' && req.method !== 'HEAD') {
+		return plain(405, 'Only GET reads the metrics.', { allow: 'GET, HEAD' });
+	}
+	if (!hasBearer(req.headers.authorization, token)) {
+		return plain(401, 'The metrics need `Authorization: Bearer <METRICS_TOKEN>`.', {
+			'www-authenticate': 'Bearer realm="metrics"'
+		});
+	}
+	const { registry } = metrics();
+	registry.metrics().then(
+		(text) => {
+			res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+			res.end(req.method === 'HEAD' ? undefined : text);
+		},
+		(error: unknown) => {
+			log.error({ err: error }, 'collecting metrics failed');
+			plain(500, 'Collecting the metrics failed.');
+		}
+	);
+}
+
+function hasBearer(header: string | undefined, token: string): boolean {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+	if (!match) return false;
+	const given = Buffer.from(match[1]!);
+	const expected = Buffer.from(token);
+	return given.length === expected.length && timingSafeEqual(given, expected);
 }

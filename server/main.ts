@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, readConfig } from '../src/lib/server/config';
 import { handleVoting } from './voting-endpoints';
+import { log } from '../src/lib/server/logger';
 import { startBenchMetrics } from './bench-metrics';
 import { DatabaseStartError } from '../src/lib/server/db/open';
 import { createAppServer, OWN_PROTOCOL_HEADER, type RequestHandler } from './http';
@@ -13,7 +14,7 @@ import { startRuntime, type Runtime } from './runtime';
 import { attachUpgrades } from './upgrades';
 
 function fail(message: string): never {
-	console.error(`Common Ground could not start: ${message}`);
+	log.fatal(`Common Ground could not start: ${message}`);
 	process.exit(1);
 }
 
@@ -47,7 +48,12 @@ async function main() {
 	const { handler } = (await import(pathToFileURL(path.join(here, 'handler.js')).href)) as {
 		handler: RequestHandler;
 	};
-	const app = createAppServer(handler, timeRequest, [handleVoting]);
+	const app = createAppServer(handler, {
+		onRequest: timeRequest,
+		requestIdHeader: config.requestIdHeader,
+		metricsToken: config.metricsToken,
+		ownRoutes: [handleVoting]
+	});
 	attachUpgrades(app.server, runtime, { rejectUnknown: true });
 
 	let port: number;
@@ -71,7 +77,7 @@ async function main() {
 	const shutdown = async (signal: string) => {
 		if (shuttingDown) return;
 		shuttingDown = true;
-		console.log(`${signal} received: finishing requests and closing the database`);
+		log.info(`${signal} received: finishing requests and closing the database`);
 		await app.close();
 		await runtime.stop();
 		process.exit(0);
@@ -82,10 +88,13 @@ async function main() {
 	process.on('SIGINT', () => void shutdown('SIGINT'));
 
 	const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
-	console.log(`Common Ground listening on http://${config.host}:${port} (database: ${where})`);
+	log.info(
+		{ metrics: config.metricsToken ? '/metrics' : 'off' },
+		`Common Ground listening on http://${config.host}:${port} (database: ${where})`
+	);
 }
 
 main().catch((error) => {
-	console.error('Common Ground stopped on an unexpected error:', error);
+	log.fatal({ err: error }, 'Common Ground stopped on an unexpected error');
 	process.exit(1);
 });

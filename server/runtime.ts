@@ -8,6 +8,7 @@ import type { AppConfig } from '../src/lib/server/config';
 import { registerDatabase, unregisterDatabase, type Database } from '../src/lib/server/db';
 import { openDatabase } from '../src/lib/server/db/open';
 import * as sessions from '../src/lib/server/auth/sessions';
+import { log } from '../src/lib/server/logger';
 
 export interface Runtime {
 	database: Database;
@@ -28,7 +29,11 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 	registerDatabase(database);
 
 	const housekeeping = setInterval(() => {
-		sessions.deleteExpired().catch((error) => console.error('[housekeeping]', error));
+		sessions
+			.deleteExpired()
+			.catch((error) =>
+				log.error({ err: error }, 'housekeeping: deleting expired sessions failed')
+			);
 	}, HOUSEKEEPING_INTERVAL_MS);
 	housekeeping.unref();
 
@@ -44,7 +49,7 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 					try {
 						await task();
 					} catch (error) {
-						console.error('[shutdown]', error);
+						log.error({ err: error }, 'a shutdown task failed');
 					}
 				}
 				unregisterDatabase(database);

@@ -5,6 +5,8 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readConfig } from '../src/lib/server/config';
+import { moduleLogger, requestIdFrom, withRequest } from '../src/lib/server/logger';
+import { REQUEST_ID_HEADER } from './http';
 import { startRealtime } from './realtime';
 import type { Runtime } from './runtime';
 
@@ -16,16 +18,24 @@ export function attachUpgrades(
 	runtime: Runtime,
 	options: { rejectUnknown: boolean }
 ): void {
-	const realtime = startRealtime(runtime.database, readConfig());
+	const config = readConfig();
+	const realtime = startRealtime(runtime.database, config);
 	runtime.onStop(() => realtime.stop());
 	drainBeforeClose(server, () => realtime.drain());
 
 	const routes: UpgradeRoute[] = [realtime.route];
 	server.on('upgrade', (req, socket, head) => {
-		for (const route of routes) if (route(req, socket, head)) return;
-		if (options.rejectUnknown) {
-			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-		}
+		// An upgrade is a request too: its log lines carry an id, as in server/http.ts.
+		const requestId = requestIdFrom(
+			config.requestIdHeader ? req.headers[config.requestIdHeader] : undefined
+		);
+		req.headers[REQUEST_ID_HEADER] = requestId;
+		withRequest(requestId, () => {
+			for (const route of routes) if (route(req, socket, head)) return;
+			if (options.rejectUnknown) {
+				socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			}
+		});
 	});
 }
 
@@ -38,7 +48,7 @@ function drainBeforeClose(server: Pick<http.Server, 'close'>, drain: () => Promi
 	const close = server.close.bind(server);
 	server.close = ((callback?: (error?: Error) => void) => {
 		drain()
-			.catch((error) => console.error('[realtime] draining failed:', error))
+			.catch((error) => moduleLogger('realtime').error({ err: error }, 'draining failed'))
 			.finally(() => close(callback));
 		return server;
 	}) as typeof server.close;

@@ -14,17 +14,17 @@
  */
 import type http from 'node:http';
 import * as v from 'valibot';
-import {
-	PARTICIPANT_COOKIE,
-	ACCOUNT_COOKIE,
-	parseCookieHeader
-} from '../src/lib/server/auth/cookies';
+import { parseCookieHeader, sessionCookieName } from '../src/lib/server/auth/cookies';
+import { readConfig } from '../src/lib/server/config';
+import { isSecureUpgrade } from './realtime/upgrade';
 import { cast } from '../src/lib/server/ballots/cast';
 import { issue, TokenError, voterOf } from '../src/lib/server/ballots/issue';
 import { asUnavailable, DATABASE_UNAVAILABLE_MESSAGE } from '../src/lib/server/db/availability';
 import { PollRuleError, publishTurnout } from '../src/lib/server/polls';
 import { ballotSchema, tokenRequestSchema } from '../src/lib/schemas/polls';
 import { describeIssue } from '../src/lib/schemas/issues';
+import { log } from '../src/lib/server/logger';
+import { metrics } from '../src/lib/server/metrics';
 
 const PATH = /^\/api\/workshops\/([^/?#]+)\/polls\/([^/?#]+)\/(token|ballot)\/?(?:\?.*)?$/;
 const MAX_BODY_BYTES = 4096;
@@ -116,9 +116,11 @@ async function issueToken(
 	pollId: string
 ): Promise<Answer> {
 	const cookies = parseCookieHeader(req.headers.cookie);
-	const voter = await voterOf(cookies.get(PARTICIPANT_COOKIE));
+	// Named by the request's scheme, as pages and the realtime upgrade name them.
+	const isSecure = isSecureUpgrade(req, readConfig().origin);
+	const voter = await voterOf(cookies.get(sessionCookieName('participant', isSecure)));
 	if (!voter) {
-		return cookies.has(ACCOUNT_COOKIE)
+		return cookies.has(sessionCookieName('account', isSecure))
 			? { status: 403, body: { message: 'The facilitator stays neutral and does not vote.' } }
 			: { status: 401, body: { message: 'Join the workshop or sign in first.' } };
 	}
@@ -141,6 +143,7 @@ async function issueToken(
 export function handleVoting(req: http.IncomingMessage, res: http.ServerResponse): boolean {
 	const match = PATH.exec(req.url ?? '');
 	if (!match) return false;
+	const started = performance.now();
 	void (async () => {
 		if (req.method !== 'POST') {
 			answer(res, 405, { message: 'Use POST.' }, { allow: 'POST' });
@@ -158,6 +161,10 @@ export function handleVoting(req: http.IncomingMessage, res: http.ServerResponse
 					? await issueToken(req, workshopId, pollId)
 					: await castBallot(req, workshopId, pollId);
 			answer(res, result.status, result.body, result.headers);
+			// Request received → ballot committed and answered: how long a voter waits.
+			if (match[3] === 'ballot' && result.status < 300) {
+				metrics().ballotAckSeconds.observe((performance.now() - started) / 1000);
+			}
 		} catch (error) {
 			if (error instanceof PollRuleError) {
 				answer(res, error.status, { message: error.message });
@@ -168,7 +175,7 @@ export function handleVoting(req: http.IncomingMessage, res: http.ServerResponse
 				return;
 			}
 			// One line, and nothing of the request: a choice must never reach a log.
-			console.error(`[voting] a ${match[3]} request failed on our side`);
+			log.error({ module: 'voting' }, `a ${match[3]} request failed on our side`);
 			answer(res, 500, { message: 'Something went wrong on our side. Please try again.' });
 		}
 	})().catch(() => {

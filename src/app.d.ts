@@ -18,6 +18,11 @@ declare global {
 			message: string;
 			/** Quoted to support to find the log line; no details of the failure. */
 			errorId?: string;
+			/**
+			 * The database was away: the answer is a 503 (hooks.server.ts), though SvelteKit
+			 * rendered the page as a 500, and the page says to try again.
+			 */
+			isUnavailable?: boolean;
 		}
 	}
 }

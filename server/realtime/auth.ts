@@ -8,10 +8,8 @@ import type { Member } from '../../src/lib/collab/access';
 import type { DocAddress } from '../../src/lib/collab/doc-names';
 import { can } from '../../src/lib/domain/permissions';
 import {
-	ACCOUNT_COOKIE,
-	LEADER_COOKIE,
-	PARTICIPANT_COOKIE,
 	parseCookieHeader,
+	sessionCookieName,
 	sessionCookieOptions
 } from '../../src/lib/server/auth/cookies';
 import * as leaderSessions from '../../src/lib/server/auth/leader-sessions';
@@ -42,7 +40,10 @@ export async function authenticate(
 	const cookies = parseCookieHeader(cookieHeader);
 	const setCookies: string[] = [];
 	const actors: sessions.Actor[] = [];
-	for (const name of [ACCOUNT_COOKIE, PARTICIPANT_COOKIE]) {
+	for (const name of [
+		sessionCookieName('account', isSecure),
+		sessionCookieName('participant', isSecure)
+	]) {
 		const token = cookies.get(name);
 		if (!token) continue;
 		const validated = await sessions.validate(token);
@@ -54,7 +55,7 @@ export async function authenticate(
 		}
 	}
 	// A leader's session reads the one workshop its invitation is for (room and boards, read-only).
-	const leaderToken = cookies.get(LEADER_COOKIE);
+	const leaderToken = cookies.get(sessionCookieName('leader', isSecure));
 	const leader = leaderToken ? await leaderSessions.validate(leaderToken) : null;
 	if (actors.length === 0 && !leader) {
 		return { ok: false, status: 401, message: 'Sign in or join the workshop first.' };

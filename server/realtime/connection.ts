@@ -25,6 +25,9 @@ import {
 import { RateLimiter } from './rate-limit';
 import type { RealtimeSettings } from './settings';
 import type { SharedDoc } from './shared-doc';
+import { moduleLogger } from '../../src/lib/server/logger';
+
+const log = moduleLogger('realtime');
 
 export class Connection {
 	/** 'read' or 'write'; 'none' only transiently before the socket is closed. */
@@ -105,8 +108,8 @@ export class Connection {
 		if (this.isClosed) return;
 		this.isClosed = true;
 		if (this.droppedUpdates > 0) {
-			console.warn(
-				`[realtime] dropped ${this.droppedUpdates} update(s) in total from a read-only ${this.membership.member.role} on ${this.shared.name}`
+			log.warn(
+				`dropped ${this.droppedUpdates} update(s) in total from a read-only ${this.membership.member.role} on ${this.shared.name}`
 			);
 		}
 		this.onClosed(this);
@@ -131,8 +134,8 @@ export class Connection {
 			reason = 'the update could not be checked';
 		}
 		if (reason === null) return false;
-		console.warn(
-			`[realtime] refused a board update from a ${this.membership.member.role} on ${this.shared.name}: ${reason}`
+		log.warn(
+			`refused a board update from a ${this.membership.member.role} on ${this.shared.name}: ${reason}`
 		);
 		this.close(CLOSE.editRefused, `edit refused: ${reason}`);
 		return true;
@@ -152,7 +155,7 @@ export class Connection {
 			if (error instanceof FrameError) {
 				this.close(error.closeCode, error.message);
 			} else {
-				console.error(`[realtime] unexpected error on ${this.shared.name}:`, error);
+				log.error({ err: error, doc: this.shared.name }, `unexpected error on ${this.shared.name}`);
 				this.close(1011, 'internal error');
 			}
 		}
@@ -177,8 +180,8 @@ export class Connection {
 			case 'update':
 				if (this.access !== 'write') {
 					if (this.droppedUpdates++ === 0) {
-						console.warn(
-							`[realtime] dropped an update from a read-only ${this.membership.member.role} on ${shared.name}`
+						log.warn(
+							`dropped an update from a read-only ${this.membership.member.role} on ${shared.name}`
 						);
 					}
 					return;

@@ -35,6 +35,10 @@ import { FROM_SERVER, SharedDoc } from './shared-doc';
 import { deleteDocuments } from './persistence';
 import { liveSessions } from './session-check';
 import { DocumentStore } from './store';
+import { moduleLogger } from '../../src/lib/server/logger';
+import { metrics } from '../../src/lib/server/metrics';
+
+const log = moduleLogger('realtime');
 
 export class StoppingError extends Error {
 	override name = 'StoppingError';
@@ -66,6 +70,10 @@ export class Hub implements RealtimeHub {
 		this.pingTimer.unref();
 		this.sessionTimer = setInterval(() => void this.checkSessions(), settings.sessionCheckMs);
 		this.sessionTimer.unref();
+		metrics().realtimeSource = {
+			connections: () => this.connections.size,
+			documents: () => this.docs.size
+		};
 	}
 
 	// ── documents ────────────────────────────────────────────────────────────────────────
@@ -170,12 +178,12 @@ export class Hub implements RealtimeHub {
 			if (shared.persist.sinceCompaction > 0) await this.store.compact(shared.persist);
 		})()
 			.catch((error) =>
-				console.error(`[realtime] unloading ${shared.name} failed: ${describeDatabaseError(error)}`)
+				log.error(`unloading ${shared.name} failed: ${describeDatabaseError(error)}`)
 			)
 			.finally(() => {
 				this.finish(shared);
 				this.unloading.delete(shared.name);
-				console.log(`[realtime] unloaded ${shared.name} (${this.docs.size} loaded)`);
+				log.info(`unloaded ${shared.name} (${this.docs.size} loaded)`);
 			});
 		this.unloading.set(shared.name, done);
 	}
@@ -314,7 +322,7 @@ export class Hub implements RealtimeHub {
 		try {
 			live = await liveSessions([...ids]);
 		} catch (error) {
-			console.error(`[realtime] checking sessions failed: ${describeDatabaseError(error)}`);
+			log.error(`checking sessions failed: ${describeDatabaseError(error)}`);
 			return;
 		}
 		for (const connection of [...this.connections]) {

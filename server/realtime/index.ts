@@ -12,6 +12,9 @@ import { startBus, type Bus } from './bus';
 import { Hub } from './hub';
 import { readRealtimeSettings } from './settings';
 import { createUpgradeRoute } from './upgrade';
+import { moduleLogger } from '../../src/lib/server/logger';
+
+const log = moduleLogger('realtime');
 
 export interface Realtime {
 	hub: Hub;
@@ -34,7 +37,7 @@ export function startRealtime(database: Database, config: AppConfig): Realtime {
 			pointer: (name, seq) => hub.pointer(name, seq),
 			resync: () => hub.resync()
 		}).catch((error) => {
-			console.error('[realtime] cannot listen for other instances:', error);
+			log.error({ err: error }, 'cannot listen for other instances');
 			return null;
 		});
 	}
@@ -45,7 +48,7 @@ export function startRealtime(database: Database, config: AppConfig): Realtime {
 		perMessageDeflate: false,
 		clientTracking: false
 	});
-	const route = createUpgradeRoute(hub, wss, { origin: config.origin, isSecure: config.isSecure });
+	const route = createUpgradeRoute(hub, wss, { origin: config.origin });
 	registerHub(hub);
 
 	let stopping: Promise<void> | null = null;

@@ -16,6 +16,7 @@ import type { Connection } from './connection';
 import { updateMessage } from './connection';
 import { Presence, type PresenceSettings } from './presence';
 import { FROM_DATABASE, PersistState, type DocumentStore } from './store';
+import { metrics } from '../../src/lib/server/metrics';
 
 /** Transaction origin of changes made through the server API (rooms.change). */
 export const FROM_SERVER = Symbol('from-server');
@@ -57,6 +58,7 @@ export class SharedDoc {
 	}
 
 	private relay(message: Buffer, origin: unknown): void {
+		metrics().realtimeUpdatesRelayed.inc();
 		for (const connection of this.connections) {
 			// The sender already has its own update.
 			if (connection !== origin) connection.send(message);

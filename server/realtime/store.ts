@@ -12,6 +12,10 @@ import * as Y from 'yjs';
 import type { Database } from '../../src/lib/server/db';
 import { describeDatabaseError } from '../../src/lib/server/db/availability';
 import { appendBatch, compact, createIfAbsent, readAfter, type StoredRow } from './persistence';
+import { moduleLogger } from '../../src/lib/server/logger';
+import { metrics } from '../../src/lib/server/metrics';
+
+const log = moduleLogger('realtime');
 
 /** Transaction origin of updates read from the database: relayed, never written back. */
 export const FROM_DATABASE = Symbol('from-database');
@@ -27,6 +31,8 @@ export interface StoreSettings {
 export class PersistState {
 	appliedSeq = 0;
 	pending: Uint8Array[] = [];
+	/** When each pending update arrived (`performance.now()`), for the persistence lag. */
+	pendingSince: number[] = [];
 	/** Updates handed to the store, and how many of them are committed. */
 	enqueued = 0;
 	committed = 0;
@@ -67,6 +73,7 @@ export class DocumentStore {
 	enqueue(state: PersistState, update: Uint8Array): void {
 		if (state.isDiscarded) return;
 		state.pending.push(update);
+		state.pendingSince.push(performance.now());
 		state.enqueued++;
 		this.dirty.add(state);
 		this.schedule();
@@ -90,6 +97,7 @@ export class DocumentStore {
 	async discard(state: PersistState): Promise<void> {
 		state.isDiscarded = true;
 		state.pending = [];
+		state.pendingSince = [];
 		state.committed = state.enqueued;
 		this.dirty.delete(state);
 		for (const waiter of state.waiters.splice(0)) waiter.resolve();
@@ -109,7 +117,7 @@ export class DocumentStore {
 			else await this.flush();
 			if (Date.now() > deadline && this.dirty.size > 0) {
 				const lost = [...this.dirty].reduce((n, s) => n + s.pending.length, 0);
-				console.error(`[realtime] could not persist ${lost} updates before shutdown`);
+				log.error(`could not persist ${lost} updates before shutdown`);
 				return;
 			}
 		}
@@ -125,7 +133,11 @@ export class DocumentStore {
 
 	private flush(): Promise<void> {
 		if (this.flushing) return this.flushing;
-		const batch = [...this.dirty].map((state) => ({ state, updates: state.pending.splice(0) }));
+		const batch = [...this.dirty].map((state) => ({
+			state,
+			updates: state.pending.splice(0),
+			since: state.pendingSince.splice(0)
+		}));
 		this.dirty.clear();
 		if (batch.length === 0) return Promise.resolve();
 		this.flushing = (async () => {
@@ -141,18 +153,23 @@ export class DocumentStore {
 				);
 			} catch (error) {
 				// Nothing was written: the updates go back to the front of their queues.
-				for (const { state, updates } of batch) {
+				for (const { state, updates, since } of batch) {
 					state.pending.unshift(...updates);
+					state.pendingSince.unshift(...since);
 					this.dirty.add(state);
 				}
 				this.failures++;
 				// One line per failure, never the statement: it holds every update of the batch.
-				console.error(
-					`[realtime] persisting updates failed (attempt ${this.failures}), retrying: ${describeDatabaseError(error)}`
+				log.error(
+					`persisting updates failed (attempt ${this.failures}), retrying: ${describeDatabaseError(error)}`
 				);
 				return;
 			}
 			this.failures = 0;
+			const now = performance.now();
+			for (const { since } of batch) {
+				for (const at of since) metrics().realtimePersistLagSeconds.observe((now - at) / 1000);
+			}
 			batch.forEach(({ state, updates }, index) => {
 				this.committed(state, updates.length, seqs[index]!);
 			});
@@ -192,9 +209,7 @@ export class DocumentStore {
 			} while (state.catchUpAgain);
 		})()
 			.catch((error) =>
-				console.error(
-					`[realtime] catching up ${state.name} failed: ${describeDatabaseError(error)}`
-				)
+				log.error(`catching up ${state.name} failed: ${describeDatabaseError(error)}`)
 			)
 			.finally(() => {
 				state.catchingUp = null;
@@ -216,7 +231,7 @@ export class DocumentStore {
 			state.sinceCompaction = Math.max(0, state.sinceCompaction - counted);
 		})()
 			.catch((error) =>
-				console.error(`[realtime] compacting ${state.name} failed: ${describeDatabaseError(error)}`)
+				log.error(`compacting ${state.name} failed: ${describeDatabaseError(error)}`)
 			)
 			.finally(() => {
 				state.compacting = null;
@@ -234,10 +249,7 @@ export class DocumentStore {
 						Y.applyUpdate(state.doc, row.data, FROM_DATABASE);
 					} catch (error) {
 						// A damaged entry must not keep the rest of the document from loading.
-						console.error(
-							`[realtime] skipped unreadable entry ${row.seq} of ${state.name}:`,
-							error
-						);
+						log.error({ err: error }, `skipped unreadable entry ${row.seq} of ${state.name}`);
 					}
 				}
 			},

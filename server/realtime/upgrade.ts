@@ -17,13 +17,35 @@ import {
 import { authenticate, isAllowedOrigin, isExistingBoard } from './auth';
 import type { Hub } from './hub';
 import type { SharedDoc } from './shared-doc';
+import { currentRequestId, moduleLogger } from '../../src/lib/server/logger';
+import { OWN_PROTOCOL_HEADER, REQUEST_ID_HEADER } from '../http';
+
+const log = moduleLogger('realtime');
 
 export const REALTIME_PREFIX = '/realtime/';
 
 export interface UpgradeOptions {
 	/** ORIGIN, when set; otherwise the request's Host is the expected origin. */
 	origin: string | undefined;
-	isSecure: boolean;
+}
+
+/**
+ * Whether the upgrade came over https, decided the way adapter-node decides it for pages (so
+ * the session cookies set there are found here under the same name): ORIGIN's scheme when
+ * set, else the proxy's PROTOCOL_HEADER (https when the header is missing, as adapter-node
+ * assumes), else plain http (the server's own sockets; see server/http.ts).
+ */
+export function isSecureUpgrade(
+	req: http.IncomingMessage,
+	origin: string | undefined,
+	env: NodeJS.ProcessEnv = process.env
+): boolean {
+	if (origin) return origin.startsWith('https:');
+	const header = env.PROTOCOL_HEADER?.toLowerCase();
+	if (!header || header === OWN_PROTOCOL_HEADER) return false;
+	const value = req.headers[header];
+	const scheme = (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || 'https';
+	return scheme === 'https';
 }
 
 /** Set-Cookie headers to send with the 101 answer (a session renewed during the check). */
@@ -32,6 +54,8 @@ const renewedCookies = new WeakMap<http.IncomingMessage, string[]>();
 export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: UpgradeOptions) {
 	wss.on('headers', (headers, req) => {
 		for (const cookie of renewedCookies.get(req) ?? []) headers.push(`Set-Cookie: ${cookie}`);
+		const requestId = req.headers[REQUEST_ID_HEADER];
+		if (typeof requestId === 'string') headers.push(`X-Request-Id: ${requestId}`);
 	});
 
 	return (req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean => {
@@ -43,10 +67,10 @@ export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: Upgr
 			// Without the database no session can be checked and no document loaded: the
 			// device is told to come back (its provider retries), not that the server broke.
 			if (isDatabaseUnavailable(error)) {
-				console.error(`[realtime] upgrade refused: ${describeDatabaseError(error)}`);
+				log.error(`upgrade refused: ${describeDatabaseError(error)}`);
 				return refuse(socket, 503, DATABASE_UNAVAILABLE_MESSAGE);
 			}
-			console.error('[realtime] upgrade failed:', error);
+			log.error({ err: error }, 'upgrade failed');
 			refuse(socket, 500, 'The realtime server failed; try again.');
 		});
 		return true;
@@ -70,7 +94,11 @@ async function upgrade(
 		return refuse(socket, 403, 'This page may not open the workshop from its origin.');
 	}
 
-	const auth = await authenticate(req.headers.cookie, address, options.isSecure);
+	const auth = await authenticate(
+		req.headers.cookie,
+		address,
+		isSecureUpgrade(req, options.origin)
+	);
 	if (!auth.ok) return refuse(socket, auth.status, auth.message);
 	// A loaded document was checked when it was first opened; reconnect storms skip the query.
 	if (!hub.isLoaded(name) && !(await isExistingBoard(address))) {
@@ -112,9 +140,12 @@ async function upgrade(
 
 function refuse(socket: Duplex, status: number, message: string): void {
 	if (socket.destroyed) return;
+	// The id is checked to be a plain token (logger.ts), so it cannot break the header block.
+	const requestId = currentRequestId();
 	socket.end(
 		`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
 			'Connection: close\r\n' +
+			(requestId ? `X-Request-Id: ${requestId}\r\n` : '') +
 			'Content-Type: text/plain; charset=utf-8\r\n' +
 			`Content-Length: ${Buffer.byteLength(message)}\r\n\r\n` +
 			message

@@ -23,6 +23,13 @@ describe.runIf(shouldRunBrowserTests)('in a real browser', () => {
 	test('sign up, create a workshop, and a phone joins by code and appears in the waiting room', async () => {
 		const facilitatorContext = await browser.newContext({ baseURL: server.url });
 		const facilitator = await facilitatorContext.newPage();
+		// The Content-Security-Policy must not refuse anything the app's own pages do.
+		const refused: string[] = [];
+		const watch = (page: typeof facilitator) =>
+			page.on('console', (message) => {
+				if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+			});
+		watch(facilitator);
 
 		// A fresh install leads straight to creating the first facilitator account.
 		await facilitator.goto('/');
@@ -53,6 +60,7 @@ describe.runIf(shouldRunBrowserTests)('in a real browser', () => {
 			hasTouch: true
 		});
 		const phone = await phoneContext.newPage();
+		watch(phone);
 		await phone.goto('/join');
 		await phone.getByLabel('Code shown on the screen').fill(code.toLowerCase());
 		await phone.getByRole('button', { name: 'Continue' }).click();
@@ -78,6 +86,7 @@ describe.runIf(shouldRunBrowserTests)('in a real browser', () => {
 		await phone.goto(`/j/${code}`);
 		await phone.getByTestId('me').waitFor();
 		expect(new URL(phone.url()).pathname).toMatch(/^\/w\//);
+		expect(refused).toEqual([]);
 
 		await phoneContext.close();
 		await facilitatorContext.close();

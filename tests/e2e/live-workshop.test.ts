@@ -208,7 +208,7 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 			suite.server
 				.output()
 				.includes(
-					`[realtime] dropped an update from a read-only participant on ${stageDocName(id, 'shared-terms')}`
+					`dropped an update from a read-only participant on ${stageDocName(id, 'shared-terms')}`
 				)
 		);
 		const serverCopy = connectPeer(url, ws.facilitator, stageDocName(id, 'shared-terms'));

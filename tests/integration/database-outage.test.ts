@@ -149,6 +149,52 @@ describe.each(databaseKinds().filter((kind) => kind === 'postgres'))(
 			expect(card.status).toBe(503);
 			const page = await latecomer.client.get(`/w/${workshopId}`);
 			expect(page.status).toBe(503);
+			// Pages anyone may open say so too, with Retry-After, whether or not a session has
+			// to be checked first; and the secrets in their paths never reach the log.
+			const reviewToken = 'leaderreviewtoken'.padEnd(32, 'q');
+			const reviewPath = `/review/${workshopId}/${reviewToken}`;
+			const pages = [
+				['/', {}],
+				['/signin', {}],
+				[reviewPath, {}],
+				[`/j/${facilitator.joinCode}`, {}],
+				['/', { cookie: latecomer.client.cookieHeader() }],
+				[reviewPath, { cookie: latecomer.client.cookieHeader() }]
+			] as const;
+			const requestIds = new Map<string, string>();
+			for (const [path, headers] of pages) {
+				const answer = await fetch(server.url + path, {
+					redirect: 'manual',
+					headers: { accept: 'text/html', ...headers }
+				});
+				const what = `${path}${'cookie' in headers ? ' with a session' : ''}`;
+				expect(answer.status, what).toBe(503);
+				expect(answer.headers.get('retry-after'), what).toBe('5');
+				expect(answer.headers.get('content-type'), what).toMatch(/^text\/html/);
+				const html = await answer.text();
+				expect(html, what).toContain('Temporarily unavailable');
+				expect(html, what).toContain('database is not reachable');
+				requestIds.set(what, answer.headers.get('x-request-id')!);
+			}
+			const logLines = server
+				.output()
+				.split('\n')
+				.filter(Boolean)
+				.map((line) => JSON.parse(line) as Record<string, unknown>);
+			const output = server.output();
+			expect(output).not.toContain(reviewToken);
+			expect(output).not.toContain(facilitator.joinCode);
+			for (const cookie of latecomer.client.cookies.values()) expect(output).not.toContain(cookie);
+			// The lines of those requests are there, found by their request id, with the path
+			// blanked where it held the secret.
+			expect(
+				logLines.filter((line) => line.reqId === requestIds.get(reviewPath)).map((l) => l.path)
+			).toContain(`/review/${workshopId}/[redacted]`);
+			expect(
+				logLines
+					.filter((line) => line.reqId === requestIds.get(`/j/${facilitator.joinCode}`))
+					.map((l) => l.path)
+			).toContain('/j/[redacted]');
 			// A device that connects now (a document not loaded yet, or a loaded one) is told to
 			// come back, not that the server failed; nothing of the failure is kept.
 			const headers = headersOf(latecomer.client, server.url);

@@ -6,13 +6,19 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../support
 import { runServerToExit, startServer } from '../support/server';
 import { facilitatorWithWorkshop } from '../factories/workshops';
 
-/** A one-line message, no stack trace: what a person starting the app should see. */
+/**
+ * A one-line message, no stack trace: what a person starting the app should see, as one JSON
+ * log line (LOG_FORMAT=pretty makes it plain text).
+ */
 function expectOneLineError(output: string, pattern: RegExp) {
 	const lines = output.trim().split('\n');
 	expect(lines).toHaveLength(1);
-	expect(lines[0]).toMatch(/^Common Ground could not start: /);
-	expect(lines[0]).toMatch(pattern);
+	const line = JSON.parse(lines[0]!) as { level: string; msg: string };
+	expect(line.level).toBe('fatal');
+	expect(line.msg).toMatch(/^Common Ground could not start: /);
+	expect(line.msg).toMatch(pattern);
 	expect(output).not.toMatch(/\n\s+at /);
+	expect(output).not.toMatch(/\\n\s+at /);
 }
 
 describe('start-up failures', () => {
@@ -67,6 +73,21 @@ describe('start-up failures', () => {
 		});
 		expect(badOrigin.code).toBe(1);
 		expectOneLineError(badOrigin.output, /ORIGIN must be a scheme and host/);
+	});
+
+	test('a malformed LOG_LEVEL, LOG_FORMAT or METRICS_TOKEN: one line, exit 1', async () => {
+		const cases = [
+			[{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug/],
+			[{ LOG_FORMAT: 'xml' }, /LOG_FORMAT must be one of json, pretty, got "xml"/],
+			[{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 printable characters/]
+		] as const;
+		for (const [env, pattern] of cases) {
+			const run = await runServerToExit({ ...dataDir.env, PORT: '0', ...env });
+			expect(run.code).toBe(1);
+			expectOneLineError(run.output, pattern);
+			// The token is a secret even when it is refused.
+			expect(run.output).not.toContain('"short"');
+		}
 	});
 
 	test('a second process on the same embedded data directory is refused, not let in', async () => {

@@ -301,7 +301,10 @@ function plainRow(row: Record<string, unknown>): Record<string, unknown> {
 	return out;
 }
 
-/** Labels people, teams and polls by what they are; blanks whatever is random or a time. */
+/**
+ * Labels people, teams and polls by what they are; blanks whatever is random or a time (the
+ * Content-Security-Policy nonce of a page's inline script is new on every answer).
+ */
 function normalise(text: string, labels: Map<string, string>): string {
 	let out = text;
 	for (const [value, label] of [...labels].sort((a, b) => b[0].length - a[0].length)) {
@@ -321,6 +324,7 @@ function normalise(text: string, labels: Map<string, string>): string {
 			.replace(/\$argon2id\$[^"\s]+/g, '<password-hash>')
 			.replace(/(<|\\u003C)svg[\s\S]*?(<|\\u003C)\/svg>/g, '<qr-code>')
 			.replace(/\/tmp\/cg-test-\w+/g, '<data-dir>')
+			.replace(/nonce="[^"]+"/g, 'nonce="<nonce>"')
 			.replace(/Join code( [A-Z0-9]){6}/g, 'Join code <spelled>')
 	);
 }

@@ -3,6 +3,7 @@
  * Node entry in server/, scripts and tests share it with the SvelteKit app.
  */
 import path from 'node:path';
+import { LOG_FORMATS, LOG_LEVELS } from './logger';
 
 export interface AppConfig {
 	port: number;
@@ -15,8 +16,18 @@ export interface AppConfig {
 	/** Set: real PostgreSQL. Unset: embedded PGlite in `dataDir`. */
 	databaseUrl: string | undefined;
 	dataDir: string;
-	/** Session cookies get `Secure` when the public origin is https. */
+	/**
+	 * The public origin is https. Session cookies decide `Secure` (and their `__Host-` name)
+	 * per request from its scheme (auth/cookies.ts), which ORIGIN sets when it is given.
+	 */
 	isSecure: boolean;
+	/**
+	 * A header a trusted proxy sets with its own request id (e.g. `x-request-id`), which the
+	 * logs and the `x-request-id` answer then use. Unset: every request gets a new id.
+	 */
+	requestIdHeader: string | undefined;
+	/** Set: `GET /metrics` answers Prometheus figures to `Authorization: Bearer <token>`. */
+	metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -36,12 +47,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 			`ORIGIN must be a scheme and host such as https://workshops.example.com, got "${origin}".`
 		);
 	}
+	if (env.LOG_LEVEL && !(LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL)) {
+		throw new ConfigError(
+			`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}".`
+		);
+	}
+	if (env.LOG_FORMAT && !(LOG_FORMATS as readonly string[]).includes(env.LOG_FORMAT)) {
+		throw new ConfigError(
+			`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${env.LOG_FORMAT}".`
+		);
+	}
+	const metricsToken = env.METRICS_TOKEN || undefined;
+	if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+		throw new ConfigError(
+			'METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. `openssl rand -hex 32`).'
+		);
+	}
 	return {
 		port,
 		host,
 		origin,
 		databaseUrl: env.DATABASE_URL || undefined,
 		dataDir: path.resolve(env.DATA_DIR || './data'),
-		isSecure: origin?.startsWith('https:') ?? false
+		isSecure: origin?.startsWith('https:') ?? false,
+		requestIdHeader: env.REQUEST_ID_HEADER?.toLowerCase() || undefined,
+		metricsToken
 	};
 }

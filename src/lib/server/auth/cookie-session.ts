@@ -1,27 +1,37 @@
 import type { Cookies } from '@sveltejs/kit';
-import { readConfig } from '../config';
-import { ACCOUNT_COOKIE, PARTICIPANT_COOKIE, sessionCookieOptions } from './cookies';
+import {
+	clearedCookieOptions,
+	isSecureRequest,
+	sessionCookieName,
+	sessionCookieOptions
+} from './cookies';
 import * as sessions from './sessions';
 
-const { isSecure } = readConfig();
+/** The request a session cookie is set on: its scheme decides the cookie's name and `Secure`. */
+export interface CookieRequest {
+	cookies: Cookies;
+	url: URL;
+}
 
 /** Starts a session and hands its token to the browser in an httpOnly cookie. */
 export async function startSession(
-	cookies: Cookies,
+	{ cookies, url }: CookieRequest,
 	subject: { accountId: string } | { participantId: string }
 ): Promise<void> {
 	const { token, expiresAt } = await sessions.create(subject);
-	const name = 'accountId' in subject ? ACCOUNT_COOKIE : PARTICIPANT_COOKIE;
+	const isSecure = isSecureRequest(url);
+	const name = sessionCookieName('accountId' in subject ? 'account' : 'participant', isSecure);
 	cookies.set(name, token, sessionCookieOptions(expiresAt, isSecure));
 }
 
 export async function endSession(
-	cookies: Cookies,
+	{ cookies, url }: CookieRequest,
 	sessionId: string | undefined,
 	kind: 'account' | 'participant'
 ) {
 	if (sessionId) await sessions.revoke(sessionId);
-	cookies.delete(kind === 'account' ? ACCOUNT_COOKIE : PARTICIPANT_COOKIE, { path: '/' });
+	const isSecure = isSecureRequest(url);
+	cookies.delete(sessionCookieName(kind, isSecure), clearedCookieOptions(isSecure));
 }
 
 /**

@@ -15,7 +15,15 @@ export interface Database {
 	db: Db;
 	/** Runs a raw SQL text; used for health checks and locks. */
 	ping(): Promise<void>;
+	/** The pool's size and this instance's open and busy connections (for /metrics). */
+	poolStats(): Promise<PoolStats>;
 	close(): Promise<void>;
+}
+
+export interface PoolStats {
+	size: number;
+	open: number;
+	busy: number;
 }
 
 const KEY = Symbol.for('common-ground.database');
@@ -37,6 +45,11 @@ export function currentDatabase(): Database {
 	const database = (globalThis as Registry)[KEY];
 	if (!database) throw new Error('The database is not open: the server opens it at start-up.');
 	return database;
+}
+
+/** The process's database, or null before it opens and after it closes. */
+export function currentDatabaseOrNull(): Database | null {
+	return (globalThis as Registry)[KEY] ?? null;
 }
 
 /** The drizzle instance of the process's database. */

@@ -3,6 +3,7 @@
  * a URL is given. Migrations from drizzle/ are applied on every open, so a fresh install and
  * an upgraded one both start on the current schema.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -46,10 +47,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, migrationsFolder: string): Promise<Database> {
+	const size = Number(process.env.DATABASE_POOL_SIZE || 10);
+	// Names this process's connections, so /metrics can count them in pg_stat_activity
+	// (postgres.js does not expose its pool).
+	const applicationName = `common-ground ${process.pid} ${randomBytes(4).toString('hex')}`;
 	const client = connectPostgres(url, {
-		max: Number(process.env.DATABASE_POOL_SIZE || 10),
+		max: size,
 		onnotice: () => {},
-		connect_timeout: 10
+		connect_timeout: 10,
+		connection: { application_name: applicationName }
 	});
 	const db = drizzlePostgres(client, { schema });
 	try {
@@ -72,6 +78,13 @@ async function openPostgres(url: string, migrationsFolder: string): Promise<Data
 		db: db as unknown as Db,
 		ping: async () => {
 			await client`select 1`;
+		},
+		poolStats: async () => {
+			const [row] = await client<{ open: number; busy: number }[]>`
+				select count(*)::int as open,
+					count(*) filter (where state <> 'idle' and pid <> pg_backend_pid())::int as busy
+				from pg_stat_activity where application_name = ${applicationName}`;
+			return { size, open: row?.open ?? 0, busy: row?.busy ?? 0 };
 		},
 		close: () => client.end({ timeout: 5 })
 	};
@@ -143,6 +156,8 @@ async function openPglite(dataDir: string, migrationsFolder: string): Promise<Da
 		ping: async () => {
 			await client.query('select 1');
 		},
+		// One embedded connection, always open; its queries run one at a time.
+		poolStats: async () => ({ size: 1, open: 1, busy: 0 }),
 		close: async () => {
 			if (closed) return;
 			closed = true;

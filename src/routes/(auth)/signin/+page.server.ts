@@ -76,7 +76,7 @@ export const actions: Actions = {
 			else await rateLimit.refund(throttle.key, throttle.backoff);
 		}
 		await accounts.rememberDevice(found.id, ensureDevice(cookies));
-		await startSession(cookies, { accountId: found.id });
+		await startSession({ cookies, url }, { accountId: found.id });
 		redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
 	}
 };

@@ -6,9 +6,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-	default: async ({ locals, cookies }) => {
+	default: async ({ locals, cookies, url }) => {
 		const sessionId = locals.account?.sessionId;
-		await endSession(cookies, sessionId, 'account');
+		await endSession({ cookies, url }, sessionId, 'account');
 		if (sessionId) rooms.disconnectSession(sessionId);
 		redirect(303, '/');
 	}

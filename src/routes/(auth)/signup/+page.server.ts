@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies }) => {
+	default: async ({ request, cookies, url }) => {
 		const parsed = parseForm(signUpSchema, await request.formData(), signUpFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		let created;
@@ -28,7 +28,7 @@ export const actions: Actions = {
 			}
 			throw error;
 		}
-		await startSession(cookies, { accountId: created.id });
+		await startSession({ cookies, url }, { accountId: created.id });
 		redirect(303, '/dashboard');
 	}
 };

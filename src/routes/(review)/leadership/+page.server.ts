@@ -1,15 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { can } from '$lib/domain/permissions';
-import { LEADER_COOKIE, sessionCookieOptions } from '$lib/server/auth/cookies';
+import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/server/auth/cookies';
 import { CharterRuleError } from '$lib/server/charters';
-import { readConfig } from '$lib/server/config';
 import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/leaders';
 import { openCharterSchema } from '$lib/schemas/charter';
 import { parseForm } from '$lib/schemas/forms';
 import type { Actions, PageServerLoad } from './$types';
-
-const { isSecure } = readConfig();
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const leader = locals.leader;
@@ -31,7 +28,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	/** Opens another charter of the overview: only one whose link this browser opened. */
-	open: async ({ locals, request, cookies }) => {
+	open: async ({ locals, request, cookies, url }) => {
 		const leader = locals.leader;
 		if (!leader) error(401, 'Open the personal review link from your invitation first.');
 		if (!can(leader.role, 'charter.read')) error(403, 'Your review link does not allow this.');
@@ -46,7 +43,12 @@ export const actions: Actions = {
 			}
 			throw e;
 		}
-		cookies.set(LEADER_COOKIE, opened.token, sessionCookieOptions(opened.expiresAt, isSecure));
+		const isSecure = isSecureRequest(url);
+		cookies.set(
+			sessionCookieName('leader', isSecure),
+			opened.token,
+			sessionCookieOptions(opened.expiresAt, isSecure)
+		);
 		redirect(303, `/charters/${parsed.data.workshopId}`);
 	}
 };

@@ -17,7 +17,8 @@ import type { Actions, PageServerLoad } from './$types';
 async function returning(
 	workshopId: string,
 	locals: App.Locals,
-	cookies: Cookies
+	cookies: Cookies,
+	url: URL
 ): Promise<'removed' | null> {
 	if (locals.participant?.participant.workshopId === workshopId) redirect(303, `/w/${workshopId}`);
 	const device = deviceHash(cookies);
@@ -25,15 +26,15 @@ async function returning(
 	const known = await participants.byDevice(workshopId, device);
 	if (known?.kind === 'removed') return 'removed';
 	if (known?.kind === 'present') {
-		await startSession(cookies, { participantId: known.participantId });
+		await startSession({ cookies, url }, { participantId: known.participantId });
 		redirect(303, `/w/${workshopId}`);
 	}
 	return null;
 }
 
-export const load: PageServerLoad = async ({ params, locals, cookies, getClientAddress }) => {
+export const load: PageServerLoad = async ({ params, locals, cookies, getClientAddress, url }) => {
 	const workshop = await joining.openWorkshop(params.code, getClientAddress());
-	if ((await returning(workshop.id, locals, cookies)) === 'removed') {
+	if ((await returning(workshop.id, locals, cookies, url)) === 'removed') {
 		error(403, new participants.RemovedFromWorkshopError('device').message);
 	}
 	const teams = await workshops.teams(workshop.id);
@@ -48,10 +49,10 @@ export const load: PageServerLoad = async ({ params, locals, cookies, getClientA
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, cookies, locals, getClientAddress }) => {
+	default: async ({ params, request, cookies, locals, getClientAddress, url }) => {
 		const workshop = await joining.openWorkshop(params.code, getClientAddress());
 		const parsed = parseForm(joinSchema, await request.formData(), joinFields);
-		if ((await returning(workshop.id, locals, cookies)) === 'removed') {
+		if ((await returning(workshop.id, locals, cookies, url)) === 'removed') {
 			const message = new participants.RemovedFromWorkshopError('device').message;
 			return invalid(403, { form: message }, parsed.ok ? parsed.data : parsed.values);
 		}
@@ -75,7 +76,7 @@ export const actions: Actions = {
 			}
 			throw e;
 		}
-		await startSession(cookies, { participantId: joined.id });
+		await startSession({ cookies, url }, { participantId: joined.id });
 		redirect(303, `/w/${workshop.id}`);
 	}
 };
