@@ -62,7 +62,7 @@ function written<T>(rows: T[]): T {
 	return row;
 }
 
-function rulesOf(row: PollRow): PollRules {
+export function rulesOf(row: PollRow): PollRules {
 	return {
 		kind: row.kind,
 		options: row.options,

@@ -15,7 +15,7 @@ import { BallotError, checkChoice, type Choice, type PollRules } from '../../dom
 import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../domain/voting-token';
 import { db, rowsOf } from '../db';
 import { poll } from '../db/schema';
-import { PollRuleError } from '../polls';
+import { PollRuleError, rulesOf } from '../polls';
 import { groupCommit } from './group-commit';
 import { verifyingKey, verifyToken } from './keys';
 
@@ -98,17 +98,7 @@ function readRules(pollId: string) {
 		cached = (async () => {
 			const [row] = await db().select().from(poll).where(eq(poll.id, pollId));
 			if (!row) return null;
-			return {
-				workshopId: row.workshopId,
-				rules: {
-					kind: row.kind,
-					options: row.options,
-					dotBudget: row.dotBudget,
-					dotMaxPerCard: row.dotMaxPerCard,
-					k: row.k,
-					maxObjectionPercent: row.maxObjectionPercent
-				}
-			};
+			return { workshopId: row.workshopId, rules: rulesOf(row) };
 		})();
 		if (rulesCache.size >= 1000) rulesCache.clear();
 		rulesCache.set(pollId, cached);
