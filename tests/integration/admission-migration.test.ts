@@ -47,14 +47,21 @@ test(`upgrading on ${kind} admits everyone who had joined, at the time they join
 	before = migrationsBeforeAdmission();
 	const old = await openDatabase({ ...testDb.options, migrationsDir: before });
 	try {
+		// One statement per call: PGlite prepares each query, and a prepared query holds one.
 		await old.db.execute(sql`
-			insert into account (id, email, name, role) values ('acc', 'f@example.com', 'F', 'facilitator');
+			insert into account (id, email, name, role) values ('acc', 'f@example.com', 'F', 'facilitator')
+		`);
+		await old.db.execute(sql`
 			insert into workshop (id, title, client_organisation, owner_id, join_code)
-				values ('ws', 'Before admission', 'Acme', 'acc', 'ABCDEF');
-			insert into team (id, workshop_id, name, colour) values ('tm', 'ws', 'Sales', '#1d4ed8');
+				values ('ws', 'Before admission', 'Acme', 'acc', 'ABCDEF')
+		`);
+		await old.db.execute(sql`
+			insert into team (id, workshop_id, name, colour) values ('tm', 'ws', 'Sales', '#1d4ed8')
+		`);
+		await old.db.execute(sql`
 			insert into participant (id, workshop_id, team_id, display_name, joined_at, removed_at) values
 				('p1', 'ws', 'tm', 'Early Eve', '2026-11-30T09:15:00Z', null),
-				('p2', 'ws', 'tm', 'Removed Ray', '2026-11-30T09:20:00Z', '2026-11-30T10:00:00Z');
+				('p2', 'ws', 'tm', 'Removed Ray', '2026-11-30T09:20:00Z', '2026-11-30T10:00:00Z')
 		`);
 	} finally {
 		await old.close();
