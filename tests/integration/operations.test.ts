@@ -12,6 +12,7 @@ import { addTerm, put } from '../support/board-text';
 import { databaseKinds } from '../support/databases';
 import { connectPeer, upgradeStatus, type Peer } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
+import { controlPoll, createPoll, Voter } from '../support/voting';
 
 const METRICS_TOKEN = randomBytes(24).toString('hex');
 
@@ -100,6 +101,26 @@ describe.each(databaseKinds())('operating the server on %s', (kind) => {
 		await expect
 			.poll(async () => sample(await metrics(), 'commonground_realtime_connections'))
 			.toBe(0);
+	});
+
+	test('a ballot’s acknowledgement is timed in the metrics; a refused cast is not counted', async () => {
+		const facilitator = await facilitatorWithWorkshop(suite.server);
+		const sales = await joinAsParticipant(suite.server, facilitator, 'Sales', 'Sia');
+		const pollId = await createPoll(facilitator.client, facilitator.workshopId, {
+			kind: 'scale',
+			question: 'How sure are you?'
+		});
+		expect(
+			(await controlPoll(facilitator.client, facilitator.workshopId, pollId, 'open')).status
+		).toBe(200);
+		const count = async () => sample(await metrics(), 'commonground_ballot_ack_seconds_count')!;
+		const before = await count();
+		const voter = new Voter(sales.client, facilitator.workshopId, 'Sia', sales.team.id);
+		expect((await voter.vote(pollId, '4')).status).toBe(201);
+		expect(await count()).toBe(before + 1);
+		// A refused cast is not an acknowledgement.
+		expect((await voter.vote(pollId, '9')).status).toBe(400);
+		expect(await count()).toBe(before + 1);
 	});
 
 	test('every answer carries a request id, and the log lines of the request carry it too', async () => {
