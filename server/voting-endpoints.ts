@@ -28,6 +28,7 @@ import { metrics } from '../src/lib/server/metrics';
 
 const PATH = /^\/api\/workshops\/([^/?#]+)\/polls\/([^/?#]+)\/(token|ballot)\/?(?:\?.*)?$/;
 const MAX_BODY_BYTES = 4096;
+const { origin } = readConfig();
 
 function answer(
 	res: http.ServerResponse,
@@ -117,7 +118,7 @@ async function issueToken(
 ): Promise<Answer> {
 	const cookies = parseCookieHeader(req.headers.cookie);
 	// Named by the request's scheme, as pages and the realtime upgrade name them.
-	const isSecure = isSecureUpgrade(req, readConfig().origin);
+	const isSecure = isSecureUpgrade(req, origin);
 	const voter = await voterOf(cookies.get(sessionCookieName('participant', isSecure)));
 	if (!voter) {
 		return cookies.has(sessionCookieName('account', isSecure))

@@ -177,22 +177,8 @@ export async function admit(workshopId: string, participantId?: string): Promise
  * Refuses someone waiting to be let in: a removal, so their device and name stay out until
  * the facilitator lets them back in. False when nobody of that id is waiting.
  */
-export async function refuse(workshopId: string, participantId: string): Promise<boolean> {
-	const rows = await db()
-		.update(participant)
-		.set({ removedAt: new Date() })
-		.where(
-			and(
-				eq(participant.id, participantId),
-				eq(participant.workshopId, workshopId),
-				isNull(participant.removedAt),
-				isNull(participant.admittedAt)
-			)
-		)
-		.returning({ id: participant.id });
-	if (rows.length === 0) return false;
-	await sessions.revokeAllForParticipant(participantId);
-	return true;
+export function refuse(workshopId: string, participantId: string): Promise<boolean> {
+	return removeWhere(workshopId, participantId, { isWaiting: true });
 }
 
 /**
@@ -218,7 +204,19 @@ export async function letBackIn(workshopId: string, participantId: string): Prom
 }
 
 /** Removes a participant: their sessions end at once and the old cookie cannot rejoin. */
-export async function remove(workshopId: string, participantId: string): Promise<boolean> {
+export function remove(workshopId: string, participantId: string): Promise<boolean> {
+	return removeWhere(workshopId, participantId, { isWaiting: false });
+}
+
+/**
+ * Sets removed_at on a participant not yet removed (and, for a refusal, not yet let in), ends
+ * their sessions and, when they counted, the turnout moves. False when nobody matched.
+ */
+async function removeWhere(
+	workshopId: string,
+	participantId: string,
+	{ isWaiting }: { isWaiting: boolean }
+): Promise<boolean> {
 	const rows = await db()
 		.update(participant)
 		.set({ removedAt: new Date() })
@@ -226,13 +224,15 @@ export async function remove(workshopId: string, participantId: string): Promise
 			and(
 				eq(participant.id, participantId),
 				eq(participant.workshopId, workshopId),
-				isNull(participant.removedAt)
+				isNull(participant.removedAt),
+				isWaiting ? isNull(participant.admittedAt) : undefined
 			)
 		)
 		.returning({ id: participant.id });
 	if (rows.length === 0) return false;
 	await sessions.revokeAllForParticipant(participantId);
-	await polls.refreshTurnout(workshopId);
+	// Someone still waiting was never counted as eligible.
+	if (!isWaiting) await polls.refreshTurnout(workshopId);
 	return true;
 }
 

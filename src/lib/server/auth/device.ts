@@ -10,14 +10,12 @@
  * phone, the same browser) behaves as decided.
  */
 import type { Cookies } from '@sveltejs/kit';
-import { readConfig } from '../config';
+import { isSecureRequest } from './cookies';
 import { generateToken, hashToken } from './tokens';
 
 export const DEVICE_COOKIE = 'cg_device';
 /** Browsers cap cookie lifetimes at 400 days. */
 const DEVICE_LIFETIME_MS = 400 * 24 * 60 * 60 * 1000;
-
-const { isSecure } = readConfig();
 
 /** The SHA-256 of this browser's device cookie, or null when it has none (or a malformed one). */
 export function deviceHash(cookies: Cookies): string | null {
@@ -25,8 +23,11 @@ export function deviceHash(cookies: Cookies): string | null {
 	return token && /^[a-z2-7]{32}$/.test(token) ? hashToken(token) : null;
 }
 
-/** The device's hash, giving the browser a device cookie first if it has none. */
-export function ensureDevice(cookies: Cookies): string {
+/**
+ * The device's hash, giving the browser a device cookie first if it has none; `Secure` follows
+ * the request's scheme, as the session cookies do.
+ */
+export function ensureDevice({ cookies, url }: { cookies: Cookies; url: URL }): string {
 	const known = deviceHash(cookies);
 	if (known) return known;
 	const token = generateToken();
@@ -34,7 +35,7 @@ export function ensureDevice(cookies: Cookies): string {
 		path: '/',
 		httpOnly: true,
 		sameSite: 'lax',
-		secure: isSecure,
+		secure: isSecureRequest(url),
 		expires: new Date(Date.now() + DEVICE_LIFETIME_MS)
 	});
 	return hashToken(token);

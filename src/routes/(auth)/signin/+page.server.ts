@@ -75,7 +75,7 @@ export const actions: Actions = {
 			if (throttle.onSuccess === 'reset') await rateLimit.reset(throttle.key);
 			else await rateLimit.refund(throttle.key, throttle.backoff);
 		}
-		await accounts.rememberDevice(found.id, ensureDevice(cookies));
+		await accounts.rememberDevice(found.id, ensureDevice({ cookies, url }));
 		await startSession({ cookies, url }, { accountId: found.id });
 		redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
 	}

@@ -64,7 +64,7 @@ export const actions: Actions = {
 			joined = await participants.join({
 				workshopId: workshop.id,
 				...parsed.data,
-				deviceHash: ensureDevice(cookies)
+				deviceHash: ensureDevice({ cookies, url })
 			});
 		} catch (e) {
 			await joining.giveBackJoin(workshop.id);
