@@ -243,6 +243,16 @@ describe('session cookies behind a TLS-terminating proxy', () => {
 		};
 	}
 
+	test('over https the device cookie set at sign-in is Secure too', async () => {
+		const email = `facilitator-${randomBytes(4).toString('hex')}@example.com`;
+		const password = 'a long enough password';
+		await action('https', '/signup', { name: 'Fay Facilitator', email, password });
+		const signedIn = await action('https', '/signin', { email, password });
+		const device = signedIn.headers.getSetCookie().find((c) => /^cg_device=/.test(c));
+		expect(device).toBeDefined();
+		expect(device!.toLowerCase()).toMatch(/;\s*secure/);
+	});
+
 	test('over https the session cookie is __Host- prefixed and Secure, and only that name signs in', async () => {
 		const cookie = sessionCookie(await signUp('https'));
 		expect(cookie.name).toBe('__Host-cg_session');
