@@ -31,14 +31,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
-import { RSABSSA } from '@cloudflare/blindrsa-ts';
-import { castBody, keyFor, prepare, type KeptToken } from '../../src/lib/client/voting-token';
 import {
-	fromBase64url,
-	toBase64url,
-	trackerOf,
-	type TokenKey
-} from '../../src/lib/domain/voting-token';
+	castBody,
+	finalize,
+	keyFor,
+	prepare,
+	type KeptToken
+} from '../../src/lib/client/voting-token';
+import type { TokenKey } from '../../src/lib/domain/voting-token';
 import { teamsOnJoinPage } from '../factories/workshops';
 import { createTestDatabase, databaseKinds, type DatabaseKind } from '../support/databases';
 import { Client } from '../support/http';
@@ -49,32 +49,8 @@ import { formatMs, formatRate, percentile, table } from './stats';
 
 const N = Number(process.env.VOTES_N || 500);
 const CHOICES = ['agree', 'live', 'object'] as const;
-const suite = RSABSSA.SHA384.PSS.Randomized();
 
 type Pending = NonNullable<KeptToken['pending']>;
-
-async function finalize(pending: Pending, blindSignature: string) {
-	const key = await crypto.subtle.importKey(
-		'spki',
-		new Uint8Array(fromBase64url(pending.key.spki)),
-		{ name: 'RSA-PSS', hash: 'SHA-384' },
-		true,
-		['verify']
-	);
-	const message = fromBase64url(pending.message);
-	const signature = await suite.finalize(
-		key,
-		message,
-		fromBase64url(blindSignature),
-		fromBase64url(pending.inv)
-	);
-	return {
-		keyId: pending.key.id,
-		message: pending.message,
-		signature: toBase64url(signature),
-		tracker: trackerOf(message)
-	};
-}
 
 function pgbenchCeiling(databaseUrl: string): number {
 	const bindir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();

@@ -15,7 +15,13 @@
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import type { Choice } from '../domain/polls';
-import { fromBase64url, toBase64url, trackerOf, type TokenKey } from '../domain/voting-token';
+import {
+	fromBase64url,
+	MESSAGE_BYTES,
+	toBase64url,
+	trackerOf,
+	type TokenKey
+} from '../domain/voting-token';
 
 /** What a device keeps per poll. */
 export interface KeptToken {
@@ -65,13 +71,33 @@ export function keyFor(keys: TokenKey[], teamId: string): TokenKey | null {
 
 /** Step 1: a fresh random message, blinded against `key`. */
 export async function prepare(key: TokenKey): Promise<NonNullable<KeptToken['pending']>> {
-	const message = suite.prepare(crypto.getRandomValues(new Uint8Array(32)));
+	const message = suite.prepare(crypto.getRandomValues(new Uint8Array(MESSAGE_BYTES)));
 	const { blindedMsg, inv } = await suite.blind(await importKey(key), message);
 	return {
 		key,
 		message: toBase64url(message),
 		blinded: toBase64url(blindedMsg),
 		inv: toBase64url(inv)
+	};
+}
+
+/** Step 2's end: unblinds the server's signature (and verifies it under the poll's key). */
+export async function finalize(
+	pending: NonNullable<KeptToken['pending']>,
+	blindSignature: string
+): Promise<NonNullable<KeptToken['token']>> {
+	const message = fromBase64url(pending.message);
+	const signature = await suite.finalize(
+		await importKey(pending.key),
+		message,
+		fromBase64url(blindSignature),
+		fromBase64url(pending.inv)
+	);
+	return {
+		keyId: pending.key.id,
+		message: pending.message,
+		signature: toBase64url(signature),
+		tracker: trackerOf(message)
 	};
 }
 
@@ -107,19 +133,7 @@ export async function obtain(
 			blindedMessage: pending.blinded
 		});
 		if (answer.status === 200 && typeof answer.body.blindSignature === 'string') {
-			const message = fromBase64url(pending.message);
-			const signature = await suite.finalize(
-				await importKey(pending.key),
-				message,
-				fromBase64url(answer.body.blindSignature),
-				fromBase64url(pending.inv)
-			);
-			const token = {
-				keyId: pending.key.id,
-				message: pending.message,
-				signature: toBase64url(signature),
-				tracker: trackerOf(message)
-			};
+			const token = await finalize(pending, answer.body.blindSignature);
 			save({ ...kept, pending: undefined, token });
 			return token;
 		}

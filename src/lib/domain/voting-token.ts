@@ -17,7 +17,6 @@ import {
 	encodeHexLowerCase
 } from '@oslojs/encoding';
 
-export const TOKEN_SUITE = 'RSABSSA-SHA384-PSS-Randomized';
 export const MODULUS_BITS = 2048;
 export const MODULUS_BYTES = MODULUS_BITS / 8;
 /** PSS salt length of the suite (the hash's output length). */
