@@ -28,7 +28,8 @@ import { metrics } from '../src/lib/server/metrics';
 
 const PATH = /^\/api\/workshops\/([^/?#]+)\/polls\/([^/?#]+)\/(token|ballot)\/?(?:\?.*)?$/;
 const MAX_BODY_BYTES = 4096;
-const { origin } = readConfig();
+/** ORIGIN, read on first use: at import the entry has not yet checked the configuration. */
+let origin: { value: string | undefined } | undefined;
 
 function answer(
 	res: http.ServerResponse,
@@ -118,7 +119,8 @@ async function issueToken(
 ): Promise<Answer> {
 	const cookies = parseCookieHeader(req.headers.cookie);
 	// Named by the request's scheme, as pages and the realtime upgrade name them.
-	const isSecure = isSecureUpgrade(req, origin);
+	origin ??= { value: readConfig().origin };
+	const isSecure = isSecureUpgrade(req, origin.value);
 	const voter = await voterOf(cookies.get(sessionCookieName('participant', isSecure)));
 	if (!voter) {
 		return cookies.has(sessionCookieName('account', isSecure))
