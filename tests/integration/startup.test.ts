@@ -24,7 +24,7 @@ function expectOneLineError(output: string, pattern: RegExp) {
 describe('start-up failures', () => {
 	let dataDir: TestDatabase;
 	beforeAll(async () => {
-		dataDir = await createTestDatabase('pglite', { fresh: true });
+		dataDir = await createTestDatabase('pglite');
 	});
 	afterAll(async () => dataDir?.drop());
 
@@ -108,7 +108,7 @@ describe('start-up failures', () => {
 
 describe('graceful shutdown and restart on embedded PGlite', () => {
 	test('SIGTERM closes the database cleanly; a restart finds everything', async () => {
-		const dataDir = await createTestDatabase('pglite', { fresh: true });
+		const dataDir = await createTestDatabase('pglite');
 		try {
 			const first = await startServer(dataDir);
 			const people = await facilitatorWithWorkshop(first.url);
@@ -130,7 +130,7 @@ describe('graceful shutdown and restart on embedded PGlite', () => {
 	});
 
 	test('a lock left by a killed process is taken over at the next start', async () => {
-		const dataDir = await createTestDatabase('pglite', { fresh: true });
+		const dataDir = await createTestDatabase('pglite');
 		try {
 			const first = await startServer(dataDir);
 			await first.kill();
