@@ -32,5 +32,10 @@ export const CLOSE = {
 	/** The member may no longer receive this document (e.g. another team's board went private). */
 	accessRevoked: 4403,
 	/** The document no longer exists (its workshop was deleted). */
-	documentDeleted: 4404
+	documentDeleted: 4404,
+	/**
+	 * The page was built for other document shapes than this server's (a tab left open across a
+	 * release): it must reload to get the current build (src/lib/collab/compat.ts).
+	 */
+	outdatedClient: 4426
 } as const;

@@ -2,12 +2,20 @@
  * The `/realtime/<docName>` upgrade. Everything is decided before the socket opens, and a
  * refusal is a plain HTTP answer: 404 for a name that is no document, 403 for a foreign Origin,
  * 401 without a valid session, 403 for the wrong workshop or a document the member may not
- * read, 503 while the server shuts down or the database is not reachable.
+ * read, 503 while the server shuts down or the database is not reachable. One refusal is a close
+ * code instead: a page built for other document shapes is let in and closed at once with 4426,
+ * which tells it to reload rather than retry.
  */
 import type http from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
+import {
+	DOCUMENT_SCHEMA,
+	OUTDATED_MESSAGE,
+	SCHEMA_PARAM,
+	UNTAGGED_SCHEMA
+} from '../../src/lib/collab/compat';
 import { parseDocName, roomDocName } from '../../src/lib/collab/doc-names';
 import {
 	DATABASE_UNAVAILABLE_MESSAGE,
@@ -15,6 +23,7 @@ import {
 	isDatabaseUnavailable
 } from '../../src/lib/server/db/availability';
 import { authenticate, isAllowedOrigin, isExistingBoard } from './auth';
+import { CLOSE } from './close-codes';
 import type { Hub } from './hub';
 import type { SharedDoc } from './shared-doc';
 import { currentRequestId, moduleLogger } from '../../src/lib/server/logger';
@@ -77,6 +86,13 @@ export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: Upgr
 	};
 }
 
+/** Whether the page opening a document was built for this server's document shapes. */
+function isCurrentSchema(url: string): boolean {
+	const query = url.indexOf('?');
+	const params = new URLSearchParams(query < 0 ? '' : url.slice(query + 1));
+	return (params.get(SCHEMA_PARAM) ?? UNTAGGED_SCHEMA) === DOCUMENT_SCHEMA;
+}
+
 async function upgrade(
 	hub: Hub,
 	wss: WebSocketServer,
@@ -92,6 +108,12 @@ async function upgrade(
 	if (hub.isStopping) return refuse(socket, 503, 'The server is restarting; reconnect shortly.');
 	if (!isAllowedOrigin(req.headers.origin, req.headers.host, options.origin)) {
 		return refuse(socket, 403, 'This page may not open the workshop from its origin.');
+	}
+	if (!isCurrentSchema(req.url ?? '')) {
+		// Opened and closed at once, so the page reads the code (an HTTP refusal would only
+		// look like a dropped network to it, and it would retry forever).
+		wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE.outdatedClient, OUTDATED_MESSAGE));
+		return;
 	}
 
 	const auth = await authenticate(

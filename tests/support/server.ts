@@ -23,14 +23,16 @@ export interface RunningServer {
 
 export async function startServer(
 	database: TestDatabase,
-	env: Record<string, string> = {}
+	env: Record<string, string> = {},
+	/** Another build's entry (the version-skew test's older build). */
+	{ entry = SERVER_ENTRY }: { entry?: string } = {}
 ): Promise<RunningServer> {
-	if (!fs.existsSync(SERVER_ENTRY)) {
+	if (!fs.existsSync(entry)) {
 		throw new Error('build/server.js is missing: run `npm run build` first (npm test does).');
 	}
 	// e.g. SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark's server.
 	const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-	const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
+	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		env: {
 			...process.env,
 			DATABASE_URL: '',

@@ -19,6 +19,8 @@
  */
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { DOCUMENT_SCHEMA, SCHEMA_PARAM } from '../collab/compat';
+import { keepForReload, restoreKept } from './app-version.svelte';
 import { ReconnectSchedule, type BackoffPolicy } from './backoff';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'read-only';
@@ -69,6 +71,13 @@ export const MEMBERSHIP_CHANGED = 4000;
  * server/realtime/close-codes.ts.
  */
 export const EDIT_REFUSED = 4409;
+
+/**
+ * The close code after which the page is older than the server's document shapes: it must
+ * reload. What this device's copy holds is kept for the reloaded page (app-version.svelte.ts).
+ * Mirrors `CLOSE.outdatedClient` in server/realtime/close-codes.ts.
+ */
+export const OUTDATED_CLIENT = 4426;
 
 export class DocConnection {
 	readonly docName: string;
@@ -247,6 +256,7 @@ export class DocConnection {
 				// a tab typing into text the server has not received yet sends an update the
 				// server must refuse. Every tab syncs through the server instead.
 				disableBc: true,
+				params: { [SCHEMA_PARAM]: DOCUMENT_SCHEMA },
 				...(this.#WebSocketPolyfill ? { WebSocketPolyfill: this.#WebSocketPolyfill } : {})
 			}
 		);
@@ -259,6 +269,8 @@ export class DocConnection {
 			// A connection that synced did useful work; one that opened and dropped did not.
 			if (synced) this.#schedule.reset();
 			if (synced && provider.doc !== this.doc) this.#showServerCopy(provider.doc);
+			// What an older page of this tab could not send before it was reloaded.
+			if (synced) restoreKept(this.docName, this.doc);
 		};
 		const onClose = (event: CloseEvent | null) => this.#onClose(event);
 		provider.on('status', onStatus);
@@ -319,6 +331,7 @@ export class DocConnection {
 			return;
 		}
 		if (event && isRefusal(event.code)) {
+			if (event.code === OUTDATED_CLIENT) keepForReload(this.docName, this.doc);
 			this.#wantsConnection = false;
 			this.refusal = event.reason || `The server closed the connection (${event.code}).`;
 			return;
