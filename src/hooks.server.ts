@@ -132,7 +132,9 @@ function finish(response: Response, requestId: string, url: URL): Response {
 		);
 	}
 	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'same-origin');
+	// A page may ask for less (the password-reset page, whose address holds a secret).
+	if (!response.headers.has('referrer-policy'))
+		response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-request-id', requestId);
 	return response;
 }

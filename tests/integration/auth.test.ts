@@ -1,21 +1,32 @@
+import { createHash } from 'node:crypto';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { Client, type ActionResult } from '../support/http';
+import { startMailbox, type Mailbox } from '../support/mailbox';
 import { startServer, type RunningServer } from '../support/server';
 
 describe.each(databaseKinds())('facilitator accounts on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
+	let mailbox: Mailbox;
 
 	beforeAll(async () => {
 		database = await createTestDatabase(kind);
+		mailbox = await startMailbox();
 		// As behind a reverse proxy: the client address comes from X-Forwarded-For, so each
-		// test client can stand for a different address.
-		server = await startServer(database, { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' });
+		// test client can stand for a different address. Mail goes to a real SMTP server.
+		server = await startServer(database, {
+			ADDRESS_HEADER: 'x-forwarded-for',
+			XFF_DEPTH: '1',
+			SMTP_URL: mailbox.url,
+			MAIL_FROM: 'Common Ground <workshops@example.com>'
+		});
 	});
 	afterAll(async () => {
 		if (process.env.DEBUG_SERVER) console.log(server?.output());
 		await server?.stop();
+		await mailbox?.close();
 		await database?.drop();
 	});
 
@@ -383,5 +394,145 @@ describe.each(databaseKinds())('facilitator accounts on %s', (kind) => {
 			{ email: 'ada@example.com', password: 'a brand new password' }
 		);
 		expect(kept).toMatchObject({ type: 'redirect', location: '/account/password' });
+	});
+
+	describe('a forgotten password', () => {
+		const RAE = 'rae.reset@example.com';
+		const linkIn = (text: string) => {
+			const match = /(http:\/\/\S+\/reset-password\/([a-z2-7]+))/.exec(text);
+			expect(match, text).not.toBeNull();
+			return { url: match![1]!, path: new URL(match![1]!).pathname, token: match![2]! };
+		};
+
+		test('the same answer whether or not the address has an account; the mail is plain text with a one-time link', async () => {
+			const rae = new Client(server.url, '192.0.2.120');
+			const created = await rae.action('/signup', {
+				name: 'Rae Reset',
+				email: RAE,
+				password: 'the first long password'
+			});
+			expect(created.type).toBe('redirect');
+
+			const known = await new Client(server.url, '192.0.2.121').action('/forgot-password', {
+				email: 'Rae.Reset@Example.com'
+			});
+			const unknown = await new Client(server.url, '192.0.2.121').action('/forgot-password', {
+				email: 'nobody.here@example.com'
+			});
+			expect(known.status).toBe(200);
+			expect(unknown).toEqual(known);
+			expect(String(known.data?.sent)).toMatch(/If that address belongs to a facilitator account/);
+
+			const mail = await mailbox.next(RAE, 0);
+			expect(mail.from?.text).toBe('"Common Ground" <workshops@example.com>');
+			expect(mail.subject).toBe('Reset your Common Ground password');
+			expect(mail.html).toBe(false);
+			expect(mail.text).toContain('Hello Rae Reset,');
+			const link = linkIn(mail.text!);
+			expect(mailbox.to('nobody.here@example.com')).toHaveLength(0);
+
+			// Only the link's SHA-256 is stored: the database alone cannot reset a password.
+			if (kind === 'postgres') {
+				const sql = postgres(database.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+				try {
+					const rows = await sql`select token_hash from password_reset`;
+					expect(rows).toHaveLength(1);
+					expect(rows[0]!.token_hash).not.toContain(link.token);
+					expect(rows[0]!.token_hash).toBe(createHash('sha256').update(link.token).digest('hex'));
+				} finally {
+					await sql.end();
+				}
+			}
+
+			// A second device stays signed in until the reset, then is signed out.
+			expect((await rae.get('/dashboard')).status).toBe(200);
+			const page = await new Client(server.url).get(link.path);
+			expect(page.status).toBe(200);
+			expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+			expect(await page.text()).toContain('Choose a new password');
+
+			const mismatch = await new Client(server.url).action(link.path, {
+				newPassword: 'the second long password',
+				confirmPassword: 'something else entirely'
+			});
+			expect(mismatch.status).toBe(400);
+			expect((mismatch.data?.errors as Record<string, string>).confirmPassword).toMatch(/differ/);
+
+			const resetter = new Client(server.url, '192.0.2.122');
+			const done = await resetter.action(link.path, {
+				newPassword: 'the second long password',
+				confirmPassword: 'the second long password'
+			});
+			expect(done).toMatchObject({ type: 'redirect', location: '/dashboard' });
+			expect((await resetter.get('/dashboard')).status).toBe(200);
+			expect((await rae.get('/dashboard')).status).toBe(303);
+
+			const old = await new Client(server.url, '192.0.2.123').action('/signin', {
+				email: RAE,
+				password: 'the first long password'
+			});
+			expect(old.status).toBe(400);
+			const fresh = await new Client(server.url, '192.0.2.123').action('/signin', {
+				email: RAE,
+				password: 'the second long password'
+			});
+			expect(fresh.type).toBe('redirect');
+
+			// The link worked once.
+			const again = await new Client(server.url).action(link.path, {
+				newPassword: 'a third long password',
+				confirmPassword: 'a third long password'
+			});
+			expect(again.status).toBe(410);
+			expect((again.data?.errors as Record<string, string>).form).toMatch(
+				/expired or was already used/
+			);
+			expect(await (await new Client(server.url).get(link.path)).text()).toContain(
+				'expired or was already used'
+			);
+		});
+
+		test('a made-up link, bad input and too many requests get clear answers and change nothing', async () => {
+			const made = await new Client(server.url).action(
+				'/reset-password/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+				{
+					newPassword: 'an attacker password',
+					confirmPassword: 'an attacker password'
+				}
+			);
+			expect(made.status).toBe(410);
+			const badEmail = await new Client(server.url).action('/forgot-password', {
+				email: 'not-mail'
+			});
+			expect(badEmail.status).toBe(400);
+			expect((badEmail.data?.errors as Record<string, string>).email).toMatch(/valid email/);
+			const short = await new Client(server.url).action('/reset-password/whatever', {
+				newPassword: 'short',
+				confirmPassword: 'short'
+			});
+			expect(short.status).toBe(400);
+
+			// Three requests an hour per address asked for, whether or not it has an account.
+			const seen = mailbox.to(RAE).length;
+			for (const email of [RAE, 'nobody.else@example.com']) {
+				const answers = [];
+				for (let i = 0; i < 4; i++) {
+					answers.push(
+						await new Client(server.url, `192.0.2.${130 + i}`).action('/forgot-password', { email })
+					);
+				}
+				// Rae asked once already in the test before.
+				expect(answers.map((a) => a.status)).toEqual(
+					email === RAE ? [200, 200, 429, 429] : [200, 200, 200, 429]
+				);
+				expect(answers[3]!.status).toBe(429);
+				expect((answers[3]!.data?.errors as Record<string, string>).form).toMatch(
+					/Too many reset requests. Try again in/
+				);
+			}
+			// Rae had one request this hour already: two more mails, then none.
+			await mailbox.next(RAE, seen + 1);
+			expect(mailbox.to(RAE).length).toBe(seen + 2);
+		});
 	});
 });

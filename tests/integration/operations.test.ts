@@ -10,6 +10,7 @@ import { stageDocName } from '../../src/lib/collab/doc-names';
 import { facilitatorWithWorkshop, joinAsParticipant } from '../support/actors';
 import { addTerm, put } from '../support/board-text';
 import { databaseKinds } from '../support/databases';
+import { Client } from '../support/http';
 import { connectPeer, upgradeStatus, type Peer } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
 import { controlPoll, createPoll, Voter } from '../support/voting';
@@ -36,6 +37,14 @@ describe.each(databaseKinds())('operating the server on %s', (kind) => {
 	const scrape = async (authorization?: string) =>
 		fetch(`${url()}/metrics`, { headers: authorization ? { authorization } : {} });
 	const metrics = async () => (await scrape(`Bearer ${METRICS_TOKEN}`)).text();
+
+	test('without SMTP_URL, the forgotten-password page says mail cannot be sent and records nothing', async () => {
+		const page = await new Client(url()).get('/forgot-password');
+		expect(await page.text()).toContain('This server cannot send email');
+		const asked = await new Client(url()).action('/forgot-password', { email: 'a@example.com' });
+		expect(asked.status).toBe(503);
+		expect((asked.data?.errors as Record<string, string>).form).toMatch(/cannot send email/);
+	});
 
 	test('/metrics answers only to its bearer token', async () => {
 		const anonymous = await scrape();

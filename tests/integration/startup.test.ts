@@ -75,11 +75,15 @@ describe('start-up failures', () => {
 		expectOneLineError(badOrigin.output, /ORIGIN must be a scheme and host/);
 	});
 
-	test('a malformed LOG_LEVEL, LOG_FORMAT or METRICS_TOKEN: one line, exit 1', async () => {
+	test('a malformed LOG_LEVEL, LOG_FORMAT, METRICS_TOKEN or mail setting: one line, exit 1', async () => {
 		const cases = [
 			[{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug/],
 			[{ LOG_FORMAT: 'xml' }, /LOG_FORMAT must be one of json, pretty, got "xml"/],
-			[{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 printable characters/]
+			[{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 printable characters/],
+			[{ SMTP_URL: 'mail.example.com' }, /SMTP_URL must look like smtps:\/\//],
+			[{ SMTP_URL: 'http://mail.example.com' }, /SMTP_URL must start with smtp:\/\/ or smtps:\/\//],
+			[{ SMTP_URL: 'smtp://mail.example.com' }, /MAIL_FROM must be the sender/],
+			[{ MAIL_FROM: 'workshops@example.com' }, /MAIL_FROM is set but SMTP_URL is not/]
 		] as const;
 		for (const [env, pattern] of cases) {
 			const run = await runServerToExit({ ...dataDir.env, PORT: '0', ...env });

@@ -60,3 +60,15 @@ export const changePasswordSchema = v.pipe(
 		['confirmPassword']
 	)
 );
+
+export const forgotPasswordFields = ['email'] as const;
+export const forgotPasswordSchema = v.object({ email });
+
+export const resetPasswordFields = ['newPassword', 'confirmPassword'] as const;
+export const resetPasswordSchema = v.pipe(
+	v.object({ newPassword, confirmPassword: v.string() }),
+	v.forward(
+		v.check((input) => input.newPassword === input.confirmPassword, 'The two passwords differ.'),
+		['confirmPassword']
+	)
+);

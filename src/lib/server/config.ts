@@ -28,6 +28,15 @@ export interface AppConfig {
 	requestIdHeader: string | undefined;
 	/** Set: `GET /metrics` answers Prometheus figures to `Authorization: Bearer <token>`. */
 	metricsToken: string | undefined;
+	/** Set (SMTP_URL and MAIL_FROM): mail is sent. Unset: links are shown to copy instead. */
+	mail: MailConfig | undefined;
+}
+
+export interface MailConfig {
+	/** e.g. smtps://user:password@smtp.example.com:465 (nodemailer's connection URL). */
+	url: string;
+	/** e.g. "Common Ground <workshops@example.com>". */
+	from: string;
 }
 
 export class ConfigError extends Error {
@@ -67,10 +76,37 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		port,
 		host,
 		origin,
+		mail: readMail(env),
 		databaseUrl: env.DATABASE_URL || undefined,
 		dataDir: path.resolve(env.DATA_DIR || './data'),
 		isSecure: origin?.startsWith('https:') ?? false,
 		requestIdHeader: env.REQUEST_ID_HEADER?.toLowerCase() || undefined,
 		metricsToken
 	};
+}
+
+function readMail(env: NodeJS.ProcessEnv): MailConfig | undefined {
+	const url = env.SMTP_URL || undefined;
+	const from = env.MAIL_FROM || undefined;
+	if (url === undefined) {
+		if (from !== undefined) throw new ConfigError('MAIL_FROM is set but SMTP_URL is not.');
+		return undefined;
+	}
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		throw new ConfigError('SMTP_URL must look like smtps://user:password@smtp.example.com:465.');
+	}
+	if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+		throw new ConfigError(
+			`SMTP_URL must start with smtp:// or smtps://, got "${parsed.protocol}//".`
+		);
+	}
+	if (from === undefined || !/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(from.trim())) {
+		throw new ConfigError(
+			'MAIL_FROM must be the sender, e.g. "Common Ground <workshops@example.com>", when SMTP_URL is set.'
+		);
+	}
+	return { url, from: from.trim() };
 }

@@ -71,6 +71,16 @@ export const JOIN_GUESSES_PER_ADDRESS: Backoff = {
 };
 
 /**
+ * Password-reset requests per address asked for: each sends a mail, so a stranger may not
+ * flood someone's inbox. Counted whether or not the address has an account (a different
+ * answer would say which addresses do).
+ */
+export const RESET_REQUESTS_PER_EMAIL: Limit = { max: 3, windowMs: 60 * 60 * 1000 };
+
+/** Password-reset requests per client address: one person asking about many addresses. */
+export const RESET_REQUESTS_PER_ADDRESS: Limit = { max: 10, windowMs: 60 * 60 * 1000 };
+
+/**
  * Joins per workshop per minute: a room of 300 joining at once behind one conference address
  * fits twice over. `JOINS_PER_WORKSHOP_PER_MINUTE` changes it (benchmarks join thousands).
  */

@@ -147,6 +147,28 @@ export const session = pgTable(
 );
 
 /**
+ * A facilitator's password-reset link (auth/password-resets.ts). Only the SHA-256 of the link's
+ * secret is kept, so someone reading the database cannot use a link; one use, then `used_at`.
+ */
+export const passwordReset = pgTable(
+	'password_reset',
+	{
+		id: text('id').primaryKey(),
+		accountId: text('account_id')
+			.notNull()
+			.references(() => account.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('password_reset_token_idx').on(t.tokenHash),
+		index('password_reset_account_idx').on(t.accountId)
+	]
+);
+
+/**
  * Counters for rate limits and throttles, shared by every instance on one database
  * (src/lib/server/rate-limit.ts): a count in a window, and for growing delays the time
  * before which the next attempt is refused.
