@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { Client, type ActionResult } from '../support/http';
+import { facilitatorWithWorkshop } from '../factories/workshops';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -534,5 +535,29 @@ describe.each(databaseKinds())('facilitator accounts on %s', (kind) => {
 			await mailbox.next(RAE, seen + 1);
 			expect(mailbox.to(RAE).length).toBe(seen + 2);
 		});
+	});
+
+	test('a leader invited from the charter page gets the personal link by mail, in plain text', async () => {
+		const ws = await facilitatorWithWorkshop(server.url);
+		const invited = await ws.facilitator.action(`/workshops/${ws.workshopId}/charter?/invite`, {
+			name: 'Lee Leader',
+			title: 'VP Sales',
+			email: 'lee.leader@example.com',
+			signingOrder: '',
+			expiresInDays: '14'
+		});
+		const shown = invited.data?.invited as { link: string; mailedTo: string };
+		expect(shown.mailedTo).toBe('lee.leader@example.com');
+		const mail = await mailbox.next('lee.leader@example.com', 0);
+		expect(mail.subject).toBe('Your review of the charter from Q3 Alignment (Northwind Analytics)');
+		expect(mail.html).toBe(false);
+		expect(mail.text).toContain('Hello Lee Leader,');
+		expect(mail.text).toContain(`\n${shown.link}\n`);
+		expect(mail.text).toContain('Please do not forward it');
+		// The mailed link is the leader's: it opens the charter review.
+		const lee = new Client(server.url);
+		const opened = await lee.get(new URL(shown.link).pathname);
+		expect(opened.headers.get('location')).toBe(`/charters/${ws.workshopId}`);
+		expect((await lee.get(`/charters/${ws.workshopId}`)).status).toBe(200);
 	});
 });

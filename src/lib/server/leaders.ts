@@ -29,6 +29,37 @@ export const leaderLabel = (l: { name: string; title: string }) => `${l.name}, $
 /** The path of a personal link; the token appears nowhere else and is stored only hashed. */
 export const linkPath = (workshopId: string, token: string) => `/review/${workshopId}/${token}`;
 
+/** The invitation mail: plain text, the personal link, when it expires and not to forward it. */
+export function invitationMail(input: {
+	to: string;
+	leader: string;
+	facilitator: string;
+	workshop: string;
+	link: string;
+	expiresAt: Date;
+}) {
+	const until = input.expiresAt.toLocaleDateString('en-GB', {
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+		timeZone: 'UTC'
+	});
+	return {
+		to: input.to,
+		subject: `Your review of the charter from ${input.workshop}`,
+		text: [
+			`Hello ${input.leader},`,
+			'',
+			`${input.facilitator} asks you to review, and when ready sign, the charter your sales and marketing teams agreed in ${input.workshop}.`,
+			'',
+			`Your personal link (it works until ${until}):`,
+			input.link,
+			'',
+			'Please do not forward it: whoever opens it reviews and signs as you. If it reaches the wrong person, ask the facilitator to withdraw it.'
+		].join('\n')
+	};
+}
+
 export async function invite(
 	workshopId: string,
 	actor: string,

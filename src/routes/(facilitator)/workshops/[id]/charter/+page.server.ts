@@ -7,6 +7,7 @@ import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as leaders from '$lib/server/leaders';
+import { isMailConfigured, sendLater } from '$lib/server/mail';
 import { publicOrigin } from '$lib/server/origin';
 import * as rooms from '$lib/server/rooms';
 import { parseForm } from '$lib/schemas/forms';
@@ -110,7 +111,7 @@ export const actions: Actions = {
 	},
 
 	invite: async (event) => {
-		const { workshop, label } = await requireManager(event);
+		const { workshop, label, actor } = await requireManager(event);
 		const parsed = parseForm(inviteSchema, await event.request.formData(), [
 			'name',
 			'title',
@@ -120,13 +121,23 @@ export const actions: Actions = {
 		]);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const { invite, token } = await leaders.invite(workshop.id, label, parsed.data);
+		const link = publicOrigin(event.url) + leaders.linkPath(workshop.id, token);
+		const mailedTo = isMailConfigured() ? invite.email : null;
+		if (mailedTo) {
+			sendLater(
+				leaders.invitationMail({
+					to: mailedTo,
+					leader: invite.name,
+					facilitator: actor.account.name,
+					workshop: `${workshop.title} (${workshop.clientOrganisation})`,
+					link,
+					expiresAt: invite.expiresAt
+				}),
+				'leader invitation'
+			);
+		}
 		// The link is shown once, now; only its hash is kept.
-		return {
-			invited: {
-				name: invite.name,
-				link: publicOrigin(event.url) + leaders.linkPath(workshop.id, token)
-			}
-		};
+		return { invited: { name: invite.name, link, mailedTo } };
 	},
 
 	revoke: async (event) => {
