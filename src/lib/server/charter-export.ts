@@ -23,6 +23,7 @@ import {
 	factsOf,
 	agreementsWithoutEvidence,
 	nextReviewDate,
+	voteSummary,
 	type CharterContent,
 	type CharterItem,
 	type SectionKind
@@ -283,7 +284,9 @@ export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
 			measure: str(i.data.metric),
 			evidence: evidenceOf(i),
 			hasBuyerEvidence: evidenceOf(i).length > 0,
-			vote: i.data.outcome ?? null
+			vote: i.data.outcome ?? null,
+			/** The vote in words, as the charter says it. */
+			voteSummary: voteSummary(i)
 		})),
 		signatures: signatureLines(v).map((s) => ({
 			...s,
