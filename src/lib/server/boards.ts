@@ -315,6 +315,24 @@ export async function prefill(workshopId: string): Promise<void> {
 	}
 }
 
+/**
+ * The facilitator keeps a stage's lead journey in the charter although it is still the
+ * template's suggestion (the charter leaves such a journey out otherwise). Marks every step,
+ * so the choice lasts when the charter is compiled again.
+ */
+export async function keepInCharter(workshopId: string, stageKey: string): Promise<void> {
+	const stage = await stages.get(workshopId, stageKey);
+	if (!stage) throw new BoardRuleError('This workshop has no such stage.', 404);
+	await rooms.change(stageDocName(workshopId, stageKey), (doc) => {
+		const steps = listCards(doc, 'step');
+		if (steps.length === 0)
+			throw new BoardRuleError('This stage has no lead journey to keep in the charter.', 409);
+		for (const step of steps) {
+			if (step.keptInCharter !== true) cardsOf(doc).get(step.id)!.set('keptInCharter', true);
+		}
+	});
+}
+
 /** A copied workshop starts with the boards of its source, as they are now. */
 export async function copy(sourceWorkshopId: string, targetWorkshopId: string): Promise<void> {
 	for (const stage of await stages.list(targetWorkshopId)) {

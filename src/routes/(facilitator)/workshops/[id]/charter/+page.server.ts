@@ -2,6 +2,9 @@ import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { can } from '$lib/domain/permissions';
 import { agreementsWithoutEvidence, isEmptyCharter } from '$lib/domain/charter/content';
+import * as boards from '$lib/server/boards';
+import { BoardRuleError } from '$lib/server/boards';
+import { leftOut } from '$lib/server/charter-compile';
 import * as charters from '$lib/server/charters';
 import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
@@ -10,7 +13,12 @@ import * as leaders from '$lib/server/leaders';
 import { publicOrigin } from '$lib/server/origin';
 import * as rooms from '$lib/server/rooms';
 import { parseForm } from '$lib/schemas/forms';
-import { charterEditSchema, inviteSchema, measureValueSchema } from '$lib/schemas/charter';
+import {
+	charterEditSchema,
+	inviteSchema,
+	keepSuggestionSchema,
+	measureValueSchema
+} from '$lib/schemas/charter';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function requireManager(event: RequestEvent) {
@@ -27,19 +35,21 @@ function refused(e: unknown, field = 'form') {
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireManager(event);
-	const [draft, versions, summary, invites, reviews, followUp] = await Promise.all([
+	const [draft, versions, summary, invites, reviews, followUp, suggestions] = await Promise.all([
 		charters.draft(workshop.id),
 		charters.versions(workshop.id),
 		leaders.summary(workshop.id),
 		leaders.list(workshop.id),
 		leaders.reviews(workshop.id),
-		charters.followUp(workshop.id)
+		charters.followUp(workshop.id),
+		leftOut(workshop.id)
 	]);
 	const current = versions.findLast((v) => !v.supersededAt);
 	return {
 		workshop: { id: workshop.id, title: workshop.title },
 		draft,
 		isEmpty: isEmptyCharter(draft),
+		suggestions,
 		withoutEvidence: agreementsWithoutEvidence(draft).map((i) => i.text),
 		versions: versions.map((v) => ({
 			id: v.id,
@@ -91,6 +101,20 @@ export const actions: Actions = {
 			return refused(e);
 		}
 		return { edited: true };
+	},
+
+	keepSuggestion: async (event) => {
+		const { workshop } = await requireManager(event);
+		const parsed = parseForm(keepSuggestionSchema, await event.request.formData(), ['stageKey']);
+		if (!parsed.ok) return invalid(400, { form: parsed.errors.stageKey ?? 'Say which stage.' });
+		try {
+			await boards.keepInCharter(workshop.id, parsed.data.stageKey);
+		} catch (e) {
+			if (e instanceof BoardRuleError) return invalid(e.status, { form: e.message });
+			throw e;
+		}
+		await charters.includeCompiled(workshop.id, 'journey');
+		return { kept: true };
 	},
 
 	recompile: async (event) => {
