@@ -373,6 +373,9 @@ describe('words, never internal codes, in every export', () => {
 		const agreement = json.agreements[0]! as Record<string, unknown>;
 		expect(agreement.vote).toMatchObject({ counts: { agree: 3, live: 0, object: 0 } });
 		expect(agreement.voteSummary).toBe(`${VOTE}. ${DECIDED}`);
-		expect(json.lifecycleStages[0]).toMatchObject({ brokenConnection: 'human-by-technology' });
+		expect(json.lifecycleStages[0]).toMatchObject({
+			brokenConnection: 'human-by-technology',
+			suggestedByTemplate: true
+		});
 	});
 });

@@ -262,7 +262,8 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 export interface LeftOut {
 	stageKey: string;
 	stageTitle: string;
-	steps: number;
+	/** The journey's steps, by card id (a draft compiled earlier may hold them still). */
+	stepIds: string[];
 }
 
 /**
@@ -282,7 +283,7 @@ export async function leftOut(workshopId: string): Promise<LeftOut[]> {
 			listCards(doc, 'step')
 		);
 		if (steps.length > 0 && isUntouchedTemplateJourney(steps, ownerIdOf)) {
-			found.push({ stageKey: stage.key, stageTitle: stage.title, steps: steps.length });
+			found.push({ stageKey: stage.key, stageTitle: stage.title, stepIds: steps.map((c) => c.id) });
 		}
 	}
 	return found;

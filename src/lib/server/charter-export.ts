@@ -233,7 +233,9 @@ export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
 			system: str(i.data.system),
 			slaHours: num(i.data.slaHours),
 			brokenConnection: str(i.data.broken),
-			returnsToNurture: i.data.isReturnPath === true
+			returnsToNurture: i.data.isReturnPath === true,
+			/** The template's suggestion, left as it was by the room. */
+			suggestedByTemplate: i.data.fromTemplate === true
 		})),
 		definitions,
 		slaHours: Object.fromEntries(

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { requireAccount } from '$lib/server/guards';
 import * as boards from '$lib/server/boards';
-import * as teamBoards from '$lib/server/team-boards';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
 import { createWorkshopFields, createWorkshopSchema } from '$lib/schemas/workshops';
@@ -45,11 +44,9 @@ export const actions: Actions = {
 			start = await workshops.copySource(source.id);
 		}
 		const created = await workshops.create({ ownerId: actor.account.id, ...details, ...start });
-		if (startFrom.startsWith('copy:')) {
+		if (startFrom.startsWith('copy:'))
 			await boards.copy(startFrom.slice('copy:'.length), created.id);
-			// The copy's teams are new ones: its terms get room for their wordings.
-			await teamBoards.fitToTeams(created.id);
-		} else await boards.prefill(created.id);
+		else await boards.prefill(created.id);
 		redirect(303, `/workshops/${created.id}`);
 	}
 };

@@ -49,7 +49,10 @@ export const load: PageServerLoad = async (event) => {
 		workshop: { id: workshop.id, title: workshop.title },
 		draft,
 		isEmpty: isEmptyCharter(draft),
-		suggestions,
+		// A draft compiled before the suggestion was left out may hold it still: then it is in.
+		suggestions: suggestions
+			.filter((s) => !draft.sections.some((x) => x.items.some((i) => s.stepIds.includes(i.id))))
+			.map((s) => ({ stageKey: s.stageKey, stageTitle: s.stageTitle, steps: s.stepIds.length })),
 		withoutEvidence: agreementsWithoutEvidence(draft).map((i) => i.text),
 		versions: versions.map((v) => ({
 			id: v.id,
