@@ -8,7 +8,8 @@
  * reordering. Its `text` is the wording the facilitator may edit; `data` holds the typed facts
  * (hours, points, owners, dates) that the machine-readable export carries.
  */
-import { CONSENT_LABELS, CONSENT_OPTIONS, describeConsent } from '../polls';
+import { describeConsent } from '../consent';
+import { CONSENT_LABELS, CONSENT_OPTIONS } from '../polls';
 import { BROKEN_LABELS, type BrokenConnectionKind } from '../template';
 import type { JsonObject, JsonValue } from './canon';
 
