@@ -23,16 +23,18 @@ import {
 	type WhoIsHere
 } from '../../src/lib/collab/presence';
 import { DEFAULT_STAGE_STATE, initRoom, readStageState } from '../../src/lib/collab/room';
+import { addMissingSlots, missingSlots } from '../../src/lib/collab/team-slots';
 import { can } from '../../src/lib/domain/permissions';
 import type { Database } from '../../src/lib/server/db';
 import { describeDatabaseError } from '../../src/lib/server/db/availability';
 import type { RealtimeHub } from '../../src/lib/server/rooms';
+import * as workshops from '../../src/lib/server/workshops';
 import type { Membership } from './auth';
 import { CLOSE } from './close-codes';
 import { Connection } from './connection';
 import type { RealtimeSettings } from './settings';
 import { FROM_SERVER, SharedDoc } from './shared-doc';
-import { deleteDocuments } from './persistence';
+import { deleteDocuments, storedNames } from './persistence';
 import { liveSessions } from './session-check';
 import { DocumentStore } from './store';
 import { moduleLogger } from '../../src/lib/server/logger';
@@ -153,12 +155,38 @@ export class Hub implements RealtimeHub {
 				shared.persist.beforeCatchUp = () => this.store.catchUp(room.persist);
 			}
 			await this.store.load(shared.persist, address.kind === 'room' ? initialRoom() : null);
+			if (address.kind !== 'room') await this.fitToTeams(shared, address.workshopId);
 		} catch (error) {
 			this.detachFromRoom(shared);
 			shared.destroy();
 			throw error;
 		}
 		this.docs.set(name, shared);
+	}
+
+	/**
+	 * A board stored before one of the workshop's teams existed (added by an earlier version,
+	 * or while the board was not loaded anywhere) gets that team's texts before anyone reads
+	 * it; see src/lib/collab/team-slots.ts. Committed before the board is handed out, like
+	 * every server write.
+	 */
+	private async fitToTeams(shared: SharedDoc, workshopId: string): Promise<void> {
+		const teamIds = (await workshops.teams(workshopId)).map((t) => t.id);
+		if (missingSlots(shared.doc, teamIds) === 0) return;
+		shared.doc.transact(() => addMissingSlots(shared.doc, teamIds), FROM_SERVER);
+		await shared.whenPersisted();
+	}
+
+	/** The names of a workshop's documents loaded on this instance. */
+	loaded(workshopId: string): string[] {
+		const prefix = workshopDocPrefix(workshopId);
+		return [...this.docs.keys()].filter((name) => name.startsWith(prefix));
+	}
+
+	/** The names of a workshop's documents that hold anything: stored, or loaded here. */
+	async existing(workshopId: string): Promise<string[]> {
+		const stored = await storedNames(this.database.db, workshopDocPrefix(workshopId));
+		return [...new Set([...stored, ...this.loaded(workshopId)])];
 	}
 
 	private unload(shared: SharedDoc): void {

@@ -195,3 +195,13 @@ export async function deleteDocuments(db: Db, prefix: string): Promise<void> {
 		await tx.execute(sql`delete from yjs_snapshot where doc_name like ${prefix + '%'}`);
 	});
 }
+
+/** The names of the stored documents whose names start with `prefix`. */
+export async function storedNames(db: Db, prefix: string): Promise<string[]> {
+	if (!/^[a-z0-9/]+$/.test(prefix)) throw new Error(`Not a document name prefix: ${prefix}`);
+	const result = await db.execute(sql`
+		select doc_name from yjs_snapshot where doc_name like ${prefix + '%'}
+		union
+		select doc_name from yjs_update where doc_name like ${prefix + '%'}`);
+	return rowsOf<{ doc_name: string }>(result).map((row) => row.doc_name);
+}

@@ -16,7 +16,7 @@ import {
 } from '../factories/workshops';
 import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { addCard, openAs, phoneContext, phoneProblems } from '../support/room';
+import { addCard, LARGE_PHONE, openAs, phoneContext, phoneProblems } from '../support/room';
 import { startServer, type RunningServer } from '../support/server';
 
 describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
@@ -302,5 +302,48 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		);
 		expect((await control('measures', 'reveal')).status).toBe(200);
 		await saveScreenshot(sam, 'participant-moved-to-marketing', { firstScreen: true });
+	});
+
+	test('on a 390×844 phone the work starts on the first screen and an unstarted timer says so; the charter’s titles fit their fields', async () => {
+		await mia.setViewportSize(LARGE_PHONE);
+		expect((await live({ action: 'goTo', stageKey: 'focus-value' })).status).toBe(200);
+		await mia.getByTestId('current-stage-title').getByText('Focus & value').waitFor();
+		// A new stage's timer waits for the facilitator's Start, and the phone says so.
+		await mia.getByTestId('timer-state').getByText('Not started').waitFor();
+		// The prompt is short until asked for, so the board starts in the first screen's top half.
+		const more = mia.getByRole('button', {
+			name: /^(Read the whole prompt|Show less of the prompt)$/
+		});
+		expect(await more.getAttribute('aria-expanded')).toBe('false');
+		const board = (await mia.getByTestId('board').boundingBox())!;
+		expect(board.y).toBeLessThanOrEqual(LARGE_PHONE.height / 2);
+		await saveScreenshot(mia, 'participant-first-screen-390', { firstScreen: true });
+		const prompt = mia.getByTestId('stage-prompt');
+		const short = (await prompt.boundingBox())!.height;
+		await more.click();
+		expect(await more.getAttribute('aria-expanded')).toBe('true');
+		await expect.poll(async () => (await prompt.boundingBox())!.height).toBeGreaterThan(short * 2);
+		expect(await phoneProblems(mia)).toEqual([]);
+
+		// On the facilitator's charter page, titles are not cut off by their fields.
+		const charter = await openAs(
+			browser,
+			server.url,
+			ws.facilitator,
+			`/workshops/${ws.workshopId}/charter`
+		);
+		contexts.push(charter.context());
+		await charter.getByRole('heading', { name: 'Draft' }).waitFor();
+		const titles = charter
+			.getByLabel('Charter title', { exact: true })
+			.or(charter.getByLabel('Section title', { exact: true }));
+		expect(await titles.count()).toBeGreaterThan(1);
+		for (const field of await titles.all()) {
+			const fits = await field.evaluate(
+				(input) =>
+					(input as HTMLInputElement).scrollWidth <= (input as HTMLInputElement).clientWidth
+			);
+			expect(fits, await field.inputValue()).toBe(true);
+		}
 	});
 });

@@ -2,7 +2,8 @@
  * A workshop with something to put in a charter, built through the same endpoints the console
  * and the boards use: two Sales people and one Marketing person, a measure with a baseline and
  * a target, the next review date, a barrier with its remedy, the hand-off SLA and the score
- * threshold agreed over Yjs, and two agreements (one with buyer evidence, one without).
+ * threshold agreed over Yjs, the follow-up step of the lead journey given its SLA, and two
+ * agreements (one with buyer evidence, one without).
  */
 import { listCards, termText, TERM_TEXT } from '../../src/lib/collab/cards';
 import { stageDocName } from '../../src/lib/collab/doc-names';
@@ -93,6 +94,24 @@ export async function workshopWithCharterContent(baseUrl: string): Promise<Chart
 		});
 		if (r.status !== 200) throw new Error(`term value refused: ${JSON.stringify(r.body)}`);
 	}
+
+	// The room works on the journey the template suggested: the follow-up step gets its SLA.
+	const followUp = await new Promise<string>((resolve, reject) => {
+		const peer = connectPeer(baseUrl, ws.facilitator, stageDocName(ws.workshopId, 'connections'));
+		peer
+			.whenSynced()
+			.then(() => {
+				const step = listCards(peer.doc, 'step').find((c) => c.text.startsWith('Follow-up'));
+				peer.destroy();
+				if (step) resolve(step.id);
+				else reject(new Error('the journey has no follow-up step'));
+			})
+			.catch(reject);
+	});
+	const sla = await ws.facilitator.json('PATCH', `${api}/stages/connections/cards/${followUp}`, {
+		slaHours: 24
+	});
+	if (sla.status !== 200) throw new Error(`step SLA refused: ${JSON.stringify(sla.body)}`);
 
 	for (const body of [
 		{

@@ -285,15 +285,48 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		expect(oldPage).toContain(`href="/verify/${v2.id}"`);
 
 		// Signing the superseded version is refused with a pointer to the current one.
-		const late = await dana.action(`${charterPage()}?/sign`, {
+		const lateFields = {
 			versionId: v1.id,
 			hash: v1.hash,
 			fullName: 'Dana Diaz',
 			title: 'CMO',
 			consent: 'yes'
-		});
+		};
+		const late = await dana.action(`${charterPage()}?/sign`, lateFields);
 		expect(late.status).toBe(409);
 		expect(JSON.stringify(late.data)).toMatch(/Version 1 has been superseded by version 2/);
+		// The refusal says what changed since the version the leader read, so the page can show
+		// the current one with the changes instead of a dead end.
+		const reworded =
+			'“Sales follows up every MQL within 24 hours.” now reads “Sales follows up every MQL within 24 business hours.”';
+		expect(late.data?.superseded).toMatchObject({ read: 1, current: 2 });
+		expect((late.data?.superseded as { changes: string[] }).changes).toContainEqual(
+			expect.stringContaining(reworded)
+		);
+		const lateApproval = await dana.action(`${charterPage()}?/review`, {
+			versionId: v1.id,
+			kind: 'approve'
+		});
+		expect(lateApproval.status).toBe(409);
+		expect(lateApproval.data?.superseded).toMatchObject({ read: 1, current: 2 });
+		// Without JavaScript the form posts as a page: version 2, what changed, and its own form.
+		const plain = await fetch(`${url()}${charterPage()}?/sign`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				cookie: dana.cookieHeader(),
+				origin: url(),
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: new URLSearchParams(lateFields)
+		});
+		const shown = (await plain.text()).replace(/<!--[^>]*-->/g, '');
+		expect(plain.status).toBe(409);
+		expect(shown).toContain('What changed since version 1');
+		expect(shown).toContain(reworded);
+		expect(shown).toContain('Sign version 2');
+		expect(shown).not.toMatch(/(Approve|Sign) version 1/);
 
 		const diff = await (await dana.get(`/charters/${ws.workshopId}/diff?from=1&to=2`)).text();
 		expect(diff).toContain(
@@ -543,9 +576,62 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		expect(await reopened.text()).toMatch(/withdrawn by the facilitator/);
 	});
 
+	test('the template’s suggestions stay out of the charter until the room works on them or the facilitator keeps them', async () => {
+		const fresh = await facilitatorWithWorkshop(url());
+		const path = `/workshops/${fresh.workshopId}/charter`;
+		const MARK = 'The template’s suggestion, not changed in the room';
+		const untouched = await (await fresh.facilitator.get(path)).text();
+		// Nobody worked on Connections or wrote a merged wording: nothing of the template is in.
+		expect(untouched).not.toContain('data-section="journey"');
+		expect(untouched).not.toContain('data-section="definitions"');
+		expect(untouched).toContain(
+			'The lead journey on “Connections” is still the template’s suggestion'
+		);
+
+		const unknown = await fresh.facilitator.action(`${path}?/keepSuggestion`, {
+			stageKey: 'nosuchstage'
+		});
+		expect(unknown.status).toBe(404);
+		const kept = await fresh.facilitator.action(`${path}?/keepSuggestion`, {
+			stageKey: 'connections'
+		});
+		expect(kept.type).toBe('success');
+		const withJourney = await (await fresh.facilitator.get(path)).text();
+		const journey = /data-section="journey"[\s\S]*?<\/fieldset>/.exec(withJourney)?.[0] ?? '';
+		expect(journey.match(/data-clause=/g)).toHaveLength(7);
+		expect(journey.split(MARK)).toHaveLength(8);
+		expect(withJourney).not.toContain('is still the template’s suggestion');
+
+		// Once the room changes a step, that step is the room's; the others stay marked.
+		const board = connectPeer(
+			url(),
+			fresh.facilitator,
+			stageDocName(fresh.workshopId, 'connections')
+		);
+		await board.whenSynced();
+		const step = listCards(board.doc, 'step').find((c) => c.text.startsWith('Follow-up'))!;
+		board.destroy();
+		const changed = await fresh.facilitator.json(
+			'PATCH',
+			`/api/workshops/${fresh.workshopId}/stages/connections/cards/${step.id}`,
+			{ slaHours: 4 }
+		);
+		expect(changed.status).toBe(200);
+		expect((await fresh.facilitator.action(`${path}?/recompile`, {})).type).toBe('success');
+		const recompiled = await (await fresh.facilitator.get(path)).text();
+		const after = /data-section="journey"[\s\S]*?<\/fieldset>/.exec(recompiled)?.[0] ?? '';
+		expect(after.match(/data-clause=/g)).toHaveLength(7);
+		expect(after.split(MARK)).toHaveLength(7);
+	});
+
 	test('an empty charter cannot be published', async () => {
 		const fresh = await facilitatorWithWorkshop(url());
 		const path = `/workshops/${fresh.workshopId}/charter`;
+		// The template's journey, kept on purpose, is all this charter has.
+		const kept = await fresh.facilitator.action(`${path}?/keepSuggestion`, {
+			stageKey: 'connections'
+		});
+		expect(kept.type).toBe('success');
 		const page = await (await fresh.facilitator.get(path)).text();
 		const clauses = [...page.matchAll(/data-clause="([a-z0-9]+)"/g)].map((m) => m[1]!);
 		expect(clauses.length).toBeGreaterThan(0);
@@ -664,6 +750,16 @@ describe.each(databaseKinds())('the charter on %s', (kind) => {
 		expect(JSON.stringify(refused.data)).toMatch(/Write your full name on one line/);
 		const signed = await sign(name);
 		expect(signed.type).toBe('success');
+		// Signed, with no measure to follow up: the pages say so rather than show empty tables.
+		for (const [reader, page] of [
+			[leader, `/charters/${hostile.workshopId}`],
+			[leader, '/leadership'],
+			[hostile.facilitator, path]
+		] as const) {
+			const html = await (await reader.get(page)).text();
+			expect(html, page).toContain('The signed charter names no measures to follow up.');
+			expect(html, page).not.toContain('<th>Target</th>');
+		}
 		const exported = (format: string) =>
 			leader.get(`/charters/${hostile.workshopId}/versions/${version.id}/${format}`);
 

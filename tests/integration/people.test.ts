@@ -2,8 +2,11 @@
  * Preparing the people of a workshop: its teams, its participants, and the workshop's own
  * life (archive, delete), through the facilitator's form actions against a real server.
  */
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { roomDocName } from '../../src/lib/collab/doc-names';
+import type * as Y from 'yjs';
+import { listCards, termText, TERM_TEXT } from '../../src/lib/collab/cards';
+import { roomDocName, stageDocName } from '../../src/lib/collab/doc-names';
 import { readLive } from '../../src/lib/collab/live';
 import {
 	createWorkshop,
@@ -54,6 +57,28 @@ async function peopleOf(facilitator: Client, workshopId: string) {
 const errorsOf = (result: { data?: Record<string, unknown> }) =>
 	(result.data?.errors ?? {}) as Record<string, string>;
 
+/** The terms on a board that have no wording or no fields for the team (none: all have both). */
+function termsWithoutSlots(doc: Y.Doc, teamId: string): string[] {
+	return listCards(doc, 'term')
+		.filter(
+			(term) =>
+				!termText(doc, term.id, TERM_TEXT.wording(teamId)) ||
+				!termText(doc, term.id, TERM_TEXT.fields(teamId))
+		)
+		.map((term) => term.text);
+}
+
+/** The terms on a board that still keep a wording or fields under the team's id. */
+function termsWithSlots(doc: Y.Doc, teamId: string): string[] {
+	return listCards(doc, 'term')
+		.filter((term) =>
+			[TERM_TEXT.wording(teamId), TERM_TEXT.fields(teamId)].some((key) =>
+				doc.getMap<Y.Map<unknown>>('cards').get(term.id)?.has(key)
+			)
+		)
+		.map((term) => term.text);
+}
+
 describe.each(databaseKinds())('preparing the people of a workshop on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
@@ -76,8 +101,14 @@ describe.each(databaseKinds())('preparing the people of a workshop on %s', (kind
 
 	test('a facilitator adds, renames, recolours and removes a team, and the live room follows', async () => {
 		const room = connectPeer(server.url, ws.facilitator, roomDocName(ws.workshopId));
-		peers.push(room);
-		await room.whenSynced();
+		const terms = connectPeer(
+			server.url,
+			ws.facilitator,
+			stageDocName(ws.workshopId, 'shared-terms')
+		);
+		peers.push(room, terms);
+		await Promise.all([room.whenSynced(), terms.whenSynced()]);
+		expect(listCards(terms.doc, 'term')).toHaveLength(8);
 
 		const added = await act('addTeam', { name: '  Customer Success ', colour: GREEN });
 		expect(added).toMatchObject({ type: 'success', status: 200 });
@@ -93,6 +124,10 @@ describe.each(databaseKinds())('preparing the people of a workshop on %s', (kind
 		);
 		await waitFor('the room to list the new team', () =>
 			readLive(room.doc).teams.some((t) => t.id === success.id && t.name === 'Customer Success')
+		);
+		// Every term of the running board gets the new team's wording and fields, live.
+		await waitFor('every term to have room for Customer Success', () =>
+			termsWithoutSlots(terms.doc, success.id).length === 0 ? true : null
 		);
 
 		const renamed = await act('updateTeam', {
@@ -128,7 +163,98 @@ describe.each(databaseKinds())('preparing the people of a workshop on %s', (kind
 		await waitFor('the room to drop the removed team', () =>
 			readLive(room.doc).teams.every((t) => t.id !== success.id)
 		);
+		// Its empty wordings go with it.
+		await waitFor('the terms to drop the removed team’s empty wordings', () =>
+			termsWithSlots(terms.doc, success.id).length === 0 ? true : null
+		);
 	});
+
+	test('a team whose people wrote on the boards is kept, with a reason; renamed, its words stay its own', async () => {
+		expect((await act('addTeam', { name: 'Support', colour: GREEN })).type).toBe('success');
+		const support = (await teamsOf(ws.facilitator, ws.workshopId)).find(
+			(t) => t.name === 'Support'
+		)!;
+		const pat = await joinAs(server.url, ws.joinCode, support.id, 'Pat from Support');
+		const board = connectPeer(server.url, pat, stageDocName(ws.workshopId, 'shared-terms'));
+		peers.push(board);
+		await board.whenSynced();
+		const mql = listCards(board.doc, 'term').find((t) => t.text === 'MQL')!;
+		const wording = await waitFor('Support’s wording of MQL', () =>
+			termText(board.doc, mql.id, TERM_TEXT.wording(support.id))
+		);
+		wording.insert(0, 'A lead that asked for help');
+		await board.ack();
+		board.destroy();
+		peers.splice(peers.indexOf(board), 1);
+		const card = await pat.json(
+			'POST',
+			`/api/workshops/${ws.workshopId}/stages/focus-value/cards`,
+			{
+				type: 'need',
+				text: 'Hand-offs that name the product'
+			}
+		);
+		expect(card.status).toBe(201);
+
+		const patId = (await peopleOf(ws.facilitator, ws.workshopId))['Pat from Support']!.id;
+		expect(
+			(await act('moveParticipant', { participantId: patId, teamId: ws.teams.Sales! })).type
+		).toBe('success');
+		const refused = await act('removeTeam', { teamId: support.id });
+		expect(refused.status).toBe(409);
+		expect(errorsOf(refused).teamId).toBe(
+			'Support has work on the boards: 1 card on Focus & value; its wording of MQL on Shared terms. Removing the team would leave that work without a team, so it stays. Rename it if its name no longer fits.'
+		);
+		expect((await teamsOf(ws.facilitator, ws.workshopId)).map((t) => t.name)).toContain('Support');
+
+		// Renamed, the team keeps its wording: boards know teams by id, screens by name.
+		expect(
+			(await act('updateTeam', { teamId: support.id, name: 'Support (until Q3)', colour: GREEN }))
+				.type
+		).toBe('success');
+		const reread = connectPeer(
+			server.url,
+			ws.facilitator,
+			stageDocName(ws.workshopId, 'shared-terms')
+		);
+		peers.push(reread);
+		await reread.whenSynced();
+		expect(termText(reread.doc, mql.id, TERM_TEXT.wording(support.id))?.toString()).toBe(
+			'A lead that asked for help'
+		);
+	});
+
+	test.runIf(kind === 'postgres')(
+		'a board stored before a team was added gets that team’s wordings when it is next loaded',
+		async () => {
+			const older = await facilitatorWithWorkshop(server.url);
+			// A team added by an earlier version of the app, which left the boards as they were.
+			const sql = postgres(database.options.databaseUrl!, { max: 1, onnotice: () => {} });
+			try {
+				await sql`insert into team (id, workshop_id, name, colour, position)
+					values ('oldteamabcdefgh2', ${older.workshopId}, 'Partners', ${GREEN}, 2)`;
+			} finally {
+				await sql.end();
+			}
+			// A second instance on the same database loads the board from storage.
+			const second = await startServer(database);
+			try {
+				const board = connectPeer(
+					second.url,
+					older.facilitator,
+					stageDocName(older.workshopId, 'shared-terms')
+				);
+				peers.push(board);
+				await board.whenSynced();
+				expect(listCards(board.doc, 'term')).toHaveLength(8);
+				expect(termsWithoutSlots(board.doc, 'oldteamabcdefgh2')).toEqual([]);
+				board.destroy();
+				peers.splice(peers.indexOf(board), 1);
+			} finally {
+				await second.stop();
+			}
+		}
+	);
 
 	test('a duplicate, empty or too long name, or an unknown colour, is refused per field and changes nothing', async () => {
 		const before = await teamsOf(ws.facilitator, ws.workshopId);

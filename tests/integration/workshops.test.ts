@@ -1,13 +1,17 @@
 import { beforeAll, describe, expect, test } from 'vitest';
+import { listCards, termText, TERM_TEXT } from '../../src/lib/collab/cards';
+import { stageDocName } from '../../src/lib/collab/doc-names';
 import {
 	createWorkshop,
 	facilitatorWithWorkshop,
 	joinAs,
 	signUpFacilitator,
+	teamsOnJoinPage,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
 import { databaseKinds } from '../support/databases';
 import { Client } from '../support/http';
+import { connectPeer } from '../support/realtime';
 import type { RunningServer } from '../support/server';
 import { serverForSuite } from '../support/suite';
 
@@ -214,14 +218,48 @@ describe.each(databaseKinds())('what a new workshop starts from on %s', (kind) =
 		});
 		expect(await stageTitles(facilitator, blank.location!.split('/').at(-1)!)).toEqual([]);
 
+		// What the source's Sales wrote on MQL goes with the copy, to the copy's own Sales.
+		const sourceSales = (await teamsOnJoinPage(server.url, fromTemplate.joinCode)).Sales!;
+		const source = connectPeer(
+			server.url,
+			facilitator,
+			stageDocName(fromTemplate.workshopId, 'shared-terms')
+		);
+		await source.whenSynced();
+		const mql = listCards(source.doc, 'term').find((t) => t.text === 'MQL')!;
+		termText(source.doc, mql.id, TERM_TEXT.wording(sourceSales))!.insert(0, 'Scored over 60');
+		await source.ack();
+		source.destroy();
+
 		const copy = await facilitator.action('/workshops/new', {
 			title: 'Copy',
 			clientOrganisation: 'Acme',
 			startFrom: `copy:${fromTemplate.workshopId}`
 		});
-		expect(await stageTitles(facilitator, copy.location!.split('/').at(-1)!)).toEqual(
-			templateStages
-		);
+		const copyId = copy.location!.split('/').at(-1)!;
+		expect(await stageTitles(facilitator, copyId)).toEqual(templateStages);
+		const page = await (await facilitator.get(`/workshops/${copyId}`)).text();
+		const joinCode = /data-testid="join-code"[^>]*>\s*([A-Z0-9]{6})\s*</.exec(page)![1]!;
+		const copyTeams = await teamsOnJoinPage(server.url, joinCode);
+		expect(copyTeams.Sales).not.toBe(sourceSales);
+		const terms = connectPeer(server.url, facilitator, stageDocName(copyId, 'shared-terms'));
+		const journey = connectPeer(server.url, facilitator, stageDocName(copyId, 'connections'));
+		await Promise.all([terms.whenSynced(), journey.whenSynced()]);
+		try {
+			for (const teamId of Object.values(copyTeams)) {
+				for (const term of listCards(terms.doc, 'term')) {
+					expect(termText(terms.doc, term.id, TERM_TEXT.wording(teamId)), term.text).not.toBeNull();
+				}
+			}
+			expect(termText(terms.doc, mql.id, TERM_TEXT.wording(copyTeams.Sales!))?.toString()).toBe(
+				'Scored over 60'
+			);
+			const followUp = listCards(journey.doc, 'step').find((c) => c.text.startsWith('Follow-up'));
+			expect(followUp?.ownerTeamId).toBe(copyTeams.Sales);
+		} finally {
+			terms.destroy();
+			journey.destroy();
+		}
 	});
 
 	test("copying another facilitator's workshop or an unknown source is refused and creates nothing", async () => {

@@ -1,3 +1,4 @@
+import { render } from 'svelte/server';
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
 	tallyBoard
 } from '../../src/lib/collab/balance';
 import { addCard, termText, TERM_TEXT, type Card } from '../../src/lib/collab/cards';
+import BalanceMeter from '../../src/routes/(facilitator)/workshops/[id]/run/BalanceMeter.svelte';
 
 const SALES = 'sales1';
 const MARKETING = 'mkt1';
@@ -80,5 +82,48 @@ describe('the balance meter', () => {
 			[SALES]: { cards: 2, words: 13 },
 			[MARKETING]: { cards: 1, words: 0 }
 		});
+	});
+});
+
+describe('the balance meter’s table', () => {
+	const teams = [
+		{ id: SALES, name: 'Sales', colour: '#1d4ed8' },
+		{ id: MARKETING, name: 'Marketing', colour: '#b45309' }
+	];
+	/** The page's text, as a screen reader reads it (visually hidden words included). */
+	const textOf = (html: string) =>
+		html
+			.replace(/<!--[\s\S]*?-->/g, '')
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/\s+/g, ' ')
+			.replace(/ ([,.)])/g, '$1');
+
+	test('says what the two figures of a cell are, on screen and to a screen reader', () => {
+		const html = render(BalanceMeter, {
+			props: {
+				teams,
+				stageTitle: 'Shared terms',
+				current: { [SALES]: { cards: 1, words: 10 }, [MARKETING]: { cards: 0, words: 0 } },
+				overall: { [SALES]: { cards: 6, words: 12 }, [MARKETING]: { cards: 2, words: 3 } },
+				votes: { current: { [SALES]: 0 }, overall: { [SALES]: 3, [MARKETING]: 2 } }
+			}
+		}).body;
+		const text = textOf(html);
+		expect(text).toContain('Each cell: this stage / whole workshop.');
+		expect(text).toContain('1 in this stage / 6 in the whole workshop');
+		expect(text).toContain('0 in this stage / 2 in the whole workshop');
+		// Before the first stage there is one figure, the workshop's, and nothing to explain.
+		const before = textOf(
+			render(BalanceMeter, {
+				props: {
+					teams,
+					stageTitle: null,
+					current: null,
+					overall: { [SALES]: { cards: 6, words: 12 } },
+					votes: { current: null, overall: {} }
+				}
+			}).body
+		);
+		expect(before).not.toContain('this stage /');
 	});
 });

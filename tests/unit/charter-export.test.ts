@@ -286,3 +286,96 @@ describe('the PDF export', () => {
 		expect(links).toEqual(['https://workshops.example.com/verify/v1']);
 	});
 });
+
+describe('words, never internal codes, in every export', () => {
+	/** A charter with a consent vote, a broken connection and a kept template suggestion. */
+	function withVote(): ExportInput {
+		const base = input();
+		const content: CharterContent = {
+			...hostileCharter(),
+			sections: [
+				{
+					key: 'journey',
+					kind: 'journey',
+					title: 'The lead journey',
+					intro: '',
+					items: [
+						{
+							id: 'step1',
+							text: 'Routed to an SDR with its context',
+							data: { ownerTeam: 'Marketing', broken: 'human-by-technology', fromTemplate: true }
+						}
+					]
+				},
+				{
+					key: 'agreements',
+					kind: 'agreements',
+					title: 'Agreements',
+					intro: '',
+					items: [
+						{
+							id: 'agreement1',
+							text: 'One MQL definition for both teams.',
+							data: {
+								status: 'adopted',
+								evidence: [],
+								outcome: {
+									passed: true,
+									rule: 'Passes with no objection overall and within every team of 3 or more voters, and at least 3 voters in all.',
+									voters: 3,
+									k: 3,
+									overallPasses: true,
+									counts: { agree: 3, live: 0, object: 0 },
+									teams: [
+										{ team: 'Sales', voters: 2, passes: null },
+										{ team: 'Marketing', voters: 1, passes: null }
+									],
+									dissent: { overall: 0, teams: [] }
+								}
+							}
+						}
+					]
+				}
+			]
+		};
+		const hash = contentHash(content);
+		return {
+			...base,
+			verification: {
+				...base.verification,
+				version: { ...base.verification.version, content, hash },
+				recomputedHash: hash,
+				publishedHash: hash
+			}
+		};
+	}
+	const VOTE = 'Adopted by vote: 3 agree, 0 can live with it, 0 object (3 voting)';
+	const DECIDED = 'Passed overall; no team had 3 voters, so no per-team check.';
+	const CODES = / · 3 voting|\d live\b|human-by-technology|human by technology|rule: /;
+
+	test('the Markdown and the PDF say the vote in the options’ words and what decided it', async () => {
+		const markdown = toMarkdown(withVote()).replace(/\\(.)/g, '$1');
+		expect(markdown).toContain(`Vote: ${VOTE}`);
+		expect(markdown).toContain(`Decided: ${DECIDED}`);
+		expect(markdown).toContain('Broken connection: Human, broken by technology');
+		expect(markdown).not.toMatch(CODES);
+
+		const { extractText, getDocumentProxy } = await import('unpdf');
+		const pdf = await getDocumentProxy(new Uint8Array(await toPdf(withVote())));
+		const flat = (await extractText(pdf, { mergePages: true })).text.replace(/\s+/g, ' ');
+		expect(flat).toContain(VOTE);
+		expect(flat).toContain(DECIDED);
+		expect(flat).not.toMatch(CODES);
+	});
+
+	test('the JSON keeps the typed vote and adds it in words', () => {
+		const json = toMachineJson(withVote());
+		const agreement = json.agreements[0]! as Record<string, unknown>;
+		expect(agreement.vote).toMatchObject({ counts: { agree: 3, live: 0, object: 0 } });
+		expect(agreement.voteSummary).toBe(`${VOTE}. ${DECIDED}`);
+		expect(json.lifecycleStages[0]).toMatchObject({
+			brokenConnection: 'human-by-technology',
+			suggestedByTemplate: true
+		});
+	});
+});

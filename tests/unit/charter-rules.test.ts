@@ -163,7 +163,7 @@ describe('vote outcomes in the charter', () => {
 					passed: true,
 					rule: 'no objection above 20%',
 					voters: 7,
-					counts: { consent: 6, object: 1 },
+					counts: { agree: 4, live: 2, object: 1 },
 					dissent: { overall: 1, teams: [{ team: 'Sales', objections: 1 }] }
 				},
 				evidence: []
@@ -173,13 +173,76 @@ describe('vote outcomes in the charter', () => {
 			expect.arrayContaining([
 				{
 					label: 'Vote',
-					value: 'Adopted by vote · 7 voting · 6 consent, 1 object · rule: no objection above 20%'
+					value: 'Adopted by vote: 4 agree, 2 can live with it, 1 object (7 voting)'
 				},
+				{ label: 'Rule', value: 'no objection above 20%' },
 				{ label: 'Dissent', value: '1 objection (Sales: 1)' }
 			])
 		);
 		// A team under the k rule is not in the outcome's team list, so it is never named.
 		item.data.outcome.dissent = { overall: 2, teams: [] };
 		expect(factsOf('agreements', item)).toContainEqual({ label: 'Dissent', value: '2 objections' });
+	});
+
+	test('the vote reads in the options’ words and says what decided it, never in codes', () => {
+		const outcome = {
+			passed: true,
+			rule: 'Passes with no objection overall and within every team of 3 or more voters, and at least 3 voters in all.',
+			voters: 3,
+			k: 3,
+			overallPasses: true,
+			counts: { agree: 3, live: 0, object: 0 },
+			teams: [
+				{ team: 'Sales', voters: 2, passes: null },
+				{ team: 'Marketing', voters: 1, passes: null }
+			],
+			dissent: { overall: 0, teams: [] }
+		};
+		const facts = factsOf('agreements', {
+			id: 'a1',
+			text: 'One MQL.',
+			data: { outcome, evidence: [] }
+		});
+		expect(facts).toContainEqual({
+			label: 'Vote',
+			value: 'Adopted by vote: 3 agree, 0 can live with it, 0 object (3 voting)'
+		});
+		expect(facts).toContainEqual({
+			label: 'Decided',
+			value: 'Passed overall; no team had 3 voters, so no per-team check.'
+		});
+		for (const fact of facts) {
+			expect(fact.value).not.toMatch(/ · |rule:|\d live\b|double majority/);
+		}
+		// When every team that voted had k voters, both counts decided.
+		const both = {
+			...outcome,
+			voters: 6,
+			counts: { agree: 5, live: 1, object: 0 },
+			teams: [
+				{ team: 'Sales', voters: 3, passes: true },
+				{ team: 'Marketing', voters: 3, passes: true }
+			]
+		};
+		expect(factsOf('agreements', { id: 'a1', text: 'x', data: { outcome: both } })).toContainEqual({
+			label: 'Decided',
+			value: 'Passed by double majority: overall and within every team.'
+		});
+	});
+
+	test('a broken connection and a template’s suggestion read as words', () => {
+		const facts = factsOf('journey', {
+			id: 's1',
+			text: 'Routed to an SDR with its context',
+			data: { ownerTeam: 'Marketing', broken: 'human-by-technology', fromTemplate: true }
+		});
+		expect(facts).toContainEqual({
+			label: 'Broken connection',
+			value: 'Human, broken by technology'
+		});
+		expect(facts).toContainEqual({
+			label: 'Source',
+			value: 'The template’s suggestion, not changed in the room'
+		});
 	});
 });

@@ -1,7 +1,7 @@
 import { render } from 'svelte/server';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import Countdown from '../../src/lib/components/workshop/Countdown.svelte';
-import { newTimer, start } from '../../src/lib/domain/timer';
+import { addTime, newTimer, pause, start } from '../../src/lib/domain/timer';
 import { ServerClock } from '../../src/lib/state/server-clock.svelte';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,12 +87,25 @@ describe('the countdown', () => {
 	});
 
 	test('says when it is paused, over time, or not set', () => {
-		const paused = newTimer('x', 4 * 60_000 + 5_000);
+		const paused = pause(start(newTimer('x', 4 * 60_000 + 15_000), 0), 10_000);
 		expect(text({ props: { timer: paused, serverNow: () => 0 } })).toMatch(/4:05[\s\S]*Paused/);
 		const over = start(newTimer('x', 60_000), 0);
 		expect(text({ props: { timer: over, serverNow: () => 90_000 } })).toMatch(
 			/-0:30[\s\S]*Over time/
 		);
 		expect(text({ props: { timer: null, serverNow: () => 0 } })).toContain('No timer');
+	});
+
+	test('a timer nobody has started yet says so, rather than paused', () => {
+		const fresh = newTimer('x', 45 * 60_000);
+		const markup = text({ props: { timer: fresh, serverNow: () => 0 } });
+		expect(markup).toMatch(/45:00[\s\S]*Not started/);
+		expect(markup).toContain('data-state="ready"');
+		expect(markup).not.toContain('Paused');
+		// A minute added before the start leaves it not started.
+		const longer = addTime(fresh, 60_000, 5_000);
+		expect(text({ props: { timer: longer, serverNow: () => 5_000 } })).toMatch(
+			/46:00[\s\S]*Not started/
+		);
 	});
 });

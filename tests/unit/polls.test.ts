@@ -1,4 +1,6 @@
+import { render } from 'svelte/server';
 import { describe, expect, test } from 'vitest';
+import PollResult from '../../src/lib/components/workshop/PollResult.svelte';
 import {
 	BallotError,
 	checkChoice,
@@ -170,6 +172,62 @@ describe('a consent poll’s outcome (double majority)', () => {
 			]
 		);
 		expect(count.reasons).toEqual(['Alpha', 'Zed']);
+	});
+});
+
+describe('what a consent poll’s result says decided it', () => {
+	const TEAMS = [
+		{ id: 's', name: 'Sales', colour: '#1d4ed8' },
+		{ id: 'm', name: 'Marketing', colour: '#b45309' }
+	];
+	/** The outcome line a screen shows for these ballots. */
+	function outcomeOf(rules: PollRules, cast: CountedBallot[]): string {
+		const result = publishResult(rules, ['s', 'm'], tally(rules, ['s', 'm'], cast));
+		const body = render(PollResult, { props: { result, teams: TEAMS } }).body;
+		const line = /data-testid="poll-outcome"[^>]*>([\s\S]*?)<\/p>/.exec(body)?.[1] ?? '';
+		return line
+			.replace(/<!--[\s\S]*?-->/g, '')
+			.replace(/\s+/g, ' ')
+			.trim();
+	}
+
+	test('only the overall count decided when no team had k voters', () => {
+		const said = outcomeOf(consent, [...ballots('s', 'agree', 'agree'), ...ballots('m', 'agree')]);
+		expect(said).toBe('Adopted: passed overall; no team had 3 voters, so no per-team check.');
+	});
+
+	test('both counts decided when every team that voted had k voters', () => {
+		const said = outcomeOf(consent, [
+			...ballots('s', 'agree', 'agree', 'live'),
+			...ballots('m', 'agree', 'live', 'agree')
+		]);
+		expect(said).toBe('Adopted: passed by double majority: overall and within every team.');
+	});
+
+	test('a team below k is named as not checked on its own', () => {
+		const said = outcomeOf(consent, [
+			...ballots('s', 'agree', 'agree', 'agree'),
+			...ballots('m', 'agree', 'live')
+		]);
+		expect(said).toBe(
+			'Adopted: passed overall and within Sales; Marketing had fewer than 3 voters, so no check of its own.'
+		);
+	});
+
+	test('a refusal says why: too few voters, objections overall, or a team of k or more', () => {
+		expect(outcomeOf(consent, ballots('s', 'agree', 'agree'))).toBe(
+			'Not adopted: only 2 people voted; a decision needs at least 3.'
+		);
+		expect(
+			outcomeOf(consent, [...ballots('s', 'agree', 'object', 'agree'), ...ballots('m', 'agree')])
+		).toBe('Not adopted: too many objections overall.');
+		const half = { ...consent, maxObjectionPercent: 50 };
+		expect(
+			outcomeOf(half, [
+				...ballots('s', 'object', 'object', 'agree'),
+				...ballots('m', 'agree', 'agree', 'agree', 'agree', 'agree')
+			])
+		).toBe('Not adopted: passed overall, but not within Sales.');
 	});
 });
 

@@ -83,7 +83,15 @@ export interface DotResult {
 	rank?: number | null;
 }
 
-export interface Card extends CardFields, DotResult {
+/**
+ * Written by the server only, when the facilitator keeps a template's suggestion (the lead
+ * journey) in the charter although the room never changed it (`boards.keepInCharter`).
+ */
+export interface CharterChoice {
+	keptInCharter?: boolean;
+}
+
+export interface Card extends CardFields, DotResult, CharterChoice {
 	id: string;
 	type: CardType;
 	text: string;

@@ -3,6 +3,7 @@
  * and moving one step earlier or later. The step(s) marked as the return path to nurture
  * close the loop, so they always come after the others, whatever their position says.
  */
+import { DEFAULT_JOURNEY } from '../domain/template';
 import type { Card } from './cards';
 
 const byPosition = (a: Card, b: Card) => a.position - b.position || a.createdAt - b.createdAt;
@@ -41,4 +42,46 @@ export function moveInJourney(
 		.map((step, index) => ({ id: step.id, position: base + index, was: step.position }))
 		.filter((p) => p.position !== p.was)
 		.map(({ id, position }) => ({ id, position }));
+}
+
+/**
+ * Whether a step reads exactly as the template suggested one (`DEFAULT_JOURNEY`): the same
+ * words, owner, system and return path, and nothing the room adds (an SLA, a broken
+ * connection, a note). `ownerIdOf` gives the id the template's owner name stands for in this
+ * workshop (the team of that name when the step was written), or null.
+ */
+export function isTemplateStep(step: Card, ownerIdOf: (teamName: string) => string | null) {
+	const last = DEFAULT_JOURNEY.length - 1;
+	return DEFAULT_JOURNEY.some(
+		(suggested, index) =>
+			step.text === suggested.step &&
+			(step.ownerTeamId ?? null) === ownerIdOf(suggested.owner) &&
+			(step.system ?? '') === suggested.system &&
+			(step.slaHours ?? null) === null &&
+			(step.broken ?? null) === null &&
+			(step.note ?? '') === '' &&
+			!!step.isReturnPath === (index === last)
+	);
+}
+
+/**
+ * Whether the journey on a board is still the template's suggestion, untouched: its steps,
+ * in order, are the template's, none added, removed, moved or changed, and the facilitator
+ * has not kept it for the charter on purpose. Such a journey is nobody's decision, so the
+ * charter leaves it out (src/lib/server/charter-compile.ts).
+ */
+export function isUntouchedTemplateJourney(
+	steps: readonly Card[],
+	ownerIdOf: (teamName: string) => string | null
+): boolean {
+	const order = journeyOrder(steps);
+	return (
+		order.length === DEFAULT_JOURNEY.length &&
+		order.every(
+			(step, index) =>
+				step.keptInCharter !== true &&
+				step.text === DEFAULT_JOURNEY[index]!.step &&
+				isTemplateStep(step, ownerIdOf)
+		)
+	);
 }

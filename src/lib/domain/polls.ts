@@ -191,6 +191,11 @@ export interface PublishedResult {
 	k: number;
 	/** Consent only. */
 	passed: boolean | null;
+	/**
+	 * Consent only: whether the count of the whole room passed on its own; null below k voters
+	 * (nothing of the count is shown then).
+	 */
+	overallPasses: boolean | null;
 	rule: string | null;
 	/** Dot votes: options by dots, most first (ties share a rank). */
 	ranking: { id: string; label: string; dots: number; rank: number }[] | null;
@@ -272,6 +277,10 @@ export function publishResult(rules: PollRules, teamIds: string[], count: Tally)
 		reasons: enough ? count.reasons : [],
 		k: rules.k,
 		passed: rules.kind === 'consent' ? consentPasses(rules, count) : null,
+		overallPasses:
+			rules.kind === 'consent' && enough
+				? objectionsPass(count.counts, count.voters, rules.maxObjectionPercent)
+				: null,
 		rule: rules.kind === 'consent' ? consentRule(rules.k, rules.maxObjectionPercent) : null,
 		ranking: rules.kind === 'dot' && counts ? rankOptions(options, counts) : null,
 		mean
@@ -289,6 +298,9 @@ export interface Turnout {
 export interface AgreementOutcome {
 	pollId: string;
 	passed: boolean;
+	/** The poll's k and the overall count's own verdict (absent from outcomes stored before). */
+	k?: number;
+	overallPasses?: boolean | null;
 	rule: string;
 	voters: number;
 	counts: Counts | null;
@@ -307,6 +319,8 @@ export function agreementOutcome(
 	return {
 		pollId,
 		passed: result.passed === true,
+		k: result.k,
+		overallPasses: result.overallPasses,
 		rule: result.rule ?? '',
 		voters: result.voters,
 		counts: result.counts,

@@ -144,6 +144,13 @@ export const LEAD_FIELD_SUGGESTIONS = {
 export const BROKEN_CONNECTION_KINDS = ['technology', 'human', 'human-by-technology'] as const;
 export type BrokenConnectionKind = (typeof BROKEN_CONNECTION_KINDS)[number];
 
+/** How a broken connection reads, on screen and in the charter. */
+export const BROKEN_LABELS: Record<BrokenConnectionKind, string> = {
+	technology: 'Technology',
+	human: 'Human',
+	'human-by-technology': 'Human, broken by technology'
+};
+
 export const BARRIER_CATEGORIES = [
 	{ key: 'incentives', label: 'Incentives & compensation' },
 	{ key: 'metrics', label: 'Conflicting metrics' },

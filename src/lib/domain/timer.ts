@@ -23,6 +23,15 @@ export function isRunning(timer: TimerState): boolean {
 	return timer.startedAt !== null;
 }
 
+/**
+ * Whether the timer has ever run: a new stage's timer waits, full, for the facilitator's
+ * Start (minutes added before it keep it full). One started and paused within the same
+ * millisecond reads as not started, which is what it amounts to.
+ */
+export function hasStarted(timer: TimerState): boolean {
+	return timer.startedAt !== null || timer.remainingMs !== timer.durationMs;
+}
+
 /** Milliseconds left at server time `serverNow` (negative once it has run out). */
 export function remaining(timer: TimerState, serverNow: number): number {
 	if (timer.startedAt === null) return timer.remainingMs;

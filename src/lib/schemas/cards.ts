@@ -91,7 +91,10 @@ const fieldEntries = {
  */
 const serverWritten = {
 	dots: v.optional(v.never('Dots come from the dot vote; they cannot be set by hand.')),
-	rank: v.optional(v.never('A barrier’s rank comes from the dot vote; it cannot be set by hand.'))
+	rank: v.optional(v.never('A barrier’s rank comes from the dot vote; it cannot be set by hand.')),
+	keptInCharter: v.optional(
+		v.never('A suggestion is kept in the charter from the charter page, not on the board.')
+	)
 };
 
 export const newCardSchema = v.strictObject(

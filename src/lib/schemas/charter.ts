@@ -22,6 +22,11 @@ const line = (label: string, max: number) =>
 	);
 const direction = v.picklist(['up', 'down'], 'Move up or down.');
 
+/** Keeping a template's suggestion (a stage's lead journey) in the charter. */
+export const keepSuggestionSchema = v.object({
+	stageKey: v.pipe(v.string('Say which stage.'), v.regex(/^[a-z0-9-]{1,64}$/, 'Say which stage.'))
+});
+
 export const charterEditSchema = v.variant(
 	'op',
 	[

@@ -11,6 +11,8 @@ import {
 	deleteCard,
 	listCards,
 	readCard,
+	TERM_TEXT,
+	textOwner,
 	updateCard,
 	type Card,
 	type CardFields
@@ -315,14 +317,73 @@ export async function prefill(workshopId: string): Promise<void> {
 	}
 }
 
-/** A copied workshop starts with the boards of its source, as they are now. */
+/**
+ * The facilitator keeps a stage's lead journey in the charter although it is still the
+ * template's suggestion (the charter leaves such a journey out otherwise). Marks every step,
+ * so the choice lasts when the charter is compiled again.
+ */
+export async function keepInCharter(workshopId: string, stageKey: string): Promise<void> {
+	const stage = await stages.get(workshopId, stageKey);
+	if (!stage) throw new BoardRuleError('This workshop has no such stage.', 404);
+	await rooms.change(stageDocName(workshopId, stageKey), (doc) => {
+		const steps = listCards(doc, 'step');
+		if (steps.length === 0)
+			throw new BoardRuleError('This stage has no lead journey to keep in the charter.', 409);
+		for (const step of steps) {
+			if (step.keptInCharter !== true) cardsOf(doc).get(step.id)!.set('keptInCharter', true);
+		}
+	});
+}
+
+/**
+ * A copied workshop starts with the boards of its source, as they are now. Its teams are new
+ * ones, made in the source's order (workshops.copySource), so every team a card names (who
+ * wrote it, owns it, is its subject) and every team's wording is carried to the copy's team
+ * in the same place; a term gets its texts for every team of the copy.
+ */
 export async function copy(sourceWorkshopId: string, targetWorkshopId: string): Promise<void> {
+	const [sourceTeams, targetTeams] = await Promise.all([
+		workshops.teams(sourceWorkshopId),
+		workshops.teams(targetWorkshopId)
+	]);
+	const copied = new Map(sourceTeams.map((t, i) => [t.id, targetTeams[i]?.id ?? null]));
+	const teamOf = (id: string | null | undefined) => (id ? (copied.get(id) ?? null) : null);
+	const teamIds = targetTeams.map((t) => t.id);
 	for (const stage of await stages.list(targetWorkshopId)) {
-		const state = await rooms.read(stageDocName(sourceWorkshopId, stage.key), (doc) =>
-			Y.encodeStateAsUpdate(doc)
-		);
-		await rooms.change(stageDocName(targetWorkshopId, stage.key), (doc) =>
-			Y.applyUpdate(doc, state)
-		);
+		const items = await rooms.read(stageDocName(sourceWorkshopId, stage.key), (doc) => {
+			const found: Array<{ card: Card; texts: Array<[string, string]> }> = [];
+			cardsOf(doc).forEach((item, id) => {
+				const texts: Array<[string, string]> = [];
+				item.forEach((value, key) => {
+					if (value instanceof Y.Text) texts.push([key, value.toString()]);
+				});
+				found.push({ card: readCard(id, item), texts });
+			});
+			return found;
+		});
+		await rooms.change(stageDocName(targetWorkshopId, stage.key), (doc) => {
+			for (const { card, texts } of items) {
+				const moved: Card = { ...card, teamId: teamOf(card.teamId) };
+				if (card.ownerTeamId !== undefined) moved.ownerTeamId = teamOf(card.ownerTeamId);
+				if (card.aboutTeamId !== undefined) moved.aboutTeamId = teamOf(card.aboutTeamId);
+				addCard(doc, moved, teamIds);
+				const item = cardsOf(doc).get(card.id)!;
+				for (const [key, text] of texts) {
+					const owner = textOwner(key);
+					const team = owner.kind === 'team' ? teamOf(owner.teamId) : null;
+					// A team the copy does not have (more teams in the source): its text stays behind.
+					if (owner.kind === 'team' && !team) continue;
+					const target = !team
+						? key
+						: key.startsWith('wording:')
+							? TERM_TEXT.wording(team)
+							: TERM_TEXT.fields(team);
+					if (!text) continue;
+					let into = item.get(target);
+					if (!(into instanceof Y.Text)) item.set(target, (into = new Y.Text()));
+					(into as Y.Text).insert(0, text);
+				}
+			}
+		});
 	}
 }

@@ -7,6 +7,7 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { stageDocName } from '../collab/doc-names';
 import { listCards, termText, TERM_TEXT, type Card } from '../collab/cards';
+import { isTemplateStep, isUntouchedTemplateJourney } from '../collab/journey';
 import type { JsonObject } from '../domain/charter/canon';
 import {
 	CHARTER_SCHEMA,
@@ -37,6 +38,12 @@ interface TermRead {
 	card: Card;
 	merged: string;
 	fields: Record<string, string>;
+}
+
+/** The k of an outcome stored before it recorded one, from its rule's words; else null. */
+function kOfRule(rule: string): number | null {
+	const found = /every team of (\d+) or more voters/.exec(rule);
+	return found ? Number(found[1]) : null;
 }
 
 /** A list written as text ("budget, authority; need\ntimeline") as its entries. */
@@ -75,6 +82,9 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 		if (text.trim()) items[kind].push({ id: card.id, text, data });
 	};
 
+	// The team a template step's owner name stood for when the step was written.
+	const ownerIdOf = (name: string) => teams.find((t) => t.name === name)?.id ?? null;
+
 	for (const stage of await stages.list(workshopId)) {
 		const kind: StageKind = stage.kind;
 		const { cards, terms } = await rooms.read(stageDocName(workshopId, stage.key), (doc) => {
@@ -93,6 +103,11 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 				}));
 			return { cards, terms };
 		});
+		// A journey still exactly as the template suggested it was decided by nobody: it stays
+		// out unless the facilitator keeps it on purpose (see `leftOut`). Within a journey the
+		// room worked on, the steps it left as suggested say so.
+		const steps = cards.filter((c) => c.type === 'step');
+		const isSuggestionOnly = isUntouchedTemplateJourney(steps, ownerIdOf);
 		for (const card of cards) {
 			switch (card.type) {
 				case 'focus':
@@ -109,13 +124,15 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 					});
 					break;
 				case 'step':
+					if (isSuggestionOnly) break;
 					push('journey', card, card.text, {
 						ownerTeam: teamName(card.ownerTeamId),
 						system: card.system ?? '',
 						slaHours: card.slaHours ?? null,
 						broken: card.broken ?? null,
 						isReturnPath: card.isReturnPath === true,
-						note: card.note ?? ''
+						note: card.note ?? '',
+						...(isTemplateStep(card, ownerIdOf) ? { fromTemplate: true } : {})
 					});
 					break;
 				case 'barrier':
@@ -200,6 +217,15 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 							passed: outcome.passed,
 							rule: outcome.rule,
 							voters: outcome.voters,
+							// What decided it: k, the room's own verdict, and each team's voters (public
+							// turnout) with its verdict where its breakdown was shown.
+							k: outcome.k ?? kOfRule(outcome.rule),
+							overallPasses: outcome.overallPasses ?? null,
+							teams: outcome.teams.map((t) => ({
+								team: teamName(t.teamId),
+								voters: t.voters,
+								passes: t.passes
+							})),
 							counts: outcome.counts ? { ...outcome.counts } : null,
 							dissent: {
 								overall: outcome.dissent.overall,
@@ -230,4 +256,35 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 			items: items[kind]
 		}))
 	};
+}
+
+/** A template's suggestion the compiled charter leaves out, for the facilitator to keep. */
+export interface LeftOut {
+	stageKey: string;
+	stageTitle: string;
+	/** The journey's steps, by card id (a draft compiled earlier may hold them still). */
+	stepIds: string[];
+}
+
+/**
+ * The lead journeys still exactly as the template suggested them (nobody in the room changed
+ * them, and the facilitator has not kept them): the charter leaves them out, and the draft
+ * page offers to keep each one.
+ */
+export async function leftOut(workshopId: string): Promise<LeftOut[]> {
+	const teams = await db()
+		.select({ id: team.id, name: team.name })
+		.from(team)
+		.where(eq(team.workshopId, workshopId));
+	const ownerIdOf = (name: string) => teams.find((t) => t.name === name)?.id ?? null;
+	const found: LeftOut[] = [];
+	for (const stage of await stages.list(workshopId)) {
+		const steps = await rooms.read(stageDocName(workshopId, stage.key), (doc) =>
+			listCards(doc, 'step')
+		);
+		if (steps.length > 0 && isUntouchedTemplateJourney(steps, ownerIdOf)) {
+			found.push({ stageKey: stage.key, stageTitle: stage.title, stepIds: steps.map((c) => c.id) });
+		}
+	}
+	return found;
 }

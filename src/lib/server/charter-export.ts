@@ -23,6 +23,7 @@ import {
 	factsOf,
 	agreementsWithoutEvidence,
 	nextReviewDate,
+	voteSummary,
 	type CharterContent,
 	type CharterItem,
 	type SectionKind
@@ -232,7 +233,9 @@ export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
 			system: str(i.data.system),
 			slaHours: num(i.data.slaHours),
 			brokenConnection: str(i.data.broken),
-			returnsToNurture: i.data.isReturnPath === true
+			returnsToNurture: i.data.isReturnPath === true,
+			/** The template's suggestion, left as it was by the room. */
+			suggestedByTemplate: i.data.fromTemplate === true
 		})),
 		definitions,
 		slaHours: Object.fromEntries(
@@ -283,7 +286,9 @@ export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
 			measure: str(i.data.metric),
 			evidence: evidenceOf(i),
 			hasBuyerEvidence: evidenceOf(i).length > 0,
-			vote: i.data.outcome ?? null
+			vote: i.data.outcome ?? null,
+			/** The vote in words, as the charter says it. */
+			voteSummary: voteSummary(i)
 		})),
 		signatures: signatureLines(v).map((s) => ({
 			...s,

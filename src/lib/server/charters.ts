@@ -12,6 +12,7 @@ import {
 	isEmptyCharter,
 	measuresOf,
 	nextReviewDate,
+	SECTION_KINDS,
 	type CharterContent
 } from '../domain/charter/content';
 import { applyEdit, CharterEditError, type CharterEdit } from '../domain/charter/edit';
@@ -69,6 +70,36 @@ export async function recompile(workshopId: string): Promise<CharterContent> {
 		.set({ draft: compiled, updatedAt: new Date() })
 		.where(eq(charter.workshopId, workshopId));
 	return compiled;
+}
+
+/**
+ * Brings what a fresh compile now has of one section kind into the draft (after the
+ * facilitator kept a template's suggestion): clauses the draft lacks are added at the end of
+ * its section, or the section is added where its kind belongs. The rest of the draft, and
+ * every edit made to it, stays as it is.
+ */
+export async function includeCompiled(
+	workshopId: string,
+	kind: CharterContent['sections'][number]['kind']
+): Promise<CharterContent> {
+	const current = await draft(workshopId);
+	const compiled = (await compile(workshopId)).sections.find((s) => s.kind === kind);
+	if (!compiled) return current;
+	const next = structuredClone(current);
+	const existing = next.sections.find((s) => s.kind === kind);
+	if (existing) {
+		const ids = new Set(existing.items.map((i) => i.id));
+		existing.items.push(...compiled.items.filter((i) => !ids.has(i.id)));
+	} else {
+		const order = SECTION_KINDS.indexOf(kind);
+		const at = next.sections.findIndex((s) => SECTION_KINDS.indexOf(s.kind) > order);
+		next.sections.splice(at < 0 ? next.sections.length : at, 0, compiled);
+	}
+	await db()
+		.update(charter)
+		.set({ draft: next, updatedAt: new Date() })
+		.where(eq(charter.workshopId, workshopId));
+	return next;
 }
 
 export async function edit(

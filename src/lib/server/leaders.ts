@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { contentHash } from '../domain/charter/canon';
+import { describeChange, diffCharters } from '../domain/charter/diff';
 import { mustWaitFor, versionStatus, type CharterStatus } from '../domain/charter/signing';
 import type { LeaderActor } from './auth/leader-sessions';
 import * as leaderSessions from './auth/leader-sessions';
@@ -184,6 +185,38 @@ export async function checkLink(workshopId: string, token: string): Promise<Link
 	return { ok: true, invite: found };
 }
 
+/**
+ * The version a leader acted on was superseded while they read it: nothing was recorded. It
+ * carries what changed since, so the page can show the current version with the changes
+ * instead of a dead end.
+ */
+export class SupersededError extends CharterRuleError {
+	override name = 'SupersededError';
+	constructor(
+		message: string,
+		readonly read: number,
+		readonly current: number | null,
+		readonly changes: string[]
+	) {
+		super(message, 409);
+	}
+}
+
+async function superseded(
+	workshopId: string,
+	read: charters.Version,
+	message: (current: number | null) => string
+): Promise<SupersededError> {
+	const latest = await charters.current(workshopId);
+	const changes = latest ? diffCharters(read.content, latest.content).map(describeChange) : [];
+	return new SupersededError(
+		message(latest?.number ?? null),
+		read.number,
+		latest?.number ?? null,
+		changes
+	);
+}
+
 /** The current version, refusing a superseded one with a pointer to the current one. */
 async function openVersion(workshopId: string, versionId: string) {
 	const found = await charters.version(versionId);
@@ -191,10 +224,11 @@ async function openVersion(workshopId: string, versionId: string) {
 		throw new CharterRuleError('This charter has no such version.', 404);
 	}
 	if (found.supersededAt) {
-		const latest = await charters.current(workshopId);
-		throw new CharterRuleError(
-			`Version ${found.number} has been superseded${latest ? ` by version ${latest.number}` : ''}. Read and sign the current version instead.`,
-			409
+		throw await superseded(
+			workshopId,
+			found,
+			(current) =>
+				`Version ${found.number} has been superseded${current ? ` by version ${current}` : ''}. Read and sign the current version instead.`
 		);
 	}
 	return found;
@@ -310,7 +344,7 @@ export async function sign(
 			409
 		);
 	}
-	await db().transaction(async (tx) => {
+	const recorded = await db().transaction(async (tx) => {
 		const updated = await tx
 			.update(charterSignature)
 			.set({
@@ -329,19 +363,22 @@ export async function sign(
 			)
 			.returning({ id: charterSignature.id });
 		// A publish that superseded this version in the meantime voided the line: nothing signed.
-		if (updated.length === 0) {
-			throw new CharterRuleError(
-				'This version was superseded while you were signing. Read and sign the current version.',
-				409
-			);
-		}
+		if (updated.length === 0) return false;
 		await charters.appendEvent(tx, workshopId, {
 			kind: 'signed',
 			actor: leaderLabel(leader.invite),
 			versionId: found.id,
 			data: { fullName: input.fullName, title: input.title, hash: input.hash, number: found.number }
 		});
+		return true;
 	});
+	if (!recorded) {
+		throw await superseded(
+			workshopId,
+			found,
+			() => 'This version was superseded while you were signing. Read and sign the current version.'
+		);
+	}
 }
 
 export interface CharterSummary {

@@ -30,6 +30,10 @@ export interface RealtimeHub {
 	): number;
 	/** Closes, drops and deletes every document of a workshop. */
 	deleteWorkshop(workshopId: string): Promise<void>;
+	/** The names of a workshop's documents loaded on this instance. */
+	loaded(workshopId: string): string[];
+	/** The names of a workshop's documents that hold anything: stored, or loaded here. */
+	existing(workshopId: string): Promise<string[]>;
 }
 
 const KEY = Symbol.for('common-ground.realtime');
@@ -103,6 +107,16 @@ export async function reveal(workshopId: string, stageKey: string): Promise<void
 	await change(roomDocName(workshopId), (doc) =>
 		writeStageState(doc, stageKey, { revealedAt: Date.now() })
 	);
+}
+
+/** The workshop's documents this instance holds in memory now (boards being used, mostly). */
+export function loaded(workshopId: string): string[] {
+	return hub().loaded(workshopId);
+}
+
+/** The workshop's documents that hold anything (stored, or loaded on this instance). */
+export function existing(workshopId: string): Promise<string[]> {
+	return hub().existing(workshopId);
 }
 
 export function whoIsHere(workshopId: string): WhoIsHere {

@@ -5,16 +5,11 @@
  * console alike, so a new card type is a new row rather than a new component.
  */
 import type { CardFields, CardType } from '$lib/collab/cards';
-import type { BrokenConnectionKind, StageKind } from '$lib/domain/template';
+import type { StageKind } from '$lib/domain/template';
+
+export { BROKEN_LABELS } from '$lib/domain/template';
 
 export type FieldKind = 'text' | 'number' | 'team' | 'category' | 'date' | 'checkbox' | 'broken';
-
-/** How a broken connection reads on screen. */
-export const BROKEN_LABELS: Record<BrokenConnectionKind, string> = {
-	technology: 'Technology',
-	human: 'Human',
-	'human-by-technology': 'Human, broken by technology'
-};
 
 export interface FieldSpec {
 	name: keyof CardFields;

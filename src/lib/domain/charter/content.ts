@@ -8,6 +8,9 @@
  * reordering. Its `text` is the wording the facilitator may edit; `data` holds the typed facts
  * (hours, points, owners, dates) that the machine-readable export carries.
  */
+import { describeConsent } from '../consent';
+import { CONSENT_LABELS, CONSENT_OPTIONS } from '../polls';
+import { BROKEN_LABELS, type BrokenConnectionKind } from '../template';
 import type { JsonObject, JsonValue } from './canon';
 
 export const CHARTER_SCHEMA = 'common-ground/charter@1';
@@ -117,22 +120,59 @@ export function evidenceLabel(kind: string): string {
 	return EVIDENCE_LABELS[kind] ?? 'Evidence';
 }
 
+const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } =>
+	!!v && typeof v === 'object' && !Array.isArray(v);
+
+/** "4 agree, 2 can live with it, 1 object": the options' own words, in the ballot's order. */
+function countsText(counts: JsonValue | undefined): string {
+	if (!isObject(counts)) return '';
+	const known = CONSENT_OPTIONS.filter((o) => typeof counts[o] === 'number').map(
+		(o) => `${counts[o]} ${CONSENT_LABELS[o].toLowerCase()}`
+	);
+	// An option this version does not know (a hand-made charter) keeps its number.
+	const other = Object.entries(counts)
+		.filter(
+			([k, n]) => typeof n === 'number' && !(CONSENT_OPTIONS as readonly string[]).includes(k)
+		)
+		.map(([k, n]) => `${n} ${k}`);
+	return [...known, ...other].join(', ');
+}
+
 function outcomeText(outcome: JsonValue | undefined): string | null {
-	if (!outcome || typeof outcome !== 'object' || Array.isArray(outcome)) return null;
-	const passed = outcome.passed === true;
+	if (!isObject(outcome)) return null;
+	const verdict = outcome.passed === true ? 'Adopted by vote' : 'Not adopted';
 	const voters = num(outcome.voters);
-	const counts = outcome.counts;
-	const parts = [passed ? 'Adopted by vote' : 'Not adopted'];
-	if (voters !== null) parts.push(`${voters} voting`);
-	if (counts && typeof counts === 'object' && !Array.isArray(counts)) {
-		const described = Object.entries(counts)
-			.filter(([, n]) => typeof n === 'number')
-			.map(([k, n]) => `${n} ${k}`);
-		if (described.length) parts.push(described.join(', '));
-	}
-	const rule = str(outcome.rule);
-	if (rule) parts.push(`rule: ${rule}`);
-	return parts.join(' · ');
+	const counts = countsText(outcome.counts);
+	const who = voters === null ? '' : `${voters} voting`;
+	if (counts) return `${verdict}: ${counts}${who ? ` (${who})` : ''}`;
+	return who ? `${verdict} (${who})` : verdict;
+}
+
+/** What decided the vote, where the outcome records each team's voters and the poll's k. */
+function decidedText(outcome: JsonValue | undefined): string | null {
+	if (!isObject(outcome) || !Array.isArray(outcome.teams)) return null;
+	const k = num(outcome.k);
+	const voters = num(outcome.voters);
+	if (k === null || voters === null) return null;
+	const teams = outcome.teams.flatMap((t) =>
+		isObject(t) && typeof t.voters === 'number'
+			? [
+					{
+						name: str(t.team) || 'a team',
+						voters: t.voters,
+						passes: typeof t.passes === 'boolean' ? t.passes : null
+					}
+				]
+			: []
+	);
+	const { reason } = describeConsent({
+		passed: outcome.passed === true,
+		voters,
+		k,
+		overallPasses: typeof outcome.overallPasses === 'boolean' ? outcome.overallPasses : null,
+		teams
+	});
+	return reason ? `${reason[0]!.toUpperCase()}${reason.slice(1)}.` : null;
 }
 
 function dissentText(outcome: JsonValue | undefined): string | null {
@@ -149,6 +189,17 @@ function dissentText(outcome: JsonValue | undefined): string | null {
 	if (overall === null && perTeam.length === 0) return null;
 	const head = overall === null ? 'Objections' : `${overall} objection${overall === 1 ? '' : 's'}`;
 	return perTeam.length ? `${head} (${perTeam.join(', ')})` : head;
+}
+
+/** How a clause that came from the template, unchanged, is marked. */
+export const TEMPLATE_MARK = 'The template’s suggestion, not changed in the room';
+
+/** The vote of an agreement clause in words, for exports that carry the typed vote too. */
+export function voteSummary(item: CharterItem): string | null {
+	const vote = outcomeText(item.data.outcome);
+	if (!vote) return null;
+	const decided = decidedText(item.data.outcome);
+	return decided ? `${vote}. ${decided}` : vote;
 }
 
 /**
@@ -184,8 +235,11 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 			add('Owner', str(d.ownerTeam));
 			add('System', str(d.system));
 			if (num(d.slaHours) !== null) add('Within', `${num(d.slaHours)} hours`);
-			if (str(d.broken)) add('Broken connection', str(d.broken).replace(/-/g, ' '));
+			if (str(d.broken)) {
+				add('Broken connection', BROKEN_LABELS[str(d.broken) as BrokenConnectionKind] ?? 'Yes');
+			}
 			if (d.isReturnPath === true) add('Path', 'Return to nurture');
+			if (d.fromTemplate === true) add('Source', TEMPLATE_MARK);
 			break;
 		case 'barriers':
 			add('Remedy', str(d.remedy));
@@ -213,6 +267,8 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 			add('Due', str(d.dueDate));
 			add('Measure', str(d.metric));
 			add('Vote', outcomeText(d.outcome) ?? 'Recorded, not put to a vote');
+			add('Decided', decidedText(d.outcome));
+			if (isObject(d.outcome)) add('Rule', str(d.outcome.rule));
 			add('Dissent', dissentText(d.outcome));
 			for (const e of evidenceOf(item)) {
 				add(evidenceLabel(e.kind), e.source ? `${e.text} (${e.source})` : e.text);

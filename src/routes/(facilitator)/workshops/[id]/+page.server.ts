@@ -5,6 +5,7 @@ import * as participants from '$lib/server/participants';
 import { joinLink } from '$lib/server/origin';
 import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
+import * as teamBoards from '$lib/server/team-boards';
 import * as workshops from '$lib/server/workshops';
 import { invalid } from '$lib/server/forms';
 import { parseForm } from '$lib/schemas/forms';
@@ -200,6 +201,8 @@ export const actions: Actions = {
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const added = await workshops.addTeam(workshop.id, parsed.data, MAX_TEAMS);
 		if (!added.ok) return teamRefusal(added.reason, parsed.data);
+		// Every term gets room for the new team's wording before the team shows on any screen.
+		await teamBoards.fitToTeams(workshop.id);
 		await live.publishAgenda(workshop.id);
 		return { message: `Added the team “${added.team.name}”.` };
 	},
@@ -219,8 +222,22 @@ export const actions: Actions = {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
 		const parsed = parseForm(teamIdSchema, await event.request.formData(), teamIdFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const removed = await workshops.removeTeam(workshop.id, parsed.data.teamId);
+		const { teamId } = parsed.data;
+		const found = (await workshops.teams(workshop.id)).find((t) => t.id === teamId);
+		if (!found) return teamRefusal('unknown-team', parsed.data);
+		const work = await teamBoards.describeWork(workshop.id, teamId);
+		if (work.length > 0) {
+			return invalid(
+				409,
+				{
+					teamId: `${found.name} has work on the boards: ${work.join('; ')}. Removing the team would leave that work without a team, so it stays. Rename it if its name no longer fits.`
+				},
+				parsed.data
+			);
+		}
+		const removed = await workshops.removeTeam(workshop.id, teamId);
 		if (!removed.ok) return teamRefusal(removed.reason, parsed.data);
+		await teamBoards.fitToTeams(workshop.id, teamId);
 		await live.publishAgenda(workshop.id);
 		return { message: `Removed the team “${removed.team.name}”.` };
 	},

@@ -1,10 +1,11 @@
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { mustWaitFor } from '$lib/domain/charter/signing';
 import * as charters from '$lib/server/charters';
 import { CharterRuleError } from '$lib/server/charters';
 import { requireCharterReader, requireLeaderOf } from '$lib/server/charter-guards';
 import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/leaders';
+import { SupersededError } from '$lib/server/leaders';
 import { publicOrigin } from '$lib/server/origin';
 import { parseForm } from '$lib/schemas/forms';
 import { reviewSchema, signSchema } from '$lib/schemas/charter';
@@ -70,6 +71,14 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function refused(e: unknown, values: Record<string, string>) {
+	if (e instanceof SupersededError) {
+		// Nothing was recorded; the page shows the current version and what changed since.
+		return fail(409, {
+			errors: { form: e.message },
+			values,
+			superseded: { read: e.read, current: e.current, changes: e.changes }
+		});
+	}
 	if (e instanceof CharterRuleError) return invalid(e.status, { form: e.message }, values);
 	throw e;
 }

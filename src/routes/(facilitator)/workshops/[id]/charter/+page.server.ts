@@ -2,6 +2,9 @@ import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { can } from '$lib/domain/permissions';
 import { agreementsWithoutEvidence, isEmptyCharter } from '$lib/domain/charter/content';
+import * as boards from '$lib/server/boards';
+import { BoardRuleError } from '$lib/server/boards';
+import { leftOut } from '$lib/server/charter-compile';
 import * as charters from '$lib/server/charters';
 import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
@@ -11,7 +14,12 @@ import { isMailConfigured, sendLater } from '$lib/server/mail';
 import { publicOrigin } from '$lib/server/origin';
 import * as rooms from '$lib/server/rooms';
 import { parseForm } from '$lib/schemas/forms';
-import { charterEditSchema, inviteSchema, measureValueSchema } from '$lib/schemas/charter';
+import {
+	charterEditSchema,
+	inviteSchema,
+	keepSuggestionSchema,
+	measureValueSchema
+} from '$lib/schemas/charter';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function requireManager(event: RequestEvent) {
@@ -28,19 +36,24 @@ function refused(e: unknown, field = 'form') {
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireManager(event);
-	const [draft, versions, summary, invites, reviews, followUp] = await Promise.all([
+	const [draft, versions, summary, invites, reviews, followUp, suggestions] = await Promise.all([
 		charters.draft(workshop.id),
 		charters.versions(workshop.id),
 		leaders.summary(workshop.id),
 		leaders.list(workshop.id),
 		leaders.reviews(workshop.id),
-		charters.followUp(workshop.id)
+		charters.followUp(workshop.id),
+		leftOut(workshop.id)
 	]);
 	const current = versions.findLast((v) => !v.supersededAt);
 	return {
 		workshop: { id: workshop.id, title: workshop.title },
 		draft,
 		isEmpty: isEmptyCharter(draft),
+		// A draft compiled before the suggestion was left out may hold it still: then it is in.
+		suggestions: suggestions
+			.filter((s) => !draft.sections.some((x) => x.items.some((i) => s.stepIds.includes(i.id))))
+			.map((s) => ({ stageKey: s.stageKey, stageTitle: s.stageTitle, steps: s.stepIds.length })),
 		withoutEvidence: agreementsWithoutEvidence(draft).map((i) => i.text),
 		versions: versions.map((v) => ({
 			id: v.id,
@@ -92,6 +105,20 @@ export const actions: Actions = {
 			return refused(e);
 		}
 		return { edited: true };
+	},
+
+	keepSuggestion: async (event) => {
+		const { workshop } = await requireManager(event);
+		const parsed = parseForm(keepSuggestionSchema, await event.request.formData(), ['stageKey']);
+		if (!parsed.ok) return invalid(400, { form: parsed.errors.stageKey ?? 'Say which stage.' });
+		try {
+			await boards.keepInCharter(workshop.id, parsed.data.stageKey);
+		} catch (e) {
+			if (e instanceof BoardRuleError) return invalid(e.status, { form: e.message });
+			throw e;
+		}
+		await charters.includeCompiled(workshop.id, 'journey');
+		return { kept: true };
 	},
 
 	recompile: async (event) => {
