@@ -416,7 +416,16 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 				{ length: 50 },
 				(_, i) => new Voter(sales[3]!.client, ws.workshopId, `Sky ${i}`, ws.teams.Sales!)
 			);
-			const tokens = await Promise.allSettled(devices.map((d) => d.token(pollId)));
+			// Every device blinds first, then all ask at one moment: the server's group commit
+			// then writes many of them in one batch.
+			let blinded = 0;
+			let allBlinded!: () => void;
+			const together = new Promise<void>((resolve) => (allBlinded = resolve));
+			const askTogether = async () => {
+				if (++blinded === devices.length) allBlinded();
+				await together;
+			};
+			const tokens = await Promise.allSettled(devices.map((d) => d.token(pollId, askTogether)));
 			const signed = tokens.filter((t) => t.status === 'fulfilled');
 			expect(signed).toHaveLength(1);
 			const token = (signed[0] as PromiseFulfilledResult<Awaited<ReturnType<Voter['token']>>>)

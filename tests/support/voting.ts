@@ -59,14 +59,18 @@ export class Voter {
 	}
 
 	/** The device's token for a poll, asked for with its session; refusals as TokenRefused. */
-	async token(pollId: string): Promise<HeldToken> {
+	/** @param beforeAsking awaited between blinding and sending (to send many at one moment). */
+	async token(pollId: string, beforeAsking?: () => Promise<void>): Promise<HeldToken> {
 		const kept = this.kept.get(pollId) ?? {};
 		const keys = await this.keys(pollId);
 		const key = (this.teamId ? keyFor(keys, this.teamId) : null) ?? keys[0] ?? null;
 		return obtain(
 			kept,
 			(next) => this.kept.set(pollId, next),
-			(path, body) => this.client.json('POST', path, body),
+			async (path, body) => {
+				await beforeAsking?.();
+				return this.client.json('POST', path, body);
+			},
 			`${this.pollPath(pollId)}/token`,
 			key
 		);

@@ -6,6 +6,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { obtain, type KeptToken } from '../../src/lib/client/voting-token';
+import { writtenRows, type Issuance } from '../../src/lib/server/ballots/issue';
 import { blindSign, verifyToken } from '../../src/lib/server/ballots/keys';
 import {
 	fromBase64url,
@@ -101,5 +102,24 @@ describe('voting tokens', () => {
 		expect(
 			verifyToken(marketing, fromBase64url(token.message), fromBase64url(token.signature))
 		).toBe(true);
+	});
+
+	test("one participant's requests in one written batch: only the one whose blinded message was written is signed", () => {
+		const row = (participant: string, blinded: string): Issuance => ({
+			poll_id: 'p1',
+			participant_id: participant,
+			team_id: 't1',
+			key_id: 'k1',
+			blinded_hash: blinded,
+			blind_signature: `sig-${blinded}`
+		});
+		// Two devices of Sky and one of Ana share a batch; the insert wrote one row per person.
+		const batch = [row('sky', 'b1'), row('sky', 'b2'), row('ana', 'b3'), row('sky', 'b1')];
+		const written = [
+			{ poll_id: 'p1', participant_id: 'sky', blinded_hash: 'b1' },
+			{ poll_id: 'p1', participant_id: 'ana', blinded_hash: 'b3' }
+		];
+		// The same message twice (a retry) gets the same signature; another message gets none.
+		expect(writtenRows(batch, written)).toEqual([true, false, true, true]);
 	});
 });

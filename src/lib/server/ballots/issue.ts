@@ -77,7 +77,7 @@ export async function voterOf(sessionToken: string | undefined): Promise<Voter |
 		: null;
 }
 
-interface Issuance {
+export interface Issuance {
 	poll_id: string;
 	participant_id: string;
 	team_id: string;
@@ -86,9 +86,25 @@ interface Issuance {
 	blind_signature: string;
 }
 
+/**
+ * Which rows of a batch were written. One participant's requests can share a batch (two
+ * devices, a retry), and only one of them is written: a row counts only if its blinded message
+ * is the one written, or a request with another message would be answered with a second
+ * signature, a second vote.
+ */
+export function writtenRows(
+	rows: Issuance[],
+	written: { poll_id: string; participant_id: string; blinded_hash: string }[]
+): boolean[] {
+	const recorded = new Set(
+		written.map((w) => `${w.poll_id}:${w.participant_id}:${w.blinded_hash}`)
+	);
+	return rows.map((r) => recorded.has(`${r.poll_id}:${r.participant_id}:${r.blinded_hash}`));
+}
+
 /** Records a batch of issuances in one statement, only for polls that are open; true if new. */
 async function recordBatch(rows: Issuance[]): Promise<boolean[]> {
-	const written = rowsOf<{ poll_id: string; participant_id: string }>(
+	const written = rowsOf<{ poll_id: string; participant_id: string; blinded_hash: string }>(
 		await db().execute(sql`
 			with input as (
 				select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(poll_id text,
@@ -101,10 +117,9 @@ async function recordBatch(rows: Issuance[]): Promise<boolean[]> {
 			select i.poll_id, i.participant_id, i.team_id, i.key_id, i.blinded_hash, i.blind_signature
 			from input i join open_poll o on o.id = i.poll_id
 			on conflict do nothing
-			returning poll_id, participant_id`)
+			returning poll_id, participant_id, blinded_hash`)
 	);
-	const recorded = new Set(written.map((w) => `${w.poll_id}:${w.participant_id}`));
-	return rows.map((r) => recorded.has(`${r.poll_id}:${r.participant_id}`));
+	return writtenRows(rows, written);
 }
 
 const record = groupCommit(recordBatch);
