@@ -44,6 +44,8 @@ export interface DocConnectionOptions {
 	random?: () => number;
 	/** For tests and Node: a WebSocket class in place of the browser's. */
 	WebSocketPolyfill?: typeof WebSocket;
+	/** Query parameters of the realtime URL, e.g. the projector's `view` (PROJECTOR_PARAMS). */
+	params?: Readonly<Record<string, string>>;
 	/** Start connecting at once (default) or wait for `connect()`. */
 	connect?: boolean;
 }
@@ -134,6 +136,7 @@ export class DocConnection {
 	#detachProvider: () => void = () => {};
 	#origin: string;
 	#WebSocketPolyfill: typeof WebSocket | undefined;
+	#params: Record<string, string>;
 	/** Told when `doc` is replaced; not state: nothing renders from the list itself. */
 	#docListeners: Array<(doc: Y.Doc) => void> = [];
 
@@ -148,6 +151,7 @@ export class DocConnection {
 		if (!origin) throw new Error('DocConnection needs an origin outside the browser.');
 		this.#origin = origin;
 		this.#WebSocketPolyfill = options.WebSocketPolyfill;
+		this.#params = { ...options.params };
 		this.provider = this.#providerFor(this.doc);
 
 		if (typeof window !== 'undefined') {
@@ -247,6 +251,7 @@ export class DocConnection {
 				// a tab typing into text the server has not received yet sends an update the
 				// server must refuse. Every tab syncs through the server instead.
 				disableBc: true,
+				params: this.#params,
 				...(this.#WebSocketPolyfill ? { WebSocketPolyfill: this.#WebSocketPolyfill } : {})
 			}
 		);
