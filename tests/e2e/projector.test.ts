@@ -138,10 +138,7 @@ describe.runIf(shouldRunBrowserTests)('the projector at 1920×1080 with three te
 	};
 	const controls = () => console_.getByTestId('projector-controls');
 	/** Once the work is laid out: nothing overflows or is too small; then the screenshot. */
-	let t0 = Date.now();
 	const checkScreen = async (name: string) => {
-		console.log(name, Date.now() - t0);
-		t0 = Date.now();
 		await projector.screenshot({ path: `${ARTIFACTS}/${name}.png` });
 		expect(await screenProblems(projector), name).toEqual([]);
 	};

@@ -72,7 +72,10 @@ export function readUnrevealed(doc: Y.Doc): Record<string, Record<string, number
 	return counts;
 }
 
-/** Server side only: writes nothing when the counts are what the room already has. */
+/**
+ * Server side only: writes nothing when the counts are what the room already has, and leaves
+ * no entry for a stage with nothing unrevealed.
+ */
 export function writeUnrevealed(
 	doc: Y.Doc,
 	stageKey: string,
@@ -80,7 +83,8 @@ export function writeUnrevealed(
 ): void {
 	const map = doc.getMap<unknown>(PROJECTOR_KEYS.unrevealed);
 	if (JSON.stringify(map.get(stageKey) ?? {}) === JSON.stringify(counts)) return;
-	map.set(stageKey, counts);
+	if (Object.keys(counts).length === 0) map.delete(stageKey);
+	else map.set(stageKey, counts);
 }
 
 /**
