@@ -238,6 +238,18 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 			'the count of Sales’ private cards in the room',
 			() => readUnrevealed(phone[0]!.doc)[stage]?.[sales.team.id] === 1
 		);
+		// The spotlight would show the card on every phone: refused until the reveal.
+		const spotlight = () =>
+			facilitator.client.json('POST', `/api/workshops/${id}/live`, {
+				action: 'spotlight',
+				stageKey: stage,
+				itemId: added.body.id,
+				text: secret,
+				teamId: sales.team.id
+			});
+		const early = await spotlight();
+		expect(early.status).toBe(409);
+		expect(String(early.body.message)).toMatch(/private to its team/);
 		const bytes = new TextEncoder().encode(secret);
 		const received = (p: Peer) => p.sockets.flatMap((socket) => socket.received);
 		const carriesSecret = (frames: Uint8Array[]) =>
@@ -248,6 +260,10 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		await controlStage(facilitator, stage, 'reveal');
 		await waitFor('the revealed card on the projector', () => carriesSecret(received(projector)));
 		await waitFor('the counts cleared', () => !readUnrevealed(phone[0]!.doc)[stage]);
+		expect((await spotlight()).status).toBe(200);
+		await facilitator.client.json('POST', `/api/workshops/${id}/live`, {
+			action: 'clearSpotlight'
+		});
 
 		// Hidden from the projector: its socket is closed and a new one refused; the console
 		// (the facilitator's own session, without the projector's view) keeps the board.
