@@ -23,7 +23,7 @@ import {
 import { launchChromium, shouldRunBrowserTests } from '../support/browser';
 import type { Client } from '../support/http';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
-import { addCookiesOf, LAPTOP, PROJECTOR } from '../support/room';
+import { addCookiesOf, LAPTOP, PROJECTOR, projectorProblems } from '../support/room';
 import { serverForSuite } from '../support/suite';
 import { controlPoll, createPoll, Voter } from '../support/voting';
 
@@ -57,47 +57,6 @@ const BARRIERS = [
 	'Hand-offs happen in email, not in the CRM',
 	'Each team blames the other in the quarterly review'
 ];
-
-/** Everything on the screen that a person in the back row would miss, or a scroll bar. */
-function screenProblems(page: Page): Promise<string[]> {
-	return page.evaluate(() => {
-		const problems: string[] = [];
-		const root = document.documentElement;
-		if (root.scrollWidth > root.clientWidth || root.scrollHeight > root.clientHeight) {
-			problems.push(`the page is ${root.scrollWidth}×${root.scrollHeight}, beyond the screen`);
-		}
-		const name = (el: Element) =>
-			`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''} “${(el.textContent ?? '').trim().slice(0, 40)}”`;
-		for (const el of document.body.querySelectorAll('*')) {
-			if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
-			// Text for screen readers only is clipped to 1×1 px on purpose.
-			if (el.closest('.visually-hidden')) continue;
-			const box = el.getBoundingClientRect();
-			const style = getComputedStyle(el);
-			const clips = style.overflowX !== 'visible' || style.overflowY !== 'visible';
-			if (clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
-				problems.push(
-					`${name(el)} cuts off ${el.scrollWidth}×${el.scrollHeight} to ${el.clientWidth}×${el.clientHeight}`
-				);
-			}
-			if (
-				box.right > innerWidth + 1 ||
-				box.bottom > innerHeight + 1 ||
-				box.left < -1 ||
-				box.top < -1
-			) {
-				problems.push(`${name(el)} lies outside the screen (${Math.round(box.bottom)} px down)`);
-			}
-			const hasText = [...el.childNodes].some(
-				(n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''
-			);
-			if (hasText && parseFloat(style.fontSize) < 24) {
-				problems.push(`${name(el)} is set in ${style.fontSize}`);
-			}
-		}
-		return problems;
-	});
-}
 
 describe.runIf(shouldRunBrowserTests)('the projector at 1920×1080 with three teams', () => {
 	const suite = serverForSuite('pglite');
@@ -140,7 +99,7 @@ describe.runIf(shouldRunBrowserTests)('the projector at 1920×1080 with three te
 	/** Once the work is laid out: nothing overflows or is too small; then the screenshot. */
 	const checkScreen = async (name: string) => {
 		await projector.screenshot({ path: `${ARTIFACTS}/${name}.png` });
-		expect(await screenProblems(projector), name).toEqual([]);
+		expect(await projectorProblems(projector), name).toEqual([]);
 	};
 	const pageLabel = () => projector.getByTestId('projector-page');
 
