@@ -105,6 +105,17 @@ export async function authenticate(
 }
 
 /**
+ * The memberships a projector window connects with: the facilitator's, each narrowed to the
+ * shared screen's role, which receives no board hidden from the projector and no team's
+ * private board. Anyone else asking for the projector's view is left with none.
+ */
+export function asSharedScreen(memberships: Membership[]): Membership[] {
+	return memberships
+		.filter((m) => can(m.member.role, 'projector.run'))
+		.map((m) => ({ ...m, member: { role: 'projector', teamId: null } }));
+}
+
+/**
  * Whether the stage (and team) a board name mentions exist in the workshop: only the
  * workshop's own stages have boards, so a client cannot make up documents to fill.
  */

@@ -1,10 +1,11 @@
 /**
  * The `/realtime/<docName>` upgrade. Everything is decided before the socket opens, and a
- * refusal is a plain HTTP answer: 404 for a name that is no document, 403 for a foreign Origin,
- * 401 without a valid session, 403 for the wrong workshop or a document the member may not
- * read, 503 while the server shuts down or the database is not reachable. One refusal is a close
- * code instead: a page built for other document shapes is let in and closed at once with 4426,
- * which tells it to reload rather than retry.
+ * refusal is a plain HTTP answer: 404 for a name that is no document, 400 for an unknown
+ * `view`, 403 for a foreign Origin, 401 without a valid session, 403 for the wrong workshop or
+ * a document the member may not read, 503 while the server shuts down or the database is not
+ * reachable. `?view=projector` narrows a facilitator's session to the projector's rules. One
+ * refusal is a close code instead: a page built for other document shapes is let in and closed
+ * at once with 4426, which tells it to reload rather than retry.
  */
 import type http from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -22,7 +23,8 @@ import {
 	describeDatabaseError,
 	isDatabaseUnavailable
 } from '../../src/lib/server/db/availability';
-import { authenticate, isAllowedOrigin, isExistingBoard } from './auth';
+import { PROJECTOR_PARAMS } from '../../src/lib/collab/projector';
+import { asSharedScreen, authenticate, isAllowedOrigin, isExistingBoard } from './auth';
 import { CLOSE } from './close-codes';
 import type { Hub } from './hub';
 import type { SharedDoc } from './shared-doc';
@@ -87,10 +89,9 @@ export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: Upgr
 }
 
 /** Whether the page opening a document was built for this server's document shapes. */
-function isCurrentSchema(url: string): boolean {
-	const query = url.indexOf('?');
-	const params = new URLSearchParams(query < 0 ? '' : url.slice(query + 1));
-	return (params.get(SCHEMA_PARAM) ?? UNTAGGED_SCHEMA) === DOCUMENT_SCHEMA;
+function isCurrentSchema(query: string): boolean {
+	const tag = new URLSearchParams(query).get(SCHEMA_PARAM);
+	return (tag ?? UNTAGGED_SCHEMA) === DOCUMENT_SCHEMA;
 }
 
 async function upgrade(
@@ -101,15 +102,19 @@ async function upgrade(
 	socket: Duplex,
 	head: Buffer
 ): Promise<void> {
-	const path = (req.url ?? '').split('?')[0]!;
+	const [path = '', query = ''] = (req.url ?? '').split('?');
 	const name = path.slice(REALTIME_PREFIX.length);
 	const address = parseDocName(name);
 	if (!address) return refuse(socket, 404, 'No such document.');
+	const view = new URLSearchParams(query).get('view');
+	if (view !== null && view !== PROJECTOR_PARAMS.view) {
+		return refuse(socket, 400, `No such view: the realtime endpoint knows "view=projector" only.`);
+	}
 	if (hub.isStopping) return refuse(socket, 503, 'The server is restarting; reconnect shortly.');
 	if (!isAllowedOrigin(req.headers.origin, req.headers.host, options.origin)) {
 		return refuse(socket, 403, 'This page may not open the workshop from its origin.');
 	}
-	if (!isCurrentSchema(req.url ?? '')) {
+	if (!isCurrentSchema(query)) {
 		// Opened and closed at once, so the page reads the code (an HTTP refusal would only
 		// look like a dropped network to it, and it would retry forever).
 		wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE.outdatedClient, OUTDATED_MESSAGE));
@@ -122,6 +127,11 @@ async function upgrade(
 		isSecureUpgrade(req, options.origin)
 	);
 	if (!auth.ok) return refuse(socket, auth.status, auth.message);
+	// The projector window: the facilitator's session, narrowed to what the room may see.
+	const memberships = view === null ? auth.memberships : asSharedScreen(auth.memberships);
+	if (memberships.length === 0) {
+		return refuse(socket, 403, 'Only the workshop’s facilitator opens the projector view.');
+	}
 	// A loaded document was checked when it was first opened; reconnect storms skip the query.
 	if (!hub.isLoaded(name) && !(await isExistingBoard(address))) {
 		return refuse(socket, 404, 'This workshop has no such stage or team.');
@@ -140,7 +150,7 @@ async function upgrade(
 	} finally {
 		hub.release(room);
 	}
-	if (hub.accessFor(auth.memberships, shared) === 'none') {
+	if (hub.accessFor(memberships, shared) === 'none') {
 		hub.release(shared);
 		return refuse(socket, 403, 'You may not open this document.');
 	}
@@ -156,7 +166,7 @@ async function upgrade(
 	renewedCookies.set(req, auth.setCookies);
 	wss.handleUpgrade(req, socket, head, (ws) => {
 		isAttached = true;
-		hub.attach(ws, shared, auth.memberships);
+		hub.attach(ws, shared, memberships);
 	});
 }
 

@@ -135,6 +135,59 @@ describe.each(databaseKinds())('running a workshop on %s', (kind) => {
 		expect((await live({ action: 'clearSpotlight' })).body).toEqual(before);
 	});
 
+	test("the projector's controls: a board hidden and shown, the term in focus, the pages; bad bodies get a clear message and change nothing", async () => {
+		const control = (body: unknown, client: Client = ws.facilitator) =>
+			client.json('POST', `/api/workshops/${ws.workshopId}/projector`, body);
+		const hidden = await control({ action: 'hide', stageKey: 'connections' });
+		expect(hidden.status).toBe(200);
+		expect(hidden.body.stage).toMatchObject({ hiddenFromProjector: true, locked: false });
+		const terms = listCards(
+			(await peer(sales, stageDocName(ws.workshopId, 'shared-terms'))).doc,
+			'term'
+		);
+		const focus = await control({
+			action: 'focusTerm',
+			stageKey: 'shared-terms',
+			termId: terms[1]!.id
+		});
+		expect(focus.body.view).toMatchObject({ termId: terms[1]!.id, page: 0 });
+		// On Shared terms the pages are the terms; elsewhere they are counted.
+		const next = await control({ action: 'turnPage', stageKey: 'shared-terms', step: 1 });
+		expect(next.body.view).toMatchObject({ termId: terms[2]!.id });
+		const back = await control({ action: 'turnPage', stageKey: 'measures', step: -1 });
+		expect(back.body.view).toMatchObject({ stageKey: 'measures', page: -1 });
+
+		const room = await peer(marketing, roomDocName(ws.workshopId));
+		const before = JSON.stringify(room.doc.toJSON());
+		for (const [body, status, message] of [
+			[
+				{ action: 'dance', stageKey: 'measures' },
+				400,
+				/hide, show, focusTerm, turnPage or showBoard/
+			],
+			[{ action: 'hide' }, 400, /field "stageKey" is missing/],
+			[{ action: 'turnPage', stageKey: 'measures', step: 2 }, 400, /one page at a time/],
+			[
+				{ action: 'focusTerm', stageKey: 'shared-terms', termId: 'nosuchterm' },
+				404,
+				/no such term/
+			],
+			[{ action: 'focusTerm', stageKey: 'connections', termId: terms[0]!.id }, 404, /no such term/],
+			[{ action: 'hide', stageKey: 'karaoke' }, 404, /no such stage/],
+			[{ action: 'showBoard', stageKey: 'measures' }, 409, /No result is on the projector/]
+		] as const) {
+			const refused = await control(body);
+			expect(refused.status, JSON.stringify(body)).toBe(status);
+			expect(String(refused.body.message)).toMatch(message);
+		}
+		// Only the facilitator runs the projector.
+		expect((await control({ action: 'show', stageKey: 'connections' }, sales)).status).toBe(403);
+		const stranger = new Client(server.url);
+		expect((await control({ action: 'show', stageKey: 'connections' }, stranger)).status).toBe(401);
+		expect(JSON.stringify(room.doc.toJSON())).toBe(before);
+		expect((await control({ action: 'show', stageKey: 'connections' })).status).toBe(200);
+	});
+
 	test("only the workshop's facilitator runs it: participants 403, strangers 401, other facilitators 403", async () => {
 		expect((await live({ action: 'goTo', stageKey: 'barriers' }, sales)).status).toBe(403);
 		expect(

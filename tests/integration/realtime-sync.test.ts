@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { roomDocName, stageDocName, teamDocName } from '../../src/lib/collab/doc-names';
 import { findWhoIsHere } from '../../src/lib/collab/presence';
+import { listCards } from '../../src/lib/collab/cards';
+import { PROJECTOR_PARAMS, readUnrevealed } from '../../src/lib/collab/projector';
 import { readStageState } from '../../src/lib/collab/room';
 import {
 	controlStage,
@@ -186,6 +188,119 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		await waitFor('the other team’s socket to be closed', () => reader.sockets[0]!.closedWith);
 		expect(reader.sockets[0]!.closedWith!.code).toBe(4403);
 		reader.provider.disconnect();
+	});
+
+	test('the projector receives no board hidden from it and no private card, and a phone never receives another team’s private card', async () => {
+		const id = facilitator.workshopId;
+		const stage = 'measures';
+		const board = stageDocName(id, stage);
+		const salesBoard = teamDocName(id, stage, sales.team.id);
+		const asProjector = (docName: string) => {
+			const created = connectPeer(server.url, facilitator.client, docName, {
+				params: { ...PROJECTOR_PARAMS }
+			});
+			peers.push(created);
+			return created;
+		};
+		const projectorHeaders = headersOf(facilitator.client, server.url);
+		// Only the facilitator's session opens the projector's view, and only that view.
+		expect(
+			await upgradeStatus(
+				server.url,
+				`${board}?view=projector`,
+				headersOf(marketing.client, server.url)
+			)
+		).toBe(403);
+		expect(await upgradeStatus(server.url, `${board}?view=console`, projectorHeaders)).toBe(400);
+
+		// A private round: Sales writes alone. Marketing's phone follows the room, the stage
+		// board and its own team board; the projector follows the stage board; nothing of the
+		// card reaches either, and the projector may not open Sales' board at all.
+		await controlStage(facilitator, stage, 'startPrivate');
+		const projector = asProjector(board);
+		const phone = [
+			peer(marketing.client, roomDocName(id)),
+			peer(marketing.client, board),
+			peer(marketing.client, teamDocName(id, stage, marketing.team.id))
+		];
+		await Promise.all([projector, ...phone].map((p) => p.whenSynced()));
+		expect(await upgradeStatus(server.url, `${salesBoard}?view=projector`, projectorHeaders)).toBe(
+			403
+		);
+		const secret = 'Churn is 31 percent and nobody outside Sales knows';
+		const added = await sales.client.json('POST', `/api/workshops/${id}/stages/${stage}/cards`, {
+			type: 'measure',
+			text: secret
+		});
+		expect(added.status).toBe(201);
+		// What the room may know: how many cards each team has written, counted by the server.
+		await waitFor(
+			'the count of Sales’ private cards in the room',
+			() => readUnrevealed(phone[0]!.doc)[stage]?.[sales.team.id] === 1
+		);
+		// The spotlight would show the card on every phone: refused until the reveal.
+		const spotlight = () =>
+			facilitator.client.json('POST', `/api/workshops/${id}/live`, {
+				action: 'spotlight',
+				stageKey: stage,
+				itemId: added.body.id,
+				text: secret,
+				teamId: sales.team.id
+			});
+		const early = await spotlight();
+		expect(early.status).toBe(409);
+		expect(String(early.body.message)).toMatch(/private to its team/);
+		const bytes = new TextEncoder().encode(secret);
+		const received = (p: Peer) => p.sockets.flatMap((socket) => socket.received);
+		const carriesSecret = (frames: Uint8Array[]) =>
+			frames.some((frame) => Buffer.from(frame).includes(Buffer.from(bytes)));
+		for (const p of [projector, ...phone]) expect(carriesSecret(received(p))).toBe(false);
+
+		// After the reveal the card is everyone's, on the projector too (the search finds it).
+		await controlStage(facilitator, stage, 'reveal');
+		await waitFor('the revealed card on the projector', () => carriesSecret(received(projector)));
+		await waitFor('the counts cleared', () => !readUnrevealed(phone[0]!.doc)[stage]);
+		expect((await spotlight()).status).toBe(200);
+		await facilitator.client.json('POST', `/api/workshops/${id}/live`, {
+			action: 'clearSpotlight'
+		});
+
+		// Hidden from the projector: its socket is closed and a new one refused; the console
+		// (the facilitator's own session, without the projector's view) keeps the board.
+		const console_ = peer(facilitator.client, board);
+		await console_.whenSynced();
+		const hide = (action: 'hide' | 'show') =>
+			facilitator.client.json('POST', `/api/workshops/${id}/projector`, {
+				action,
+				stageKey: stage
+			});
+		expect((await hide('hide')).status).toBe(200);
+		const closed = await waitFor(
+			'the projector’s socket to close',
+			() => projector.socket!.closedWith
+		);
+		expect(closed.code).toBe(4403);
+		projector.provider.disconnect();
+		expect(await upgradeStatus(server.url, `${board}?view=projector`, projectorHeaders)).toBe(403);
+		const whileHidden = 'Written while the projector was dark';
+		expect(
+			(
+				await facilitator.client.json('POST', `/api/workshops/${id}/stages/${stage}/cards`, {
+					type: 'measure',
+					text: whileHidden
+				})
+			).status
+		).toBe(201);
+		await waitFor('the console to receive the card', () =>
+			listCards(console_.doc).some((c) => c.text === whileHidden)
+		);
+		// Shown again, the projector connects and receives the board as it is.
+		expect((await hide('show')).status).toBe(200);
+		const again = asProjector(board);
+		await again.whenSynced();
+		expect(listCards(again.doc).map((c) => c.text)).toEqual(
+			expect.arrayContaining([secret, whileHidden])
+		);
 	});
 
 	test('a raw update on a read-only connection is dropped without closing it', async () => {

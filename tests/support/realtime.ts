@@ -107,7 +107,13 @@ export function connectPeer(
 	baseUrl: string,
 	client: Client,
 	docName: string,
-	options: { doc?: Y.Doc; connect?: boolean; origin?: string } = {}
+	options: {
+		doc?: Y.Doc;
+		connect?: boolean;
+		origin?: string;
+		/** Query parameters of the realtime URL (e.g. the projector's `view`). */
+		params?: Record<string, string>;
+	} = {}
 ): Peer {
 	const doc = options.doc ?? new Y.Doc();
 	const sockets: ObservedSocket[] = [];
@@ -120,6 +126,7 @@ export function connectPeer(
 		),
 		// Node has BroadcastChannel: peers in one test process would talk past the server.
 		disableBc: true,
+		params: options.params ?? {},
 		// Connected below: the socket class reads `provider`, which must exist by then.
 		connect: false
 	});

@@ -208,6 +208,52 @@ export async function phoneProblems(page: Page): Promise<string[]> {
 	});
 }
 
+/**
+ * What a person in the back row of the room would miss on a projector's screen: a page larger
+ * than the screen (a scroll bar), an element that cuts its content off (any overflow that is
+ * not visible and holds more than it shows), an element outside the screen, and text under
+ * 24 px. Text for screen readers only is clipped on purpose and left out.
+ */
+export function projectorProblems(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		const root = document.documentElement;
+		if (root.scrollWidth > root.clientWidth || root.scrollHeight > root.clientHeight) {
+			problems.push(`the page is ${root.scrollWidth}×${root.scrollHeight}, beyond the screen`);
+		}
+		const name = (el: Element) =>
+			`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''} “${(el.textContent ?? '').trim().slice(0, 40)}”`;
+		for (const el of document.body.querySelectorAll('*')) {
+			if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+			// Text for screen readers only is clipped to 1×1 px on purpose.
+			if (el.closest('.visually-hidden')) continue;
+			const box = el.getBoundingClientRect();
+			const style = getComputedStyle(el);
+			const clips = style.overflowX !== 'visible' || style.overflowY !== 'visible';
+			if (clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
+				problems.push(
+					`${name(el)} cuts off ${el.scrollWidth}×${el.scrollHeight} to ${el.clientWidth}×${el.clientHeight}`
+				);
+			}
+			if (
+				box.right > innerWidth + 1 ||
+				box.bottom > innerHeight + 1 ||
+				box.left < -1 ||
+				box.top < -1
+			) {
+				problems.push(`${name(el)} lies outside the screen (${Math.round(box.bottom)} px down)`);
+			}
+			const hasText = [...el.childNodes].some(
+				(n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''
+			);
+			if (hasText && parseFloat(style.fontSize) < 24) {
+				problems.push(`${name(el)} is set in ${style.fontSize}`);
+			}
+		}
+		return problems;
+	});
+}
+
 /** How far the page scrolls sideways (0 when it fits its window). */
 export function sidewaysScroll(page: Page): Promise<number> {
 	return page.evaluate(

@@ -44,3 +44,28 @@ describe('charter capabilities', () => {
 		expect(can('leader', 'room.read')).toBe(true);
 	});
 });
+
+describe('the projector', () => {
+	test('only the facilitator runs it; as a screen it reads the room and boards, nothing more', () => {
+		expect(can('facilitator', 'projector.run')).toBe(true);
+		for (const role of ['participant', 'leader', 'projector', null] as const) {
+			expect(can(role, 'projector.run')).toBe(false);
+		}
+		expect(can('projector', 'room.read')).toBe(true);
+		expect(can('projector', 'board.read')).toBe(true);
+		for (const capability of [
+			'board.write',
+			'teamBoard.writeAny',
+			'teamBoard.writeOwn',
+			'workshop.manage',
+			'workshop.read',
+			'poll.vote',
+			'charter.read'
+		] as const) {
+			expect(can('projector', capability)).toBe(false);
+		}
+		for (const role of ['facilitator', 'participant', 'leader'] as const) {
+			expect(can(role, 'board.showToRoom')).toBe(false);
+		}
+	});
+});

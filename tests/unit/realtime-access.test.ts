@@ -57,6 +57,36 @@ describe('the access table of issue 3', () => {
 	});
 });
 
+describe('the projector: what the whole room sees', () => {
+	const projector: Member = { role: 'projector', teamId: null };
+
+	test('it reads the room and a stage board, writes nothing, and gets no board hidden from it', () => {
+		expect(accessTo(projector, room, state({}))).toBe('read');
+		expect(accessTo(projector, stage, state({}))).toBe('read');
+		expect(accessTo(projector, stage, state({ locked: true }))).toBe('read');
+		expect(accessTo(projector, stage, state({ hiddenFromProjector: true }))).toBe('none');
+		// Hiding it from the projector takes nothing from anyone else.
+		expect(row(stage, state({ hiddenFromProjector: true }))).toEqual([
+			'write',
+			'write',
+			'write',
+			'read'
+		]);
+	});
+
+	test('it never receives a team’s own board, before the reveal or after it', () => {
+		for (const s of [
+			state({ privateWrite: true }),
+			state({}),
+			state({ revealedAt: 1 }),
+			state({ revealedAt: 1, privateWrite: true })
+		]) {
+			expect(accessTo(projector, salesBoard, s)).toBe('none');
+		}
+		expect(mayWriteText(projector, TERM_TEXT.merged)).toBe(false);
+	});
+});
+
 describe('document names', () => {
 	test('the three patterns parse, anything else does not', () => {
 		expect(room).toEqual({ kind: 'room', workshopId: 'w1' });

@@ -27,11 +27,17 @@ export function accessTo(member: Member, address: DocAddress, stage: StageState)
 			return can(role, 'room.read') ? 'read' : 'none';
 		case 'stage':
 			if (!can(role, 'board.read')) return 'none';
+			// What the room's shared screen receives, the whole room sees: a board the
+			// facilitator hid from it is not sent at all, not merely left off the screen.
+			if (can(role, 'board.showToRoom')) return stage.hiddenFromProjector ? 'none' : 'read';
 			if (can(role, 'board.write') && (!stage.locked || can(role, 'board.writeLocked'))) {
 				return 'write';
 			}
 			return 'read';
 		case 'team': {
+			// Never to the shared screen: it shows what the reveal merged into the stage board,
+			// and before that only how many cards each team wrote (counted by the server).
+			if (can(role, 'board.showToRoom')) return 'none';
 			const isOwnTeam = member.teamId !== null && member.teamId === address.teamId;
 			if (can(role, 'teamBoard.writeAny')) return stage.privateWrite ? 'write' : 'read';
 			if (isOwnTeam && can(role, 'teamBoard.writeOwn')) {

@@ -36,12 +36,19 @@ export interface StageState {
 	privateWrite: boolean;
 	/** When the team boards were last merged into the stage board (epoch ms), if ever. */
 	revealedAt: number | null;
+	/**
+	 * The facilitator hid the board from the projector (a private moment): the projector's
+	 * connections receive nothing of it and the screen shows the title and the timer only.
+	 * Added after the first room schema; a room that never set it reads false.
+	 */
+	hiddenFromProjector: boolean;
 }
 
 export const DEFAULT_STAGE_STATE: StageState = Object.freeze({
 	locked: false,
 	privateWrite: false,
-	revealedAt: null
+	revealedAt: null,
+	hiddenFromProjector: false
 });
 
 /** The initial content of a room document that does not exist yet. */
@@ -60,7 +67,8 @@ export function readStageState(doc: Y.Doc, stageKey: string): StageState {
 	return {
 		locked: value.locked === true,
 		privateWrite: value.privateWrite === true,
-		revealedAt: typeof value.revealedAt === 'number' ? value.revealedAt : null
+		revealedAt: typeof value.revealedAt === 'number' ? value.revealedAt : null,
+		hiddenFromProjector: value.hiddenFromProjector === true
 	};
 }
 

@@ -3,7 +3,11 @@
  * realtime upgrade) asks `can(role, capability)`; nothing compares role strings elsewhere.
  * Ownership (which workshop) is checked separately, next to the data it protects.
  */
-export const ROLES = ['facilitator', 'participant', 'leader'] as const;
+/**
+ * `projector` is no one's session: it is what a facilitator's projector window connects as
+ * (the realtime upgrade narrows the facilitator's session to it), a screen the whole room sees.
+ */
+export const ROLES = ['facilitator', 'participant', 'leader', 'projector'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type Capability =
@@ -39,7 +43,14 @@ export type Capability =
 	/** Comment on a section, approve, or request changes. */
 	| 'charter.review'
 	/** Sign the current version. */
-	| 'charter.sign';
+	| 'charter.sign'
+	/** Open the room's shared screen (the projector view) and decide what it shows. */
+	| 'projector.run'
+	/**
+	 * Shows what it receives to the whole room: it receives no board the facilitator hid from
+	 * the projector, and no team's private board (a private round shows as counts per team).
+	 */
+	| 'board.showToRoom';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -56,7 +67,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'teamText.writeAny',
 		'poll.manage',
 		'charter.manage',
-		'charter.read'
+		'charter.read',
+		'projector.run'
 	],
 	participant: [
 		'room.participate',
@@ -75,7 +87,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'charter.read',
 		'charter.review',
 		'charter.sign'
-	]
+	],
+	projector: ['room.read', 'board.read', 'board.showToRoom']
 };
 
 export function can(role: Role | null | undefined, capability: Capability): boolean {

@@ -22,6 +22,7 @@ import { stageDocName, teamDocName } from '../collab/doc-names';
 import { DEFAULT_JOURNEY, DEFAULT_TERMS } from '../domain/template';
 import type { WorkshopMember } from './api';
 import { newId } from './ids';
+import * as projector from './projector';
 import * as rooms from './rooms';
 import * as stages from './stages';
 import * as workshops from './workshops';
@@ -74,6 +75,7 @@ export async function add(
 		});
 		addCard(doc, { ...input, id, teamId: member.teamId, createdAt: Date.now(), position }, teamIds);
 	});
+	await countIfPrivate(docName, workshopId, stageKey);
 	return id;
 }
 
@@ -262,6 +264,14 @@ export async function remove(
 		throw new BoardRuleError('Only the team that wrote this card may remove it.', 403);
 	}
 	await rooms.change(docName, (doc) => void deleteCard(doc, cardId));
+	await countIfPrivate(docName, workshopId, stageKey);
+}
+
+/** A card came to or left a team's private board: the projector's counts follow. */
+async function countIfPrivate(docName: string, workshopId: string, stageKey: string) {
+	if (docName !== stageDocName(workshopId, stageKey)) {
+		await projector.refreshUnrevealed(workshopId, stageKey);
+	}
 }
 
 /**

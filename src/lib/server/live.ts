@@ -4,7 +4,8 @@
  * rooms.change, which every screen follows.
  */
 import { and, count, eq } from 'drizzle-orm';
-import { roomDocName } from '../collab/doc-names';
+import { cardsOf } from '../collab/cards';
+import { roomDocName, stageDocName } from '../collab/doc-names';
 import {
 	readLive,
 	writeAgenda,
@@ -116,6 +117,20 @@ export async function spotlight(
 		if (!text) throw new LiveRuleError('There is nothing to put in the spotlight.');
 		if (text.length > MAX_SPOTLIGHT_LENGTH) {
 			throw new LiveRuleError(`A spotlight shows at most ${MAX_SPOTLIGHT_LENGTH} characters.`);
+		}
+		// Every phone and the projector show the spotlight: a card still on its team's private
+		// board would reach the other teams before the reveal.
+		const itemId = input.itemId;
+		if (itemId !== null) {
+			const isShared = await rooms.read(stageDocName(workshopId, input.stageKey), (doc) =>
+				cardsOf(doc).has(itemId)
+			);
+			if (!isShared) {
+				throw new LiveRuleError(
+					'This card is not on the shared board: a card still private to its team can go in the spotlight once the round is revealed.',
+					409
+				);
+			}
 		}
 		input = { ...input, text };
 	}

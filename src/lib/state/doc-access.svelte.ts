@@ -17,7 +17,7 @@
 import * as Y from 'yjs';
 import { accessTo, type Access, type Member } from '../collab/access';
 import { parseDocName, type DocAddress } from '../collab/doc-names';
-import { readStageState, ROOM_KEYS, type StageState } from '../collab/room';
+import { DEFAULT_STAGE_STATE, readStageState, ROOM_KEYS, type StageState } from '../collab/room';
 import type { DocConnection } from './doc-connection.svelte';
 
 export class DocAccess {
@@ -73,4 +73,4 @@ export class DocAccess {
 	}
 }
 
-const NO_STAGE: StageState = { locked: false, privateWrite: false, revealedAt: null };
+const NO_STAGE: StageState = { ...DEFAULT_STAGE_STATE };

@@ -46,6 +46,8 @@ export interface DocConnectionOptions {
 	random?: () => number;
 	/** For tests and Node: a WebSocket class in place of the browser's. */
 	WebSocketPolyfill?: typeof WebSocket;
+	/** Query parameters of the realtime URL, e.g. the projector's `view` (PROJECTOR_PARAMS). */
+	params?: Readonly<Record<string, string>>;
 	/** Start connecting at once (default) or wait for `connect()`. */
 	connect?: boolean;
 }
@@ -143,6 +145,7 @@ export class DocConnection {
 	#detachProvider: () => void = () => {};
 	#origin: string;
 	#WebSocketPolyfill: typeof WebSocket | undefined;
+	#params: Record<string, string>;
 	/** Told when `doc` is replaced; not state: nothing renders from the list itself. */
 	#docListeners: Array<(doc: Y.Doc) => void> = [];
 
@@ -157,6 +160,7 @@ export class DocConnection {
 		if (!origin) throw new Error('DocConnection needs an origin outside the browser.');
 		this.#origin = origin;
 		this.#WebSocketPolyfill = options.WebSocketPolyfill;
+		this.#params = { ...options.params, [SCHEMA_PARAM]: DOCUMENT_SCHEMA };
 		this.provider = this.#providerFor(this.doc);
 
 		if (typeof window !== 'undefined') {
@@ -256,7 +260,7 @@ export class DocConnection {
 				// a tab typing into text the server has not received yet sends an update the
 				// server must refuse. Every tab syncs through the server instead.
 				disableBc: true,
-				params: { [SCHEMA_PARAM]: DOCUMENT_SCHEMA },
+				params: this.#params,
 				...(this.#WebSocketPolyfill ? { WebSocketPolyfill: this.#WebSocketPolyfill } : {})
 			}
 		);

@@ -12,8 +12,14 @@ import { readLive, type LiveState } from '../collab/live';
 import { readPolls, readResults, type PollView } from '../collab/polls';
 import { findWhoIsHere, type WhoIsHere } from '../collab/presence';
 import type { PublishedResult } from '../domain/polls';
-import { readStageState, ROOM_KEYS, type StageState } from '../collab/room';
+import { DEFAULT_STAGE_STATE, readStageState, ROOM_KEYS, type StageState } from '../collab/room';
 import { roomDocName } from '../collab/doc-names';
+import {
+	defaultProjectorView,
+	readProjectorView,
+	readUnrevealed,
+	type ProjectorView
+} from '../collab/projector';
 import { DocConnection, type DocConnectionOptions } from './doc-connection.svelte';
 
 const EMPTY: LiveState = {
@@ -35,7 +41,10 @@ export class LiveRoom {
 	/** Polls with their status and live turnout; results once revealed (never ballots). */
 	polls = $state.raw<PollView[]>([]);
 	results = $state.raw<Record<string, PublishedResult>>({});
+	/** Cards each team wrote in a private round and not revealed yet: stage → team → count. */
+	unrevealed = $state.raw<Record<string, Record<string, number>>>({});
 	#stageStates = $state.raw<Record<string, StageState>>({});
+	#projectorView = $state.raw<ProjectorView | null>(null);
 	#detach: () => void;
 
 	/** The room's connection; its status is 'live' once synced (nobody but the server writes). */
@@ -58,6 +67,9 @@ export class LiveRoom {
 			this.#stageStates = states;
 			this.polls = readPolls(doc);
 			this.results = readResults(doc);
+			this.unrevealed = readUnrevealed(doc);
+			const stageKey = this.state.stageKey;
+			this.#projectorView = stageKey ? readProjectorView(doc, stageKey) : null;
 		};
 		const onSync = (synced: boolean) => {
 			if (!synced) return;
@@ -82,7 +94,13 @@ export class LiveRoom {
 
 	/** A stage's state; a stage the server never changed has the defaults. */
 	stageState(stageKey: string): StageState {
-		return this.#stageStates[stageKey] ?? { locked: false, privateWrite: false, revealedAt: null };
+		return this.#stageStates[stageKey] ?? { ...DEFAULT_STAGE_STATE };
+	}
+
+	/** What the projector shows of a stage (term in focus, page); the defaults for any other. */
+	projectorView(stageKey: string): ProjectorView {
+		const view = this.#projectorView;
+		return view?.stageKey === stageKey ? view : defaultProjectorView(stageKey);
 	}
 
 	destroy(): void {

@@ -48,6 +48,11 @@ export class ConsoleControls {
 		);
 	}
 
+	/** What the projector shows: hide, show, focusTerm, turnPage, showBoard (see the endpoint). */
+	projector(control: string, body: { action: string; stageKey: string } & Record<string, unknown>) {
+		return this.#send(`projector:${control}`, `/api/workshops/${this.workshopId}/projector`, body);
+	}
+
 	isPending(control: string): boolean {
 		return this.pending === control;
 	}

@@ -10,6 +10,7 @@ import { error, json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { isStageKey } from '$lib/collab/doc-names';
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as projector from '$lib/server/projector';
 import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
 import type { RequestHandler } from './$types';
@@ -42,9 +43,11 @@ export const POST: RequestHandler = async (event) => {
 			break;
 		case 'startPrivate':
 			await rooms.setPrivateWrite(workshop.id, stageKey, true);
+			await projector.refreshUnrevealed(workshop.id, stageKey);
 			break;
 		case 'reveal':
 			await rooms.reveal(workshop.id, stageKey);
+			await projector.refreshUnrevealed(workshop.id, stageKey);
 			break;
 	}
 	return json(await rooms.stageState(workshop.id, stageKey));
