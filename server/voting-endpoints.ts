@@ -27,7 +27,8 @@ import { log } from '../src/lib/server/logger';
 import { metrics } from '../src/lib/server/metrics';
 
 const PATH = /^\/api\/workshops\/([^/?#]+)\/polls\/([^/?#]+)\/(token|ballot)\/?(?:\?.*)?$/;
-const MAX_BODY_BYTES = 4096;
+/** A calibration ballot classifies up to 40 leads; a poll's ballot is far smaller. */
+const MAX_BODY_BYTES = 16 * 1024;
 /** ORIGIN, read on first use: at import the entry has not yet checked the configuration. */
 let origin: { value: string | undefined } | undefined;
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { MAX_LEADS } from '../domain/calibration/fields';
 import { MIN_K } from '../domain/polls';
 
 const id = v.pipe(v.string('Not a valid id.'), v.regex(/^[a-z0-9-]{1,64}$/, 'Not a valid id.'));
@@ -137,7 +138,17 @@ export const tokenRequestSchema = v.strictObject(
  */
 export const ballotSchema = v.strictObject(
 	{
-		choice: v.union([v.string(), v.record(v.string(), v.unknown())], 'Say what you vote for.'),
+		choice: v.union(
+			[
+				v.string(),
+				v.pipe(
+					v.array(v.unknown()),
+					v.maxLength(MAX_LEADS, `A round has at most ${MAX_LEADS} leads.`)
+				),
+				v.record(v.string(), v.unknown())
+			],
+			'Say what you vote for.'
+		),
 		reason: v.optional(
 			v.nullable(
 				v.pipe(
