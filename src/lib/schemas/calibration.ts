@@ -1,15 +1,16 @@
 import * as v from 'valibot';
 import { LEAD_FIELD_KEYS, MAX_CELL_CHARS } from '../domain/calibration/fields';
 
-const leadId = v.pipe(v.string('Say which lead.'), v.regex(/^l\d{1,3}$/, 'Not a lead of this sample.'));
+const leadId = v.pipe(
+	v.string('Say which lead.'),
+	v.regex(/^l\d{1,3}$/, 'Not a lead of this sample.')
+);
 
 export const categoriesSchema = v.pipe(
 	v.array(
 		v.strictObject(
 			{
-				id: v.optional(
-					v.pipe(v.string(), v.regex(/^c\d{1,3}$/, 'Not a category of this stage.'))
-				),
+				id: v.optional(v.pipe(v.string(), v.regex(/^c\d{1,3}$/, 'Not a category of this stage.'))),
 				label: v.pipe(
 					v.string('Name each category.'),
 					v.trim(),
@@ -28,7 +29,10 @@ export const categoriesSchema = v.pipe(
 export const calibrationActionSchema = v.variant(
 	'action',
 	[
-		v.strictObject({ action: v.literal('startRound') }, 'The request has a field that is not known.'),
+		v.strictObject(
+			{ action: v.literal('startRound') },
+			'The request has a field that is not known.'
+		),
 		v.strictObject(
 			{ action: v.literal('focus'), leadId: v.nullable(leadId) },
 			'The request has a field that is not known.'

@@ -138,16 +138,16 @@ export const tokenRequestSchema = v.strictObject(
  */
 export const ballotSchema = v.strictObject(
 	{
-		choice: v.union(
-			[
-				v.string(),
-				v.pipe(
-					v.array(v.unknown()),
-					v.maxLength(MAX_LEADS, `A round has at most ${MAX_LEADS} leads.`)
-				),
-				v.record(v.string(), v.unknown())
-			],
-			'Say what you vote for.'
+		choice: v.pipe(
+			// An array before the record: a record schema would read an array as an object.
+			v.union(
+				[v.string(), v.array(v.unknown()), v.record(v.string(), v.unknown())],
+				'Say what you vote for.'
+			),
+			v.check(
+				(c) => !Array.isArray(c) || c.length <= MAX_LEADS,
+				`A round has at most ${MAX_LEADS} leads.`
+			)
 		),
 		reason: v.optional(
 			v.nullable(

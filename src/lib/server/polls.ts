@@ -510,18 +510,16 @@ export async function createRound(
 	}
 ): Promise<string> {
 	const id = newId();
-	await db()
-		.insert(poll)
-		.values({
-			id,
-			workshopId,
-			kind: 'classification',
-			question: input.question,
-			stageKey: input.stageKey,
-			options: input.categories,
-			leads: input.leads,
-			previousPollId: input.previousPollId
-		});
+	await db().insert(poll).values({
+		id,
+		workshopId,
+		kind: 'classification',
+		question: input.question,
+		stageKey: input.stageKey,
+		options: input.categories,
+		leads: input.leads,
+		previousPollId: input.previousPollId
+	});
 	await ballotKeys.ensureKeys(id, await teamIdsOf(workshopId));
 	await advance(workshopId, id, 'open');
 	return id;

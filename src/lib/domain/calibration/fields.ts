@@ -36,4 +36,3 @@ export interface Lead {
 	/** Field key → text; only fields with text. */
 	fields: Partial<Record<LeadField, string>>;
 }
-

@@ -96,7 +96,9 @@ function finish(observed: number, chance: number, subjects: number, ratings: num
  * `tables[g][i][j]`: raters of group g who put subject i in category j. Null when no subject
  * was rated by at least two groups.
  */
-export function betweenGroups(tables: readonly (readonly (readonly number[])[])[]): Agreement | null {
+export function betweenGroups(
+	tables: readonly (readonly (readonly number[])[])[]
+): Agreement | null {
 	if (tables.length < 2) return null;
 	const subjectCount = Math.max(...tables.map((t) => t.length));
 	let sumP = 0;

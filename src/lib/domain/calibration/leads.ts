@@ -228,7 +228,9 @@ export function leadsFromFile(file: LeadFile, mapping: ColumnMapping = {}): Lead
 			);
 		}
 		if (!LEAD_FIELD_KEYS.includes(field)) {
-			throw new LeadFileError(`“${field}” is not a lead field: choose one of the fields or drop the column.`);
+			throw new LeadFileError(
+				`“${field}” is not a lead field: choose one of the fields or drop the column.`
+			);
 		}
 		const other = taken.get(field);
 		if (other) {
@@ -241,7 +243,9 @@ export function leadsFromFile(file: LeadFile, mapping: ColumnMapping = {}): Lead
 		kept.push({ column, field: field as LeadField });
 	}
 	if (kept.filter((k) => k.field !== 'reference').length === 0) {
-		throw new LeadFileError('Keep at least one column besides the reference: a lead needs something to judge.');
+		throw new LeadFileError(
+			'Keep at least one column besides the reference: a lead needs something to judge.'
+		);
 	}
 	return file.rows.map((row, i) => {
 		const fields: Lead['fields'] = {};
@@ -251,7 +255,9 @@ export function leadsFromFile(file: LeadFile, mapping: ColumnMapping = {}): Lead
 		}
 		const { reference, ...rest } = fields;
 		if (Object.keys(rest).length === 0) {
-			throw new LeadFileError(`Line ${file.lines[i]} has nothing in the columns kept: fill it in or remove the line.`);
+			throw new LeadFileError(
+				`Line ${file.lines[i]} has nothing in the columns kept: fill it in or remove the line.`
+			);
 		}
 		return { id: `l${i + 1}`, reference: reference || `Lead ${i + 1}`, fields: rest };
 	});

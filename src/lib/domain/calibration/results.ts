@@ -113,7 +113,9 @@ export function publishCalibration(
 		const row = all[i]!;
 		const agreement = subjectAgreement(row);
 		const between =
-			shownTeams.length >= 2 ? crossAgreement(shownTeams.map((id) => teamTables.get(id)![i]!)) : null;
+			shownTeams.length >= 2
+				? crossAgreement(shownTeams.map((id) => teamTables.get(id)![i]!))
+				: null;
 		const split = between !== null ? 1 - between : agreement !== null ? 1 - agreement : null;
 		return {
 			leadId,

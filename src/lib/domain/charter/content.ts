@@ -262,7 +262,11 @@ function calibrationFacts(d: JsonObject): Fact[] {
 		const who = `${num(r.classifiers) ?? 0} classifying`;
 		facts.push({
 			label: `Round ${num(r.round) ?? ''}`.trim(),
-			value: [who, overall ?? 'figures not shown (too few classified)', between && `between teams ${between}`]
+			value: [
+				who,
+				overall ?? 'figures not shown (too few classified)',
+				between && `between teams ${between}`
+			]
 				.filter(Boolean)
 				.join(' · ')
 		});

@@ -32,7 +32,9 @@ export const POST: RequestHandler = async (event) => {
 				await calibration.focus(id, stageKey, input.leadId);
 				return json({ focusLeadId: input.leadId });
 			case 'categories':
-				return json({ categories: await calibration.setCategories(id, stageKey, input.categories) });
+				return json({
+					categories: await calibration.setCategories(id, stageKey, input.categories)
+				});
 		}
 	} catch (e) {
 		ruleError(e);
