@@ -48,12 +48,13 @@ describe.each(databaseKinds())('calibration on %s', (kind) => {
 
 	async function upload(
 		file: string | Uint8Array<ArrayBuffer>,
-		fields: Record<string, string> = {}
+		fields: Record<string, string> = {},
+		client = ws.facilitator
 	) {
 		const form = new FormData();
 		form.set('file', new Blob([file], { type: 'text/csv' }), 'leads.csv');
 		for (const [k, v] of Object.entries(fields)) form.set(k, v);
-		const response = await ws.facilitator.get(`${api()}/leads`, {
+		const response = await client.get(`${api()}/leads`, {
 			method: 'POST',
 			body: form,
 			headers: { origin: suite.server.url, accept: 'application/json' }
@@ -137,6 +138,8 @@ describe.each(databaseKinds())('calibration on %s', (kind) => {
 				message: expect.stringMatching(message)
 			});
 		}
+		// Only the facilitator loads leads.
+		expect((await upload(CSV, { mapping: '{}' }, sales[0]!.client)).status).toBe(403);
 		// A typed lead follows the same rules.
 		const typed = await ws.facilitator.json('POST', `${api()}/leads`, {
 			fields: { budget: '@SUM(A1)' }

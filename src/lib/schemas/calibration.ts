@@ -22,7 +22,7 @@ export const categoriesSchema = v.pipe(
 		),
 		'Give the categories as a list.'
 	),
-	v.maxLength(20, 'Give at most 8 categories.')
+	v.maxLength(8, 'Give at most 8 categories.')
 );
 
 /** The facilitator's actions on a calibration stage. */

@@ -12,7 +12,7 @@
  * - categories (2–8, distinct) may change between rounds, never while one is being classified;
  * - one round at a time: the next starts once the previous one has been revealed.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { writeCalibration, type CalibrationView } from '../collab/calibration';
 import { listCards } from '../collab/cards';
 import { roomDocName, stageDocName } from '../collab/doc-names';
@@ -27,11 +27,14 @@ import {
 	type ColumnMapping
 } from '../domain/calibration/leads';
 import type { PollOption } from '../domain/polls';
+import * as ballotKeys from './ballots/keys';
 import { db } from './db';
-import { calibration } from './db/schema';
+import { calibration, poll } from './db/schema';
+import { newId } from './ids';
 import * as polls from './polls';
 import * as rooms from './rooms';
 import * as stages from './stages';
+import * as workshops from './workshops';
 
 export class CalibrationError extends Error {
 	override name = 'CalibrationError';
@@ -83,6 +86,21 @@ async function termCategories(workshopId: string): Promise<PollOption[]> {
 		.map((label, i) => ({ id: `c${i + 1}`, label }));
 }
 
+/** A stage's calibration rounds, oldest first. */
+export async function rounds(workshopId: string, stageKey: string) {
+	return db()
+		.select()
+		.from(poll)
+		.where(
+			and(
+				eq(poll.workshopId, workshopId),
+				eq(poll.stageKey, stageKey),
+				eq(poll.kind, 'classification')
+			)
+		)
+		.orderBy(asc(poll.createdAt));
+}
+
 /** The stage's sample, made (with the terms board's categories) the first time it is asked for. */
 export async function get(workshopId: string, stageKey: string): Promise<Row> {
 	await requireStage(workshopId, stageKey);
@@ -106,7 +124,7 @@ export async function get(workshopId: string, stageKey: string): Promise<Row> {
 /** The stage as every screen sees it (the room carries the same). */
 export async function view(workshopId: string, stageKey: string): Promise<CalibrationView> {
 	const row = await get(workshopId, stageKey);
-	return viewOf(row, (await polls.rounds(workshopId, stageKey)).length > 0);
+	return viewOf(row, (await rounds(workshopId, stageKey)).length > 0);
 }
 
 function viewOf(row: Row, isFrozen: boolean): CalibrationView {
@@ -120,7 +138,7 @@ function viewOf(row: Row, isFrozen: boolean): CalibrationView {
 }
 
 async function publish(row: Row): Promise<void> {
-	const isFrozen = (await polls.rounds(row.workshopId, row.stageKey)).length > 0;
+	const isFrozen = (await rounds(row.workshopId, row.stageKey)).length > 0;
 	await rooms.change(roomDocName(row.workshopId), (doc) =>
 		writeCalibration(doc, viewOf(row, isFrozen))
 	);
@@ -141,7 +159,7 @@ async function update(
 
 async function requireLeadsOpen(workshopId: string, stageKey: string): Promise<Row> {
 	const row = await get(workshopId, stageKey);
-	if ((await polls.rounds(workshopId, stageKey)).length > 0) {
+	if ((await rounds(workshopId, stageKey)).length > 0) {
 		throw new CalibrationError(
 			'The leads are fixed once the first round has started: every round classifies the same leads.',
 			409
@@ -232,7 +250,7 @@ export async function setCategories(
 	input: { id?: string; label: string }[]
 ): Promise<PollOption[]> {
 	const row = await get(workshopId, stageKey);
-	const running = (await polls.rounds(workshopId, stageKey)).find(
+	const running = (await rounds(workshopId, stageKey)).find(
 		(r) => r.status === 'open' || r.status === 'closed'
 	);
 	if (running) {
@@ -265,7 +283,7 @@ export async function setCategories(
 /** Opens the next round on the leads and categories as they stand. */
 export async function startRound(workshopId: string, stageKey: string): Promise<string> {
 	const row = await get(workshopId, stageKey);
-	const earlier = await polls.rounds(workshopId, stageKey);
+	const earlier = await rounds(workshopId, stageKey);
 	const running = earlier.find((r) => r.status !== 'revealed');
 	if (running) {
 		throw new CalibrationError(
@@ -282,13 +300,26 @@ export async function startRound(workshopId: string, stageKey: string): Promise<
 	if (row.categories.length < MIN_CATEGORIES) {
 		throw new CalibrationError(`A round needs at least ${MIN_CATEGORIES} categories.`, 409);
 	}
-	const id = await polls.createRound(workshopId, {
-		stageKey,
-		question: `Calibration round ${earlier.length + 1}`,
-		categories: row.categories,
-		leads: row.leads.map((l) => l.id),
-		previousPollId: earlier.at(-1)?.id ?? null
-	});
+	// A poll of kind `classification`: its options are the categories, and every ballot
+	// classifies each of `leads`. Keys for every team, then open at once.
+	const id = newId();
+	await db()
+		.insert(poll)
+		.values({
+			id,
+			workshopId,
+			kind: 'classification',
+			question: `Calibration round ${earlier.length + 1}`,
+			stageKey,
+			options: row.categories,
+			leads: row.leads.map((l) => l.id),
+			previousPollId: earlier.at(-1)?.id ?? null
+		});
+	await ballotKeys.ensureKeys(
+		id,
+		(await workshops.teams(workshopId)).map((t) => t.id)
+	);
+	await polls.advance(workshopId, id, 'open');
 	// Frozen from now on: every screen learns it with the round.
 	await update(workshopId, stageKey, { focusLeadId: null });
 	return id;

@@ -10,7 +10,6 @@ import type { CharterItem } from '../domain/charter/content';
 import type { Agreement } from '../domain/calibration/kappa';
 import { kappaSequence } from '../domain/calibration/words';
 import * as calibration from './calibration';
-import * as polls from './polls';
 import * as stages from './stages';
 
 const round4 = (n: number) => Math.round(n * 10000) / 10000;
@@ -30,7 +29,7 @@ export async function calibrationItems(
 	const items: CharterItem[] = [];
 	for (const stage of await stages.list(workshopId)) {
 		if (stage.kind !== 'calibration') continue;
-		const revealed = (await polls.rounds(workshopId, stage.key)).filter(
+		const revealed = (await calibration.rounds(workshopId, stage.key)).filter(
 			(r) => r.status === 'revealed' && r.result?.calibration
 		);
 		if (revealed.length === 0) continue;

@@ -33,7 +33,7 @@ import {
 	type Turnout
 } from '../domain/polls';
 import { CRITERIA } from '../domain/calibration/fields';
-import { publishCalibration } from '../domain/calibration/results';
+import { publishRound } from '../domain/calibration/results';
 import type { NewPoll } from '../schemas/polls';
 import * as agreements from './agreements';
 import * as boards from './boards';
@@ -75,44 +75,6 @@ export function rulesOf(row: PollRow): PollRules {
 		...(row.kind === 'classification'
 			? { leads: row.leads ?? [], criteria: CRITERIA.map((c) => c.key) }
 			: {})
-	};
-}
-
-/**
- * A classification round's published result: no counts in the poll's own terms (a ballot
- * classifies many leads), turnout per team, and the calibration figures under the k rule.
- */
-function classificationResult(
-	row: PollRow,
-	teamIds: string[],
-	ballots: { teamId: string; choice: Choice }[]
-): PublishedResult {
-	const calibration = publishCalibration(
-		{ leads: row.leads ?? [], categories: row.options, k: row.k },
-		teamIds,
-		ballots.map((b) => ({
-			teamId: b.teamId,
-			classifications: Array.isArray(b.choice) ? b.choice : []
-		}))
-	);
-	return {
-		kind: row.kind,
-		options: row.options,
-		voters: calibration.voters,
-		counts: null,
-		teams: calibration.teams.map((t) => ({
-			teamId: t.teamId,
-			voters: t.voters,
-			counts: null,
-			passes: null
-		})),
-		reasons: [],
-		k: row.k,
-		passed: null,
-		rule: null,
-		ranking: null,
-		mean: null,
-		calibration
 	};
 }
 
@@ -424,7 +386,11 @@ export async function advance(
 			).map((b) => ({ ...b, choice: b.choice.v }));
 			patch.result =
 				current.kind === 'classification'
-					? classificationResult(current, teamIds, ballots)
+					? publishRound(
+							{ leads: current.leads ?? [], categories: current.options, k: current.k },
+							teamIds,
+							ballots
+						)
 					: publishResult(rulesOf(current), teamIds, tally(rulesOf(current), teamIds, ballots));
 			if (current.kind === 'consent' && current.agreementId) {
 				await tx
@@ -492,52 +458,6 @@ export async function revote(workshopId: string, pollId: string): Promise<string
 	await ballotKeys.ensureKeys(id, await teamIdsOf(workshopId));
 	await publish(written(inserted));
 	return id;
-}
-
-/**
- * A calibration round: a poll of kind `classification` on its stage, whose options are the
- * categories and whose ballots classify every one of `leads`. Made and opened at once (see
- * src/lib/server/calibration.ts for when one may start).
- */
-export async function createRound(
-	workshopId: string,
-	input: {
-		stageKey: string;
-		question: string;
-		categories: PollOption[];
-		leads: string[];
-		previousPollId: string | null;
-	}
-): Promise<string> {
-	const id = newId();
-	await db().insert(poll).values({
-		id,
-		workshopId,
-		kind: 'classification',
-		question: input.question,
-		stageKey: input.stageKey,
-		options: input.categories,
-		leads: input.leads,
-		previousPollId: input.previousPollId
-	});
-	await ballotKeys.ensureKeys(id, await teamIdsOf(workshopId));
-	await advance(workshopId, id, 'open');
-	return id;
-}
-
-/** A workshop's calibration rounds on one stage, oldest first. */
-export async function rounds(workshopId: string, stageKey: string): Promise<PollRow[]> {
-	return db()
-		.select()
-		.from(poll)
-		.where(
-			and(
-				eq(poll.workshopId, workshopId),
-				eq(poll.stageKey, stageKey),
-				eq(poll.kind, 'classification')
-			)
-		)
-		.orderBy(asc(poll.createdAt));
 }
 
 /** Only a draft can be deleted: once opened, a poll is part of the record. */

@@ -12,7 +12,7 @@
  * only, like a poll's reasons.
  */
 import { betweenGroups, fleiss, subjectAgreement, type Agreement } from './kappa';
-import { hiddenTeams } from '../polls';
+import { hiddenTeams, type Choice, type PublishedResult } from '../polls';
 
 export interface Classification {
 	lead: string;
@@ -175,4 +175,42 @@ export function publishCalibration(
 /** The `n` leads the room disagrees on most (already ranked by `publishCalibration`). */
 export function mostSplit(result: CalibrationResult, n = 5): LeadOutcome[] {
 	return result.leads.filter((l) => (l.split ?? 0) > 0).slice(0, n);
+}
+
+/**
+ * A round's result in the form every poll's result is kept in: no counts in the poll's own
+ * terms (a ballot classifies many leads), turnout per team, and the calibration figures.
+ */
+export function publishRound(
+	rules: CalibrationRules,
+	teamIds: string[],
+	ballots: { teamId: string; choice: Choice }[]
+): PublishedResult {
+	const calibration = publishCalibration(
+		rules,
+		teamIds,
+		ballots.map((b) => ({
+			teamId: b.teamId,
+			classifications: Array.isArray(b.choice) ? b.choice : []
+		}))
+	);
+	return {
+		kind: 'classification',
+		options: [...rules.categories],
+		voters: calibration.voters,
+		counts: null,
+		teams: calibration.teams.map((t) => ({
+			teamId: t.teamId,
+			voters: t.voters,
+			counts: null,
+			passes: null
+		})),
+		reasons: [],
+		k: rules.k,
+		passed: null,
+		rule: null,
+		ranking: null,
+		mean: null,
+		calibration
+	};
 }
