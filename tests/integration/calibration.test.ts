@@ -206,6 +206,9 @@ describe.each(databaseKinds())('calibration on %s', (kind) => {
 			'Recycled / Nurture',
 			'Disqualified'
 		]);
+		// Taken again from the board, the same terms keep their ids (rounds stay comparable).
+		const again = await ws.facilitator.json('POST', api(), { action: 'categoriesFromTerms' });
+		expect(again).toMatchObject({ status: 200, body: { categories: defaults } });
 		const id = (label: string) => defaults.find((c) => c.label === label)!.id;
 		const edited = await ws.facilitator.json('POST', api(), {
 			action: 'categories',
@@ -244,8 +247,8 @@ describe.each(databaseKinds())('calibration on %s', (kind) => {
 		);
 		// The leads are fixed from now on.
 		expect((await upload(CSV, { mapping: JSON.stringify({ Region: 'drop' }) })).status).toBe(409);
-		const again = await ws.facilitator.json('POST', api(), { action: 'startRound' });
-		expect(again).toMatchObject({ status: 409, body: { message: /Round 1 is still open/ } });
+		const second = await ws.facilitator.json('POST', api(), { action: 'startRound' });
+		expect(second).toMatchObject({ status: 409, body: { message: /Round 1 is still open/ } });
 
 		const salesPick = (voter: number) => (i: number) =>
 			voter === 2 && i < 2 ? cat.SAL : i < 6 ? cat.SQL : cat.Nurture;

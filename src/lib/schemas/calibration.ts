@@ -40,9 +40,13 @@ export const calibrationActionSchema = v.variant(
 		v.strictObject(
 			{ action: v.literal('categories'), categories: categoriesSchema },
 			'The request has a field that is not known.'
+		),
+		v.strictObject(
+			{ action: v.literal('categoriesFromTerms') },
+			'The request has a field that is not known.'
 		)
 	],
-	'Say what to do: startRound, focus or categories.'
+	'Say what to do: startRound, focus, categories or categoriesFromTerms.'
 );
 
 /** A lead typed in by hand. */

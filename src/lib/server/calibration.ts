@@ -240,6 +240,21 @@ export async function removeLead(workshopId: string, stageKey: string, leadId: s
 	await update(workshopId, stageKey, { leads: row.leads.filter((l) => l.id !== leadId) });
 }
 
+/** The categories taken again from the terms board as it is now (after its wording changed). */
+export async function categoriesFromTerms(workshopId: string, stageKey: string) {
+	const fresh = await termCategories(workshopId);
+	const row = await get(workshopId, stageKey);
+	// Same label, same category: kept by id, so rounds before and after stay comparable.
+	return setCategories(
+		workshopId,
+		stageKey,
+		fresh.map((c) => ({
+			id: row.categories.find((x) => x.label.toLowerCase() === c.label.toLowerCase())?.id,
+			label: c.label
+		}))
+	);
+}
+
 /**
  * The categories, as the facilitator edits them: kept ones by id (so a renamed category stays
  * the same category), new ones without. Refused while a round is being classified.

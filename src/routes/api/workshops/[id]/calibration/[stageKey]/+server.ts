@@ -31,6 +31,8 @@ export const POST: RequestHandler = async (event) => {
 			case 'focus':
 				await calibration.focus(id, stageKey, input.leadId);
 				return json({ focusLeadId: input.leadId });
+			case 'categoriesFromTerms':
+				return json({ categories: await calibration.categoriesFromTerms(id, stageKey) });
 			case 'categories':
 				return json({
 					categories: await calibration.setCategories(id, stageKey, input.categories)
