@@ -88,7 +88,7 @@ interface Issuance {
 
 /** Records a batch of issuances in one statement, only for polls that are open; true if new. */
 async function recordBatch(rows: Issuance[]): Promise<boolean[]> {
-	const written = rowsOf<{ poll_id: string; participant_id: string }>(
+	const written = rowsOf<{ poll_id: string; participant_id: string; blinded_hash: string }>(
 		await db().execute(sql`
 			with input as (
 				select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(poll_id text,
@@ -101,10 +101,14 @@ async function recordBatch(rows: Issuance[]): Promise<boolean[]> {
 			select i.poll_id, i.participant_id, i.team_id, i.key_id, i.blinded_hash, i.blind_signature
 			from input i join open_poll o on o.id = i.poll_id
 			on conflict do nothing
-			returning poll_id, participant_id`)
+			returning poll_id, participant_id, blinded_hash`)
 	);
-	const recorded = new Set(written.map((w) => `${w.poll_id}:${w.participant_id}`));
-	return rows.map((r) => recorded.has(`${r.poll_id}:${r.participant_id}`));
+	// Two requests of one person in one batch: the row written is one of them, and only the
+	// request whose blinded message it holds was issued (the same message twice: the same token).
+	const recorded = new Set(
+		written.map((w) => `${w.poll_id}:${w.participant_id}:${w.blinded_hash}`)
+	);
+	return rows.map((r) => recorded.has(`${r.poll_id}:${r.participant_id}:${r.blinded_hash}`));
 }
 
 const record = groupCommit(recordBatch);
