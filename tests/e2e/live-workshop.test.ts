@@ -404,7 +404,6 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 		const sequence = await console_.getByTestId('kappa-sequence').innerText();
 		expect(sequence).toBe(`${firstKappa} → 1.00`);
 		await projector.getByTestId('kappa-sequence').getByText(sequence).waitFor();
-		await saveScreenshot(console_, 'live-8-console-calibration');
 		expect(await phoneProblems(phones[0]!.phone)).toEqual([]);
 		for (const page of [console_, projector]) expect(await sidewaysScroll(page)).toBe(0);
 	});
