@@ -44,6 +44,9 @@ async function main() {
 	if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
 		process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
 	}
+	// adapter-node reads request bodies up to 512 KiB by default; a calibration's lead file may
+	// be 1 MiB (its endpoint refuses more, in words). JSON endpoints keep their own 64 KiB.
+	process.env.BODY_SIZE_LIMIT ??= '2M';
 	const here = path.dirname(fileURLToPath(import.meta.url));
 	const { handler } = (await import(pathToFileURL(path.join(here, 'handler.js')).href)) as {
 		handler: RequestHandler;

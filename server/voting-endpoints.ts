@@ -27,6 +27,7 @@ import { log } from '../src/lib/server/logger';
 import { metrics } from '../src/lib/server/metrics';
 
 const PATH = /^\/api\/workshops\/([^/?#]+)\/polls\/([^/?#]+)\/(token|ballot)\/?(?:\?.*)?$/;
+/** A calibration ballot of 40 leads fits too (short lead and category ids: about 3 KiB). */
 const MAX_BODY_BYTES = 4096;
 /** ORIGIN, read on first use: at import the entry has not yet checked the configuration. */
 let origin: { value: string | undefined } | undefined;

@@ -69,6 +69,7 @@ const STAGES = ALIGNMENT_TEMPLATE.map((s) => s.key);
 const CARD_TYPES: Record<StageKind, CardType[]> = {
 	'focus-value': ['focus', 'value-driver', 'outcome', 'need'],
 	'shared-terms': ['note'],
+	calibration: ['note'],
 	connections: ['step'],
 	barriers: ['barrier', 'incentive'],
 	measures: ['measure', 'cadence'],

@@ -24,6 +24,7 @@ import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../suppor
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import {
 	addCookiesOf,
+	bringEveryoneTo,
 	LAPTOP,
 	openAs,
 	phoneContext,
@@ -268,5 +269,142 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 		expect(
 			await projector.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)
 		).toBeLessThanOrEqual(0);
+	});
+	test('calibration: four phones classify ten leads, kappa on the console and the projector, then round 2', async () => {
+		const url = suite.server.url;
+		const cal = await facilitatorWithWorkshop(url);
+		const id = cal.workshopId;
+
+		// The facilitator prepares the sample on its page: a CSV file with an email column,
+		// which the preview says is personal data and proposes to drop.
+		const laptop = await newContext({ viewport: LAPTOP });
+		await addCookiesOf(laptop, cal.facilitator, url);
+		const setup = await laptop.newPage();
+		await setup.goto(`/workshops/${id}/calibration/calibration`);
+		const csv = [
+			'Lead,Source,Employees,Budget,Timeline,Email',
+			...Array.from(
+				{ length: 10 },
+				(_, i) =>
+					`L-${i + 1},Webinar,${(i + 1) * 40},${i < 5 ? 'Approved' : 'None'},Q${(i % 4) + 1},p${i}@example.com`
+			)
+		].join('\n');
+		await setup
+			.getByLabel('Lead file (CSV)')
+			.setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+		await setup.getByTestId('personal-Email').getByText('it holds email addresses').waitFor();
+		await setup.getByRole('button', { name: 'Import 10 leads' }).click();
+		await setup.getByTestId('lead-count').filter({ hasText: '10 leads' }).waitFor();
+		expect(await setup.getByText('p0@example.com').count()).toBe(0);
+
+		const console_ = await laptop.newPage();
+		await console_.goto(`/workshops/${id}/run`);
+		const [projector] = await Promise.all([
+			laptop.waitForEvent('page'),
+			console_.getByRole('link', { name: 'Projector view' }).click()
+		]);
+		await projector.setViewportSize(PROJECTOR);
+
+		// Two phones per team.
+		const phones = await Promise.all(
+			[
+				['Sales', 'Sam'],
+				['Sales', 'Sol'],
+				['Marketing', 'Mia'],
+				['Marketing', 'Max']
+			].map(async ([team, name]) => {
+				const client = await joinAs(url, cal.joinCode, cal.teams[team!]!, name!);
+				const phone = await openAs(browser, url, client, `/w/${id}`, phoneContext());
+				contexts.push(phone.context());
+				return { team: team!, phone };
+			})
+		);
+		await console_.getByTestId('here-Marketing').getByText('Max').waitFor();
+		await console_
+			.getByTestId('console-stage-calibration')
+			.getByRole('button', { name: 'Bring everyone here' })
+			.click();
+		await console_
+			.getByTestId('calibration-sample')
+			.filter({ hasText: '10 leads · 6 categories' })
+			.waitFor();
+
+		/**
+		 * Each phone classifies the ten leads, a card per screen (`pick(team, i)` names the
+		 * category's button); Sam goes back one card and changes his mind on the way.
+		 */
+		const classify = (pick: (team: string, i: number) => string) =>
+			Promise.all(
+				phones.map(async ({ team, phone }) => {
+					const stack = phone.getByTestId('calibration-stack');
+					// One card per screen: the buttons of the next card replace the last one's.
+					await stack.getByTestId('card-position').filter({ hasText: 'Lead 1 of 10' }).waitFor();
+					for (let i = 0; i < 10; i++) {
+						await stack.getByRole('button', { name: pick(team, i), exact: true }).click();
+						if (i === 0) await stack.getByRole('button', { name: 'Budget', exact: true }).click();
+						if (i === 1 && phone === phones[0]!.phone) {
+							await stack.getByRole('button', { name: 'Back' }).click();
+							await stack
+								.getByTestId('card-position')
+								.filter({ hasText: 'Lead 1 of 10' })
+								.waitFor();
+							await stack.getByRole('button', { name: 'Next lead' }).click();
+						}
+						await stack.getByRole('button', { name: i === 9 ? 'Review' : 'Next lead' }).click();
+					}
+					await stack.getByRole('button', { name: 'Send my classifications' }).click();
+					await stack.getByTestId('classification-sent').waitFor();
+				})
+			);
+		const round = async (n: number, pick: (team: string, i: number) => string) => {
+			await console_.getByRole('button', { name: `Start round ${n}` }).click();
+			await projector
+				.getByTestId('projector-calibration')
+				.getByText(`Round ${n} · classify`)
+				.waitFor();
+			await classify(pick);
+			await console_.getByTestId('poll-turnout').getByText('4 of 4 have voted').waitFor();
+			await console_.getByRole('button', { name: `Close round ${n}` }).click();
+			await console_.getByRole('button', { name: `Reveal round ${n}` }).click();
+			await console_
+				.getByTestId('calibration-results')
+				.getByText(`Results of round ${n}`)
+				.waitFor();
+		};
+
+		// Round 1: Sales calls the budgeted leads SQL, Marketing calls them MQL.
+		await round(1, (team, i) =>
+			i < 5 ? (team === 'Sales' ? 'SQL' : 'MQL') : 'Recycled / Nurture'
+		);
+		const firstKappa = await console_.getByTestId('kappa-sequence').innerText();
+		expect(firstKappa).toMatch(/^-?\d\.\d\d$/);
+		await projector.getByTestId('projector-kappa').getByText(firstKappa).waitFor();
+		await projector
+			.getByTestId('projector-split-lead')
+			.first()
+			.getByText('L-1', { exact: true })
+			.waitFor();
+		await phones[0]!.phone.getByTestId('phone-kappa').getByText(firstKappa).waitFor();
+		// Two per team: each team's own figures stay hidden (k = 3).
+		await console_
+			.getByTestId('calibration-between')
+			.getByText('shown for teams of 3 or more classifiers')
+			.waitFor();
+
+		// The facilitator opens the most split lead for discussion on every screen.
+		await console_.getByRole('button', { name: 'Discuss L-1' }).click();
+		await projector.getByTestId('projector-focus').getByText('Approved').waitFor();
+		await saveScreenshot(projector, 'live-7-projector-calibration');
+
+		// Back to Shared terms to revise the wording, then round 2 on the same leads.
+		await console_.getByRole('button', { name: 'Revise the wording on Shared terms' }).click();
+		await console_.getByTestId('current-stage-title').filter({ hasText: 'Shared terms' }).waitFor();
+		await bringEveryoneTo(console_, 'calibration', 'Calibration');
+		await round(2, (_, i) => (i < 5 ? 'SQL' : 'Recycled / Nurture'));
+		const sequence = await console_.getByTestId('kappa-sequence').innerText();
+		expect(sequence).toBe(`${firstKappa} → 1.00`);
+		await projector.getByTestId('kappa-sequence').getByText(sequence).waitFor();
+		expect(await phoneProblems(phones[0]!.phone)).toEqual([]);
+		for (const page of [console_, projector]) expect(await sidewaysScroll(page)).toBe(0);
 	});
 });

@@ -205,6 +205,7 @@ describe.each(databaseKinds())('what a new workshop starts from on %s', (kind) =
 		expect(templateStages).toEqual([
 			'Focus & value',
 			'Shared terms',
+			'Calibration',
 			'Connections',
 			'Barriers & incentives',
 			'Measures & cadence',

@@ -6,9 +6,11 @@ import type { AgreementOutcome } from '../domain/polls';
 import type { EVIDENCE_KINDS } from '../schemas/agreements';
 
 export interface Evidence {
-	kind: (typeof EVIDENCE_KINDS)[number];
+	/** `calibration`: a revealed calibration round's result, cited by `roundId`. */
+	kind: (typeof EVIDENCE_KINDS)[number] | 'calibration';
 	text: string;
 	source: string;
+	roundId?: string | null;
 }
 
 export interface RegisterEntry {

@@ -24,6 +24,8 @@ export interface PollView {
 	agreementId: string | null;
 	stageKey: string | null;
 	previousPollId: string | null;
+	/** Calibration rounds: the leads every ballot classifies. */
+	leads?: string[] | null;
 	turnout: Turnout;
 	/**
 	 * The poll's public voting keys, per team (one per server instance that issues tokens):

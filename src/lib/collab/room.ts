@@ -26,7 +26,9 @@ export const ROOM_KEYS = {
 	/** poll id → revealed result. */
 	results: 'results',
 	/** agreement id → adopted agreement. */
-	agreements: 'agreements'
+	agreements: 'agreements',
+	/** stage key → a calibration stage's leads, categories and the lead under discussion. */
+	calibration: 'calibration'
 } as const;
 
 export interface StageState {

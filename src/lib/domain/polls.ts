@@ -7,8 +7,13 @@
  * result that leaves it is built only by `publishResult`, so every screen, export and charter
  * gets the same suppression.
  */
+import type { CalibrationResult, Classification } from './calibration/results';
 
-export const POLL_KINDS = ['consent', 'dot', 'choice', 'scale'] as const;
+/**
+ * `classification` is a calibration round (src/lib/domain/calibration/): the same tokens,
+ * casts and turnout, a ballot that classifies every lead of the round, and a result of its own.
+ */
+export const POLL_KINDS = ['consent', 'dot', 'choice', 'scale', 'classification'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];
 
 export const POLL_STATUSES = ['draft', 'open', 'closed', 'revealed'] as const;
@@ -34,8 +39,11 @@ export interface PollOption {
 	label: string;
 }
 
-/** What a ballot may contain, by kind. Dot votes: option id → dots. */
-export type Choice = string | Record<string, number>;
+/**
+ * What a ballot may contain, by kind. Dot votes: option id → dots. Classification: one entry
+ * per lead of the round (options are the categories).
+ */
+export type Choice = string | Record<string, number> | Classification[];
 
 export interface PollRules {
 	kind: PollKind;
@@ -47,6 +55,10 @@ export interface PollRules {
 	k: number;
 	/** Consent: the largest share of objections (percent) that still passes; 0 = no objection. */
 	maxObjectionPercent: number;
+	/** Classification: the leads of the round, each to be classified exactly once. */
+	leads?: readonly string[];
+	/** Classification: the fields a classifier may name as deciding. */
+	criteria?: readonly string[];
 }
 
 /** The options a poll of this kind offers (consent and scale have fixed ones). */
@@ -67,6 +79,7 @@ export class BallotError extends Error {
  */
 export function checkChoice(rules: PollRules, choice: unknown): Choice {
 	const ids = new Set(optionsFor(rules.kind, rules.options).map((o) => o.id));
+	if (rules.kind === 'classification') return checkClassification(rules, ids, choice);
 	if (rules.kind !== 'dot') {
 		if (typeof choice !== 'string' || !ids.has(choice)) {
 			throw new BallotError('That choice is not one of this poll’s options.');
@@ -96,6 +109,47 @@ export function checkChoice(rules: PollRules, choice: unknown): Choice {
 	return dots;
 }
 
+/**
+ * A calibration ballot: every lead of the round exactly once, each in one of the round's
+ * categories, with a deciding field or none. A lead named twice is refused (it would be two
+ * votes on one lead); re-casting with the same token replaces the whole ballot instead.
+ */
+function checkClassification(rules: PollRules, categories: Set<string>, choice: unknown) {
+	if (!Array.isArray(choice)) {
+		throw new BallotError('A classification lists each lead with the category chosen for it.');
+	}
+	const leads = new Set(rules.leads ?? []);
+	const criteria = new Set(rules.criteria ?? []);
+	const seen = new Set<string>();
+	const checked: Classification[] = [];
+	for (const entry of choice as unknown[]) {
+		const e = entry as Partial<Record<keyof Classification, unknown>> | null;
+		if (!e || typeof e !== 'object' || typeof e.lead !== 'string') {
+			throw new BallotError('Each classification names a lead and a category.');
+		}
+		if (!leads.has(e.lead)) throw new BallotError('One of the leads is not part of this round.');
+		if (seen.has(e.lead)) {
+			throw new BallotError('The ballot classifies the same lead twice: classify each lead once.');
+		}
+		seen.add(e.lead);
+		if (typeof e.category !== 'string' || !categories.has(e.category)) {
+			throw new BallotError('One of the categories is not one of this round’s categories.');
+		}
+		const criterion = e.criterion ?? null;
+		if (criterion !== null && (typeof criterion !== 'string' || !criteria.has(criterion))) {
+			throw new BallotError('The deciding criterion is not one of the lead’s fields.');
+		}
+		checked.push({ lead: e.lead, category: e.category, criterion });
+	}
+	const left = leads.size - seen.size;
+	if (left > 0) {
+		throw new BallotError(
+			`Classify every lead before sending: ${left} of ${leads.size} ${left === 1 ? 'is' : 'are'} left.`
+		);
+	}
+	return checked;
+}
+
 export interface CountedBallot {
 	teamId: string;
 	choice: Choice;
@@ -123,6 +177,8 @@ function emptyCounts(options: PollOption[]): Counts {
 
 function addTo(counts: Counts, choice: Choice): void {
 	if (typeof choice === 'string') counts[choice] = (counts[choice] ?? 0) + 1;
+	// Classifications are counted by src/lib/domain/calibration/results.ts, never here.
+	else if (Array.isArray(choice)) return;
 	else for (const [id, dots] of Object.entries(choice)) counts[id] = (counts[id] ?? 0) + dots;
 }
 
@@ -201,6 +257,8 @@ export interface PublishedResult {
 	ranking: { id: string; label: string; dots: number; rank: number }[] | null;
 	/** Scale: the mean, when counts are shown. */
 	mean: number | null;
+	/** Classification: kappa, leads and criteria under the k rule (counts above stay null). */
+	calibration?: CalibrationResult;
 }
 
 export function consentRule(k: number, maxObjectionPercent: number): string {
@@ -344,7 +402,7 @@ export function recount(kind: PollKind, choices: (Choice | null)[]): Counts | nu
 	if (choices.some((c) => c === null)) return null;
 	const counts: Counts = {};
 	for (const choice of choices as Choice[]) {
-		if (kind === 'dot' && typeof choice === 'object') {
+		if (kind === 'dot' && typeof choice === 'object' && !Array.isArray(choice)) {
 			for (const [id, n] of Object.entries(choice)) counts[id] = (counts[id] ?? 0) + n;
 		} else if (typeof choice === 'string') {
 			counts[choice] = (counts[choice] ?? 0) + 1;

@@ -7,6 +7,7 @@
 export const STAGE_KINDS = [
 	'focus-value',
 	'shared-terms',
+	'calibration',
 	'connections',
 	'barriers',
 	'measures',
@@ -40,6 +41,14 @@ export const ALIGNMENT_TEMPLATE: readonly StageTemplate[] = [
 		prompt:
 			'For each term, write how your team uses it today. Read the other team’s wording, then draft one wording both teams can sign, with the fields each side needs on a lead.',
 		timeboxMinutes: 45
+	},
+	{
+		key: 'calibration',
+		kind: 'calibration',
+		title: 'Calibration',
+		prompt:
+			'Both teams classify the same real leads, one card at a time: which category is each lead today, by the definitions we just drafted? Optionally say which field decided it. Your classifications are anonymous. The results show, in numbers, where a wording is still read two ways.',
+		timeboxMinutes: 30
 	},
 	{
 		key: 'connections',

@@ -39,6 +39,21 @@ export const evidenceSchema = v.strictObject(
 	'The evidence has a field that is not known.'
 );
 
+/** Buyer evidence that cites a revealed calibration round (its text is the round's result). */
+export const calibrationEvidenceSchema = v.strictObject(
+	{
+		kind: v.literal('calibration'),
+		roundId: v.pipe(v.string('Say which round.'), v.regex(/^[a-z0-9-]{1,64}$/, 'Not a valid id.'))
+	},
+	'The evidence has a field that is not known.'
+);
+
+/** What the evidence endpoint takes: typed evidence, or a calibration result cited. */
+export const addEvidenceSchema = v.union(
+	[evidenceSchema, calibrationEvidenceSchema],
+	'Evidence is a quote, a lost-deal reason, a figure, other, or a calibration round.'
+);
+
 export const newAgreementSchema = v.strictObject(
 	{
 		statement: v.pipe(

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { MAX_LEADS } from '../domain/calibration/fields';
 import { MIN_K } from '../domain/polls';
 
 const id = v.pipe(v.string('Not a valid id.'), v.regex(/^[a-z0-9-]{1,64}$/, 'Not a valid id.'));
@@ -137,7 +138,17 @@ export const tokenRequestSchema = v.strictObject(
  */
 export const ballotSchema = v.strictObject(
 	{
-		choice: v.union([v.string(), v.record(v.string(), v.unknown())], 'Say what you vote for.'),
+		choice: v.pipe(
+			// An array before the record: a record schema would read an array as an object.
+			v.union(
+				[v.string(), v.array(v.unknown()), v.record(v.string(), v.unknown())],
+				'Say what you vote for.'
+			),
+			v.check(
+				(c) => !Array.isArray(c) || c.length <= MAX_LEADS,
+				`A round has at most ${MAX_LEADS} leads.`
+			)
+		),
 		reason: v.optional(
 			v.nullable(
 				v.pipe(

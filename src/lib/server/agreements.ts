@@ -9,7 +9,8 @@ import type { Evidence, RegisterEntry } from '../collab/agreements';
 import { roomDocName } from '../collab/doc-names';
 import { ROOM_KEYS } from '../collab/room';
 import { db } from './db';
-import { agreement, agreementEvidence, team } from './db/schema';
+import { describeRound } from '../domain/calibration/words';
+import { agreement, agreementEvidence, poll, team } from './db/schema';
 import { newId } from './ids';
 import * as rooms from './rooms';
 import * as stages from './stages';
@@ -20,7 +21,7 @@ export class AgreementRuleError extends Error {
 	override name = 'AgreementRuleError';
 	constructor(
 		message: string,
-		readonly status: 400 | 404
+		readonly status: 400 | 404 | 409
 	) {
 		super(message);
 	}
@@ -47,7 +48,12 @@ export async function register(workshopId: string): Promise<RegisterEntry[]> {
 	return rows.map((r) => {
 		const own = evidence
 			.filter((e) => e.agreementId === r.id)
-			.map((e) => ({ kind: e.kind, text: e.text, source: e.source }));
+			.map((e) => ({
+				kind: e.kind,
+				text: e.text,
+				source: e.source,
+				...(e.calibrationPollId ? { roundId: e.calibrationPollId } : {})
+			}));
 		return {
 			id: r.id,
 			statement: r.statement,
@@ -139,5 +145,55 @@ export async function addEvidence(
 	await db()
 		.insert(agreementEvidence)
 		.values({ id: newId(), agreementId, ...evidence });
+	await publish(workshopId);
+}
+
+/**
+ * Cites a revealed calibration round as an agreement's buyer evidence: how the room classified
+ * real leads under the definitions is evidence the buyer's own data gave. The text is written
+ * here from the published result (never typed), so it says what the round showed.
+ */
+export async function citeCalibration(
+	workshopId: string,
+	agreementId: string,
+	roundId: string
+): Promise<void> {
+	const [found] = await db()
+		.select({ id: agreement.id })
+		.from(agreement)
+		.where(and(eq(agreement.id, agreementId), eq(agreement.workshopId, workshopId)));
+	if (!found) throw new AgreementRuleError('This workshop has no such agreement.', 404);
+	const [round] = await db()
+		.select()
+		.from(poll)
+		.where(
+			and(eq(poll.id, roundId), eq(poll.workshopId, workshopId), eq(poll.kind, 'classification'))
+		);
+	if (!round) throw new AgreementRuleError('This workshop has no such calibration round.', 404);
+	const result = round.result?.calibration;
+	if (round.status !== 'revealed' || !result) {
+		throw new AgreementRuleError('Only a revealed calibration round can be cited.', 409);
+	}
+	const [already] = await db()
+		.select({ id: agreementEvidence.id })
+		.from(agreementEvidence)
+		.where(
+			and(
+				eq(agreementEvidence.agreementId, agreementId),
+				eq(agreementEvidence.calibrationPollId, roundId)
+			)
+		);
+	if (already) throw new AgreementRuleError('This agreement already cites that round.', 409);
+	const stage = round.stageKey ? await stages.get(workshopId, round.stageKey) : undefined;
+	await db()
+		.insert(agreementEvidence)
+		.values({
+			id: newId(),
+			agreementId,
+			kind: 'calibration',
+			text: `${round.question}: ${describeRound(result, round.leads?.length ?? 0)}`,
+			source: stage?.title ?? 'Calibration',
+			calibrationPollId: roundId
+		});
 	await publish(workshopId);
 }

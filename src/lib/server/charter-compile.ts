@@ -19,6 +19,7 @@ import {
 } from '../domain/charter/content';
 import type { StageKind } from '../domain/template';
 import * as agreements from './agreements';
+import { calibrationItems } from './charter-calibration';
 import { db } from './db';
 import { account, agreement, participant, team, workshop } from './db/schema';
 import * as rooms from './rooms';
@@ -185,6 +186,8 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 		}
 	}
 
+	items.calibration = await calibrationItems(workshopId, teamName);
+
 	// Barriers with a remedy are the ones the room prioritised and acted on.
 	if (items.barriers.some((i) => i.data.remedy)) {
 		items.barriers = items.barriers.filter((i) => i.data.remedy);
@@ -211,7 +214,12 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 				ownerName: entry.ownerName ?? '',
 				dueDate: entry.dueDate ?? null,
 				metric: entry.metric ?? '',
-				evidence: entry.evidence.map((e) => ({ kind: e.kind, text: e.text, source: e.source })),
+				evidence: entry.evidence.map((e) => ({
+					kind: e.kind,
+					text: e.text,
+					source: e.source,
+					...(e.roundId ? { roundId: e.roundId } : {})
+				})),
 				outcome: outcome
 					? {
 							passed: outcome.passed,

@@ -182,6 +182,61 @@ function itemsOf(c: CharterContent, kind: SectionKind): CharterItem[] {
 	return c.sections.filter((s) => s.kind === kind).flatMap((s) => s.items);
 }
 
+const obj = (v: JsonValue | undefined): Record<string, JsonValue> =>
+	v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+const list = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
+
+/** Kappa and percent agreement of one group of classifiers, as typed fields. */
+function agreementJson(v: JsonValue | undefined) {
+	const f = obj(v);
+	return {
+		kappa: num(f.kappa),
+		percentAgreement: num(f.percentAgreement),
+		kappaNotDefined: str(f.kappaNote)
+	};
+}
+
+/** A calibration clause: rounds with their agreement, the sample and the leads still split. */
+function calibrationJson(i: CharterItem) {
+	const d = i.data;
+	return {
+		id: i.id,
+		stage: str(d.stage),
+		summary: i.text,
+		sampleSize: num(d.sampleSize),
+		categories: list(d.categories).filter((c): c is string => typeof c === 'string'),
+		rounds: list(d.rounds).map((r) => {
+			const round = obj(r);
+			return {
+				round: num(round.round),
+				roundId: str(round.roundId),
+				classifiers: num(round.classifiers),
+				isShown: round.isShown === true,
+				overall: agreementJson(round),
+				betweenTeams: agreementJson(round.betweenTeams),
+				teams: list(round.teams).map((t) => ({
+					team: str(obj(t).team),
+					classifiers: num(obj(t).classifiers),
+					...agreementJson(t)
+				}))
+			};
+		}),
+		kappaBefore: num(d.kappaBefore),
+		kappaAfter: num(d.kappaAfter),
+		kappaBetweenTeamsBefore: num(d.kappaBetweenTeamsBefore),
+		kappaBetweenTeamsAfter: num(d.kappaBetweenTeamsAfter),
+		leadsStillSplit: list(d.leadsStillSplit).map((l) => ({
+			lead: str(obj(l).lead),
+			percentAgreement: num(obj(l).percentAgreement),
+			classifications: Object.fromEntries(
+				Object.entries(obj(obj(l).classifications)).flatMap(([k, n]) =>
+					typeof n === 'number' ? [[k, n]] : []
+				)
+			) as Record<string, number>
+		}))
+	};
+}
+
 /** The charter as data: lifecycle, definitions with typed values, SLAs, thresholds, fields, measures. */
 export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
 	const c = v.version.content;
@@ -266,6 +321,7 @@ export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
 				nextReviewDate: str(i.data.nextReviewDate)
 			}))
 		},
+		calibration: itemsOf(c, 'calibration').map((i) => calibrationJson(i)),
 		barriers: itemsOf(c, 'barriers').map((i) => ({
 			barrier: i.text,
 			remedy: str(i.data.remedy),

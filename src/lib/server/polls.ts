@@ -32,6 +32,8 @@ import {
 	type PublishedResult,
 	type Turnout
 } from '../domain/polls';
+import { CRITERIA } from '../domain/calibration/fields';
+import { publishRound } from '../domain/calibration/results';
 import type { NewPoll } from '../schemas/polls';
 import * as agreements from './agreements';
 import * as boards from './boards';
@@ -69,7 +71,10 @@ export function rulesOf(row: PollRow): PollRules {
 		dotBudget: row.dotBudget,
 		dotMaxPerCard: row.dotMaxPerCard,
 		k: row.k,
-		maxObjectionPercent: row.maxObjectionPercent
+		maxObjectionPercent: row.maxObjectionPercent,
+		...(row.kind === 'classification'
+			? { leads: row.leads ?? [], criteria: CRITERIA.map((c) => c.key) }
+			: {})
 	};
 }
 
@@ -138,6 +143,7 @@ async function viewOf(row: PollRow): Promise<PollView> {
 		agreementId: row.agreementId,
 		stageKey: row.stageKey,
 		previousPollId: row.previousPollId,
+		leads: row.leads,
 		turnout: await turnout(row.workshopId, row.id),
 		keys: await ballotKeys.publicKeys(row.id),
 		createdAt: row.createdAt.getTime()
@@ -337,6 +343,12 @@ const WRONG_STATE: Record<'open' | 'close' | 'reveal', string> = {
 	reveal: 'Close the poll before revealing its result.'
 };
 
+const WRONG_ROUND_STATE: Record<'open' | 'close' | 'reveal', string> = {
+	open: 'This round has already been opened.',
+	close: 'Only an open round can be closed.',
+	reveal: 'Close the round before revealing its result.'
+};
+
 /**
  * Moves a poll on: open, close or reveal. Each step locks the poll's row, so a cast either
  * lands before the close or is refused after it.
@@ -357,7 +369,10 @@ export async function advance(
 			.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)))
 			.for('update');
 		if (!current) throw new PollRuleError('This workshop has no such poll.', 404);
-		if (current.status !== step.from) throw new PollRuleError(WRONG_STATE[action], 409);
+		if (current.status !== step.from) {
+			const words = current.kind === 'classification' ? WRONG_ROUND_STATE : WRONG_STATE;
+			throw new PollRuleError(words[action], 409);
+		}
 		const patch: Partial<typeof poll.$inferInsert> = { status: step.to };
 		if (action === 'open') patch.openedAt = now;
 		if (action === 'close') patch.closedAt = now;
@@ -369,11 +384,14 @@ export async function advance(
 					.from(ballot)
 					.where(eq(ballot.pollId, pollId))
 			).map((b) => ({ ...b, choice: b.choice.v }));
-			patch.result = publishResult(
-				rulesOf(current),
-				teamIds,
-				tally(rulesOf(current), teamIds, ballots)
-			);
+			patch.result =
+				current.kind === 'classification'
+					? publishRound(
+							{ leads: current.leads ?? [], categories: current.options, k: current.k },
+							teamIds,
+							ballots
+						)
+					: publishResult(rulesOf(current), teamIds, tally(rulesOf(current), teamIds, ballots));
 			if (current.kind === 'consent' && current.agreementId) {
 				await tx
 					.update(agreement)
@@ -412,6 +430,9 @@ export async function advance(
 /** A new draft with the same question and rules, linked to the poll it repeats. */
 export async function revote(workshopId: string, pollId: string): Promise<string> {
 	const previous = await find(workshopId, pollId);
+	if (previous.kind === 'classification') {
+		throw new PollRuleError('Start the next calibration round from its stage.', 409);
+	}
 	if (previous.status === 'draft' || previous.status === 'open') {
 		throw new PollRuleError('Close the poll before starting a re-vote.', 409);
 	}

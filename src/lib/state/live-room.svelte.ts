@@ -8,6 +8,7 @@
  *   … live.state.stageKey, live.stageState('shared-terms'), live.whoIsHere, live.connection.status …
  *   live.destroy();
  */
+import { readCalibration, type CalibrationView } from '../collab/calibration';
 import { readLive, type LiveState } from '../collab/live';
 import { readPolls, readResults, type PollView } from '../collab/polls';
 import { findWhoIsHere, type WhoIsHere } from '../collab/presence';
@@ -40,6 +41,10 @@ export class LiveRoom {
 	whoIsHere = $state.raw<WhoIsHere | null>(null);
 	/** Polls with their status and live turnout; results once revealed (never ballots). */
 	polls = $state.raw<PollView[]>([]);
+	/** Calibration rounds (polls of kind `classification`), shown by their stage, not as polls. */
+	rounds = $state.raw<PollView[]>([]);
+	/** Calibration stages: stage key → leads, categories, the lead under discussion. */
+	calibration = $state.raw<Record<string, CalibrationView>>({});
 	results = $state.raw<Record<string, PublishedResult>>({});
 	/** Cards each team wrote in a private round and not revealed yet: stage → team → count. */
 	unrevealed = $state.raw<Record<string, Record<string, number>>>({});
@@ -65,7 +70,10 @@ export class LiveRoom {
 				states[key] = readStageState(doc, key);
 			}
 			this.#stageStates = states;
-			this.polls = readPolls(doc);
+			const all = readPolls(doc);
+			this.polls = all.filter((p) => p.kind !== 'classification');
+			this.rounds = all.filter((p) => p.kind === 'classification');
+			this.calibration = readCalibration(doc);
 			this.results = readResults(doc);
 			this.unrevealed = readUnrevealed(doc);
 			const stageKey = this.state.stageKey;

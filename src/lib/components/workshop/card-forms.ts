@@ -159,6 +159,8 @@ export const CARD_TYPE_SPECS: Record<CardType, CardTypeSpec> = {
 export const CARD_TYPES_BY_STAGE: Record<StageKind, readonly CardType[]> = {
 	'focus-value': ['focus', 'value-driver', 'outcome', 'need', 'empathy-goal', 'empathy-pain'],
 	'shared-terms': ['term'],
+	// Its leads are classified on their own screens, not added as cards.
+	calibration: [],
 	connections: ['step'],
 	barriers: ['barrier', 'incentive'],
 	measures: ['measure', 'cadence'],

@@ -19,6 +19,7 @@ export const SECTION_KINDS = [
 	'purpose',
 	'value',
 	'definitions',
+	'calibration',
 	'journey',
 	'barriers',
 	'incentives',
@@ -32,6 +33,7 @@ export const SECTION_TITLES: Record<SectionKind, string> = {
 	purpose: 'Purpose and shared goal',
 	value: 'How each team creates value',
 	definitions: 'Shared definitions',
+	calibration: 'Calibration on real leads',
 	journey: 'The lead journey',
 	barriers: 'Top barriers and remedies',
 	incentives: 'Incentive changes',
@@ -72,6 +74,8 @@ export interface Evidence {
 	kind: string;
 	text: string;
 	source: string;
+	/** Evidence of kind `calibration`: the round it cites. */
+	roundId?: string;
 }
 
 /** A published charter must say something: at least one clause in some section. */
@@ -91,7 +95,14 @@ export function evidenceOf(item: CharterItem): Evidence[] {
 	if (!Array.isArray(list)) return [];
 	return list.flatMap((e) =>
 		e && typeof e === 'object' && !Array.isArray(e)
-			? [{ kind: str(e.kind), text: str(e.text), source: str(e.source) }]
+			? [
+					{
+						kind: str(e.kind),
+						text: str(e.text),
+						source: str(e.source),
+						...(typeof e.roundId === 'string' ? { roundId: e.roundId } : {})
+					}
+				]
 			: []
 	);
 }
@@ -113,7 +124,8 @@ const EVIDENCE_LABELS: Record<string, string> = {
 	quote: 'Buyer quote',
 	'lost-deal': 'Lost-deal reason',
 	figure: 'Figure',
-	other: 'Evidence'
+	other: 'Evidence',
+	calibration: 'Calibration result'
 };
 
 export function evidenceLabel(kind: string): string {
@@ -231,6 +243,9 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 			}
 			break;
 		}
+		case 'calibration':
+			for (const fact of calibrationFacts(d)) add(fact.label, fact.value);
+			break;
 		case 'journey':
 			add('Owner', str(d.ownerTeam));
 			add('System', str(d.system));
@@ -279,6 +294,44 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 		case 'purpose':
 			break;
 	}
+	return facts;
+}
+
+const kappaText = (f: JsonValue | undefined): string | null => {
+	if (!f || typeof f !== 'object' || Array.isArray(f)) return null;
+	const kappa = num(f.kappa);
+	const percent = num(f.percentAgreement);
+	if (percent === null) return null;
+	return `${kappa === null ? 'no kappa' : `κ ${kappa.toFixed(2)}`}, ${Math.round(percent)}% of pairs agree`;
+};
+
+/** A calibration clause's facts: rounds, agreement overall and between teams, leads still split. */
+function calibrationFacts(d: JsonObject): Fact[] {
+	const facts: Fact[] = [];
+	const rounds = Array.isArray(d.rounds) ? d.rounds : [];
+	const sample = num(d.sampleSize);
+	if (sample !== null) facts.push({ label: 'Sample', value: `${sample} leads` });
+	for (const r of rounds) {
+		if (!r || typeof r !== 'object' || Array.isArray(r)) continue;
+		const overall = kappaText(r);
+		const between = kappaText(r.betweenTeams);
+		const who = `${num(r.classifiers) ?? 0} classifying`;
+		facts.push({
+			label: `Round ${num(r.round) ?? ''}`.trim(),
+			value: [
+				who,
+				overall ?? 'figures not shown (too few classified)',
+				between && `between teams ${between}`
+			]
+				.filter(Boolean)
+				.join(' · ')
+		});
+	}
+	const split = Array.isArray(d.leadsStillSplit) ? d.leadsStillSplit : [];
+	const names = split.flatMap((l) =>
+		l && typeof l === 'object' && !Array.isArray(l) && typeof l.lead === 'string' ? [l.lead] : []
+	);
+	facts.push({ label: 'Still split', value: names.length ? names.join(', ') : 'None' });
 	return facts;
 }
 

@@ -121,12 +121,20 @@ async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> 
 
 async function notOpen(workshopId: string, pollId: string): Promise<PollRuleError> {
 	const [row] = await db()
-		.select({ status: poll.status })
+		.select({ status: poll.status, kind: poll.kind })
 		.from(poll)
 		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
 	if (!row) return new PollRuleError('This workshop has no such poll.', 404);
-	if (row.status === 'draft') return new PollRuleError('This poll is not open yet.', 409);
-	return new PollRuleError('This poll is closed: votes are no longer taken.', 409);
+	const isRound = row.kind === 'classification';
+	if (row.status === 'draft') {
+		return new PollRuleError(`This ${isRound ? 'round' : 'poll'} is not open yet.`, 409);
+	}
+	return new PollRuleError(
+		isRound
+			? 'This round is closed: classifications are no longer taken.'
+			: 'This poll is closed: votes are no longer taken.',
+		409
+	);
 }
 
 /** Casts or changes the ballot of this token. `onCreated` runs after a first cast commits. */

@@ -136,33 +136,51 @@ async function standing(
 ): Promise<{ blindSignature: string } | TokenError | 'open'> {
 	const [found] = rowsOf<{
 		status: string;
+		kind: string;
 		blinded_hash: string | null;
 		blind_signature: string | null;
 		issued: boolean;
 	}>(
 		await db().execute(sql`
-			select p.status, t.blinded_hash, t.blind_signature, (t.poll_id is not null) as issued
+			select p.status, p.kind, t.blinded_hash, t.blind_signature, (t.poll_id is not null) as issued
 			from poll p left join ballot_token t
 				on t.poll_id = p.id and t.participant_id = ${voter.participantId}
 			where p.id = ${pollId} and p.workshop_id = ${workshopId}`)
 	);
 	if (!found) return new TokenError('This workshop has no such poll.', 404);
+	const words = found.kind === 'classification' ? ROUND_WORDS : POLL_WORDS;
 	if (found.issued) {
 		if (found.blinded_hash === blindedHash && found.blind_signature) {
 			return { blindSignature: found.blind_signature };
 		}
-		if (!found.blinded_hash) return new TokenError('You have already voted in this poll.', 409);
-		return new TokenError(
-			'Your vote in this poll belongs to the device (or browser) that first opened it: vote there. One voting token per person keeps every vote counted once.',
-			409
-		);
+		if (!found.blinded_hash) return new TokenError(words.alreadyVoted, 409);
+		return new TokenError(words.elsewhere, 409);
 	}
-	if (found.status === 'draft') return new TokenError('This poll is not open yet.', 409);
-	if (found.status !== 'open') {
-		return new TokenError('This poll is closed: votes are no longer taken.', 409);
-	}
+	if (found.status === 'draft') return new TokenError(words.notOpen, 409);
+	if (found.status !== 'open') return new TokenError(words.closed, 409);
 	return 'open';
 }
+
+const POLL_WORDS = {
+	alreadyVoted: 'You have already voted in this poll.',
+	elsewhere:
+		'Your vote in this poll belongs to the device (or browser) that first opened it: vote there. One voting token per person keeps every vote counted once.',
+	notOpen: 'This poll is not open yet.',
+	closed: 'This poll is closed: votes are no longer taken.'
+};
+
+/**
+ * A calibration round's words. "Classifying twice" is refused here: one token per person and
+ * round, so a second device (or a cleared browser) gets none; the device that holds the token
+ * may change its classifications until the round closes.
+ */
+const ROUND_WORDS = {
+	alreadyVoted: 'You have already classified the leads in this round.',
+	elsewhere:
+		'Your classifications in this round belong to the device (or browser) that first opened it: classify there. One token per person keeps every classification counted once.',
+	notOpen: 'This round is not open yet.',
+	closed: 'This round is closed: classifications are no longer taken.'
+};
 
 /** Signs this participant's blinded message for a poll, once; see the module comment. */
 export async function issue(

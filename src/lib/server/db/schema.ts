@@ -24,6 +24,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { CharterContent } from '../../domain/charter/content';
 import type { JsonObject } from '../../domain/charter/canon';
+import type { Lead } from '../../domain/calibration/fields';
 import type { AgreementOutcome, Choice, PollOption, PublishedResult } from '../../domain/polls';
 import { POLL_KINDS, POLL_STATUSES } from '../../domain/polls';
 import { STAGE_KINDS } from '../../domain/template';
@@ -278,9 +279,15 @@ export const agreementEvidence = pgTable(
 		agreementId: text('agreement_id')
 			.notNull()
 			.references(() => agreement.id, { onDelete: 'cascade' }),
-		kind: text('kind', { enum: ['quote', 'lost-deal', 'figure', 'other'] }).notNull(),
+		kind: text('kind', {
+			enum: ['quote', 'lost-deal', 'figure', 'other', 'calibration']
+		}).notNull(),
 		text: text('text').notNull(),
 		source: text('source').notNull().default(''),
+		/** Evidence of kind `calibration`: the revealed round it cites. */
+		calibrationPollId: text('calibration_poll_id').references(() => poll.id, {
+			onDelete: 'set null'
+		}),
 		createdAt: createdAt()
 	},
 	(t) => [index('agreement_evidence_agreement_idx').on(t.agreementId)]
@@ -327,8 +334,10 @@ export const poll = pgTable(
 		dotMaxPerCard: integer('dot_max_per_card'),
 		k: integer('k').notNull().default(3),
 		maxObjectionPercent: integer('max_objection_percent').notNull().default(0),
-		/** A re-vote points at the poll it repeats. */
+		/** A re-vote points at the poll it repeats; a calibration round at the round before. */
 		previousPollId: text('previous_poll_id'),
+		/** Calibration rounds: the ids of the leads every ballot classifies, fixed at creation. */
+		leads: jsonb('leads').$type<string[]>(),
 		/** Set at reveal: the published (suppressed) result, the only form a result is kept in. */
 		result: jsonb('result').$type<PublishedResult>(),
 		createdAt: createdAt(),
@@ -406,6 +415,29 @@ export const ballot = pgTable(
 		reason: text('reason')
 	},
 	(t) => [primaryKey({ columns: [t.pollId, t.tokenHash] })]
+);
+
+/**
+ * A calibration stage's sample: the leads (anonymised, 10–40, uploaded from a CSV file or typed
+ * in) and the categories they are classified into (the terms of the Shared terms board at first,
+ * edited by the facilitator). Its rounds are polls of kind `classification` on the same stage;
+ * the leads are fixed once the first round has opened, so every round classifies the same ones.
+ */
+export const calibration = pgTable(
+	'calibration',
+	{
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		stageKey: text('stage_key').notNull(),
+		leads: jsonb('leads').$type<Lead[]>().notNull(),
+		categories: jsonb('categories').$type<PollOption[]>().notNull(),
+		/** The lead the facilitator opened for discussion, shown on every screen. */
+		focusLeadId: text('focus_lead_id'),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [primaryKey({ columns: [t.workshopId, t.stageKey] })]
 );
 
 // ---------------------------------------------------------------------------------------------

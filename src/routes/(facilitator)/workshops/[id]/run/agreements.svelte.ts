@@ -11,11 +11,12 @@ import type { Evidence, RegisterEntry } from '$lib/collab/agreements';
 
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
-export const KIND_LABELS: Record<EvidenceKind, string> = {
+export const KIND_LABELS: Record<EvidenceKind | 'calibration', string> = {
 	quote: 'Customer quote',
 	'lost-deal': 'Lost-deal reason',
 	figure: 'Conversion figure',
-	other: 'Other'
+	other: 'Other',
+	calibration: 'Calibration result'
 };
 
 export { EVIDENCE_KINDS };

@@ -1,15 +1,22 @@
 import { error, json } from '@sveltejs/kit';
 import * as agreements from '$lib/server/agreements';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
-import { evidenceSchema } from '$lib/schemas/agreements';
+import { addEvidenceSchema } from '$lib/schemas/agreements';
 import type { RequestHandler } from './$types';
 
-/** Adds buyer evidence (a quote, a lost-deal reason, a figure) to an agreement. */
+/**
+ * Adds buyer evidence (a quote, a lost-deal reason, a figure) to an agreement, or cites a
+ * revealed calibration round, whose result the server writes as the evidence's text.
+ */
 export const POST: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id);
-	const evidence = await readJson(event, evidenceSchema);
+	const evidence = await readJson(event, addEvidenceSchema);
 	try {
-		await agreements.addEvidence(event.params.id, event.params.agreementId, evidence);
+		if (evidence.kind === 'calibration') {
+			await agreements.citeCalibration(event.params.id, event.params.agreementId, evidence.roundId);
+		} else {
+			await agreements.addEvidence(event.params.id, event.params.agreementId, evidence);
+		}
 	} catch (e) {
 		if (e instanceof agreements.AgreementRuleError) error(e.status, e.message);
 		throw e;

@@ -1,0 +1,44 @@
+import { error, json } from '@sveltejs/kit';
+import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
+import * as calibration from '$lib/server/calibration';
+import { calibrationActionSchema } from '$lib/schemas/calibration';
+import type { RequestHandler } from './$types';
+
+function ruleError(e: unknown): never {
+	if (e instanceof calibration.CalibrationError) error(e.status, e.message);
+	throw e;
+}
+
+/** The stage's leads and categories, as every member of the workshop sees them. */
+export const GET: RequestHandler = async (event) => {
+	await requireMember(event, event.params.id);
+	try {
+		return json(await calibration.view(event.params.id, event.params.stageKey));
+	} catch (e) {
+		ruleError(e);
+	}
+};
+
+/** The facilitator starts the next round, opens a lead for discussion, or edits the categories. */
+export const POST: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	const input = await readJson(event, calibrationActionSchema);
+	const { id, stageKey } = event.params;
+	try {
+		switch (input.action) {
+			case 'startRound':
+				return json({ id: await calibration.startRound(id, stageKey) }, { status: 201 });
+			case 'focus':
+				await calibration.focus(id, stageKey, input.leadId);
+				return json({ focusLeadId: input.leadId });
+			case 'categoriesFromTerms':
+				return json({ categories: await calibration.categoriesFromTerms(id, stageKey) });
+			case 'categories':
+				return json({
+					categories: await calibration.setCategories(id, stageKey, input.categories)
+				});
+		}
+	} catch (e) {
+		ruleError(e);
+	}
+};
