@@ -281,6 +281,8 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 		await addCookiesOf(laptop, cal.facilitator, url);
 		const setup = await laptop.newPage();
 		await setup.goto(`/workshops/${id}/calibration/calibration`);
+		// The file is read by the page's script: a file chosen before it runs is not seen.
+		await setup.locator('body[data-hydrated="true"]').waitFor();
 		const csv = [
 			'Lead,Source,Employees,Budget,Timeline,Email',
 			...Array.from(
