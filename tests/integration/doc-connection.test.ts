@@ -31,7 +31,10 @@ async function startTestServer(port = 0): Promise<TestServer> {
 	const wss = new WebSocketServer({ noServer: true });
 	const server = http.createServer((_req, res) => res.end('okay'));
 	server.on('upgrade', (req, socket, head) => {
-		const docName = (req.url ?? '/').split('?')[0]!.slice(1).replace(/^realtime\//, '');
+		const docName = (req.url ?? '/')
+			.split('?')[0]!
+			.slice(1)
+			.replace(/^realtime\//, '');
 		upgrades.set(docName, (upgrades.get(docName) ?? 0) + 1);
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			if (docName.startsWith('refused/')) ws.close(4403, 'You are no longer in this workshop.');
