@@ -164,3 +164,38 @@ export function castBody(
 		token: { keyId: token.keyId, message: token.message, signature: token.signature }
 	};
 }
+
+/**
+ * Step 4: sends the ballot with no cookie and no session (`credentials: 'omit'`), so the
+ * request carries the token and nothing that names the voter. Resolves with whether an earlier
+ * ballot of this token was changed; a refusal or a lost network is a `TokenRefused` in words,
+ * `what` naming the thing sent ("Your vote", "Your classifications").
+ */
+export async function castAnonymously(
+	ballotPath: string,
+	body: ReturnType<typeof castBody>,
+	what: string
+): Promise<{ changed: boolean }> {
+	let response: Response;
+	try {
+		response = await fetch(ballotPath, {
+			method: 'POST',
+			credentials: 'omit',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body)
+		});
+	} catch {
+		throw new TokenRefused('Could not reach the server. Check the connection and try again.', 0);
+	}
+	const answer = (await response.json().catch(() => ({}))) as {
+		changed?: boolean;
+		message?: string;
+	};
+	if (!response.ok) {
+		throw new TokenRefused(
+			answer.message ?? `${what} did not go through (${response.status}).`,
+			response.status
+		);
+	}
+	return { changed: answer.changed === true };
+}

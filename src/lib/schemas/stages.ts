@@ -24,6 +24,13 @@ const timeboxMinutes = v.pipe(
 );
 const stageKey = v.pipe(v.string(), v.nonEmpty('Say which stage.'));
 
+/** A stage named in a JSON control (live run, projector). */
+export const stageKeyField = v.pipe(
+	v.string('Say which stage.'),
+	v.nonEmpty('Say which stage.'),
+	v.maxLength(64)
+);
+
 export const updateStageFields = ['stageKey', 'title', 'prompt', 'timeboxMinutes'] as const;
 export const updateStageSchema = v.object({ stageKey, title, prompt, timeboxMinutes });
 

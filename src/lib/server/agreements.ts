@@ -132,16 +132,21 @@ export async function create(
 	return id;
 }
 
-export async function addEvidence(
-	workshopId: string,
-	agreementId: string,
-	evidence: Evidence
-): Promise<void> {
+/** Refuses (404) an agreement id that is not this workshop's. */
+async function requireAgreement(workshopId: string, agreementId: string): Promise<void> {
 	const [found] = await db()
 		.select({ id: agreement.id })
 		.from(agreement)
 		.where(and(eq(agreement.id, agreementId), eq(agreement.workshopId, workshopId)));
 	if (!found) throw new AgreementRuleError('This workshop has no such agreement.', 404);
+}
+
+export async function addEvidence(
+	workshopId: string,
+	agreementId: string,
+	evidence: Evidence
+): Promise<void> {
+	await requireAgreement(workshopId, agreementId);
 	await db()
 		.insert(agreementEvidence)
 		.values({ id: newId(), agreementId, ...evidence });
@@ -158,11 +163,7 @@ export async function citeCalibration(
 	agreementId: string,
 	roundId: string
 ): Promise<void> {
-	const [found] = await db()
-		.select({ id: agreement.id })
-		.from(agreement)
-		.where(and(eq(agreement.id, agreementId), eq(agreement.workshopId, workshopId)));
-	if (!found) throw new AgreementRuleError('This workshop has no such agreement.', 404);
+	await requireAgreement(workshopId, agreementId);
 	const [round] = await db()
 		.select()
 		.from(poll)

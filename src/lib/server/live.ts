@@ -58,7 +58,8 @@ export async function publishAgenda(workshopId: string): Promise<void> {
 	await rooms.change(roomDocName(workshopId), (doc) => writeAgenda(doc, agenda, teams));
 }
 
-async function requireStage(workshopId: string, stageKey: string) {
+/** The stage, or a 404 refusal of the live run. */
+export async function requireStage(workshopId: string, stageKey: string) {
 	const found = await stages.get(workshopId, stageKey);
 	if (!found) throw new LiveRuleError('This workshop has no such stage.', 404);
 	return found;

@@ -9,6 +9,7 @@
 import type { Classification } from '$lib/domain/calibration/results';
 import type { TokenKey } from '$lib/domain/voting-token';
 import {
+	castAnonymously,
 	castBody,
 	obtain,
 	TokenRefused,
@@ -158,34 +159,14 @@ export class Classifier {
 		this.isSending = true;
 		try {
 			const token = await this.#token();
-			let response: Response;
-			try {
-				// No cookies, no session: the ballot carries the token and nothing that names you.
-				response = await fetch(`${this.#path}/ballot`, {
-					method: 'POST',
-					credentials: 'omit',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(castBody(token, choice))
-				});
-			} catch {
-				throw new TokenRefused(
-					'Could not reach the server. Check the connection and try again.',
-					0
-				);
-			}
-			const body = (await response.json().catch(() => ({}))) as {
-				changed?: boolean;
-				message?: string;
-			};
-			if (!response.ok) {
-				throw new TokenRefused(
-					body.message ?? `Your classifications did not go through (${response.status}).`,
-					response.status
-				);
-			}
+			const { changed } = await castAnonymously(
+				`${this.#path}/ballot`,
+				castBody(token, choice),
+				'Your classifications'
+			);
 			this.#save({ ...this.kept, choice });
 			this.hasToken = true;
-			this.confirmation = body.changed
+			this.confirmation = changed
 				? 'Your classifications are changed.'
 				: 'Your classifications are in.';
 			return true;

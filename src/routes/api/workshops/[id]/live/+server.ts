@@ -6,13 +6,10 @@ import { error, json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { requireFacilitatorOf, readJson } from '$lib/server/api';
 import * as live from '$lib/server/live';
+import { stageKeyField } from '$lib/schemas/stages';
 import type { RequestHandler } from './$types';
 
-const stageKey = v.pipe(
-	v.string('Say which stage.'),
-	v.nonEmpty('Say which stage.'),
-	v.maxLength(64)
-);
+const stageKey = stageKeyField;
 
 const control = v.variant(
 	'action',

@@ -10,15 +10,13 @@ import { readStageState } from '$lib/collab/room';
 import { roomDocName } from '$lib/collab/doc-names';
 import { can } from '$lib/domain/permissions';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
+import { LiveRuleError } from '$lib/server/live';
 import * as projector from '$lib/server/projector';
 import * as rooms from '$lib/server/rooms';
+import { stageKeyField } from '$lib/schemas/stages';
 import type { RequestHandler } from './$types';
 
-const stageKey = v.pipe(
-	v.string('Say which stage.'),
-	v.nonEmpty('Say which stage.'),
-	v.maxLength(64)
-);
+const stageKey = stageKeyField;
 
 const control = v.variant(
 	'action',
@@ -65,7 +63,7 @@ export const POST: RequestHandler = async (event) => {
 				break;
 		}
 	} catch (e) {
-		if (e instanceof projector.ProjectorRuleError) error(e.status, e.message);
+		if (e instanceof LiveRuleError) error(e.status, e.message);
 		throw e;
 	}
 	return json(
