@@ -91,7 +91,15 @@ export interface CharterChoice {
 	keptInCharter?: boolean;
 }
 
-export interface Card extends CardFields, DotResult, CharterChoice {
+/**
+ * Written by the server only, on a pre-work answer (src/lib/server/prework.ts): the question
+ * the note answers, so the board reads as question and answer once revealed.
+ */
+export interface PreworkOrigin {
+	prompt?: string;
+}
+
+export interface Card extends CardFields, DotResult, CharterChoice, PreworkOrigin {
 	id: string;
 	type: CardType;
 	text: string;

@@ -644,3 +644,84 @@ export const charterMeasureValue = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.workshopId, t.measureId, t.period] })]
 );
+
+/**
+ * Pre-work: prompts the teams answer on their phones before the live session. One row per
+ * workshop once the facilitator has opened it; `closedAt` set when they closed it.
+ */
+export const prework = pgTable('prework', {
+	workshopId: text('workshop_id')
+		.primaryKey()
+		.references(() => workshop.id, { onDelete: 'cascade' }),
+	openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+	closedAt: timestamp('closed_at', { withTimezone: true })
+});
+
+/** One pre-work prompt, asked on one stage; the answers land on that stage's team boards. */
+export const preworkPrompt = pgTable(
+	'prework_prompt',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		stageKey: text('stage_key').notNull(),
+		text: text('text').notNull(),
+		position: integer('position').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('prework_prompt_workshop_idx').on(t.workshopId)]
+);
+
+/**
+ * Who answered which prompt, and the card the answer is on (its text lives on the team
+ * board, nowhere else). Counted per team for the facilitator, never listed by name.
+ */
+export const preworkAnswer = pgTable(
+	'prework_answer',
+	{
+		promptId: text('prompt_id')
+			.notNull()
+			.references(() => preworkPrompt.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participant.id, { onDelete: 'cascade' }),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		cardId: text('card_id').notNull(),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.promptId, t.participantId] }),
+		index('prework_answer_workshop_idx').on(t.workshopId)
+	]
+);
+
+/**
+ * A personal pre-work link mailed to one address. Only the token's SHA-256 is stored; a
+ * reminder mails a fresh token. The address is used to send, never shown next to answers.
+ */
+export const preworkInvite = pgTable(
+	'prework_invite',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		email: text('email').notNull(),
+		tokenHash: text('token_hash').notNull(),
+		/** The team the facilitator gave them; null lets them pick, as the join page does. */
+		teamId: text('team_id').references(() => team.id, { onDelete: 'set null' }),
+		/** The participant the link became once opened. */
+		participantId: text('participant_id').references(() => participant.id, {
+			onDelete: 'set null'
+		}),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('prework_invite_token_hash_key').on(t.tokenHash),
+		uniqueIndex('prework_invite_workshop_email_key').on(t.workshopId, t.email)
+	]
+);

@@ -9,6 +9,11 @@ import { joinFields, joinSchema } from '$lib/schemas/workshops';
 import { invalid } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Where a joiner goes: the room, or its pre-work when they came by the pre-work link. */
+function roomPath(workshopId: string, url: URL): string {
+	return url.searchParams.has('prework') ? `/w/${workshopId}/prework` : `/w/${workshopId}`;
+}
+
 /**
  * A device that was here before: a session of this workshop goes on; a device the facilitator
  * let back in (or whose session cookie was lost) resumes as the participant it was; a device
@@ -20,14 +25,15 @@ async function returning(
 	cookies: Cookies,
 	url: URL
 ): Promise<'removed' | null> {
-	if (locals.participant?.participant.workshopId === workshopId) redirect(303, `/w/${workshopId}`);
+	if (locals.participant?.participant.workshopId === workshopId)
+		redirect(303, roomPath(workshopId, url));
 	const device = deviceHash(cookies);
 	if (!device) return null;
 	const known = await participants.byDevice(workshopId, device);
 	if (known?.kind === 'removed') return 'removed';
 	if (known?.kind === 'present') {
 		await startSession({ cookies, url }, { participantId: known.participantId });
-		redirect(303, `/w/${workshopId}`);
+		redirect(303, roomPath(workshopId, url));
 	}
 	return null;
 }
@@ -77,6 +83,6 @@ export const actions: Actions = {
 			throw e;
 		}
 		await startSession({ cookies, url }, { participantId: joined.id });
-		redirect(303, `/w/${workshop.id}`);
+		redirect(303, roomPath(workshop.id, url));
 	}
 };
