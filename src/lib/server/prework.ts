@@ -139,7 +139,8 @@ export async function open(workshopId: string, byStage: Record<string, string[]>
 				id: preworkPrompt.id,
 				stageKey: preworkPrompt.stageKey,
 				text: preworkPrompt.text,
-				answers: sql<number>`(select count(*)::int from ${preworkAnswer} where ${preworkAnswer.promptId} = ${preworkPrompt.id})`
+				// Named in full: inside the subquery an unqualified column would be prework_answer's.
+				answers: sql<number>`(select count(*)::int from "prework_answer" a where a."prompt_id" = "prework_prompt"."id")`
 			})
 			.from(preworkPrompt)
 			.where(eq(preworkPrompt.workshopId, workshopId));
@@ -313,7 +314,7 @@ export async function completion(workshopId: string): Promise<{
 		db()
 			.select({
 				teamId: participant.teamId,
-				answers: sql<number>`(select count(*)::int from ${preworkAnswer} where ${preworkAnswer.participantId} = ${participant.id})`
+				answers: sql<number>`(select count(*)::int from "prework_answer" a where a."participant_id" = "participant"."id")`
 			})
 			.from(participant)
 			.where(
@@ -425,7 +426,7 @@ export async function remind(
 		.select({
 			id: preworkInvite.id,
 			email: preworkInvite.email,
-			answers: sql<number>`(select count(*)::int from ${preworkAnswer} where ${preworkAnswer.participantId} = ${preworkInvite.participantId})`
+			answers: sql<number>`(select count(*)::int from "prework_answer" a where a."participant_id" = "prework_invite"."participant_id")`
 		})
 		.from(preworkInvite)
 		.where(eq(preworkInvite.workshopId, workshopId));
