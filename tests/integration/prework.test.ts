@@ -134,6 +134,8 @@ describe.each(databaseKinds())('pre-work on %s', (kind) => {
 		const page = await marketing.get(`/w/${facilitator.workshopId}/prework`);
 		expect(page.status).toBe(200);
 		expect(await page.text()).toContain('A recent lost deal and why');
+		const room = await (await marketing.get(`/w/${facilitator.workshopId}`)).text();
+		expect(room).toContain('Answer the pre-work');
 	});
 
 	test('answers land on the own team board, and the other team cannot read them by socket or HTTP', async () => {
@@ -297,6 +299,8 @@ describe.each(databaseKinds())('pre-work on %s', (kind) => {
 		expect(viaForm.data).toMatchObject({ text: typed, promptId: promptOf('focus-value').id });
 		const state = await marketing.json('GET', api(facilitator.workshopId));
 		expect(state.body.answers).toEqual({ [promptOf('focus-value').id]: MARKETING_LOST_DEAL });
+		const room = await (await marketing.get(`/w/${facilitator.workshopId}`)).text();
+		expect(room).not.toContain('Answer the pre-work');
 	});
 
 	test('revealed in the session, every team sees both teams’ answers', async () => {

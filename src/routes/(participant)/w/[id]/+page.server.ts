@@ -4,6 +4,7 @@ import { db } from '$lib/server/db';
 import { stageDone } from '$lib/server/db/schema';
 import { requireJoinedOf } from '$lib/server/guards';
 import * as participants from '$lib/server/participants';
+import * as prework from '$lib/server/prework';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!actor.participant.isAdmitted) redirect(303, `/w/${event.params.id}/waiting`);
 	const workshop = await workshops.get(event.params.id);
 	if (!workshop) error(404, 'This workshop no longer exists.');
-	const [present, teamRows, stageRows, doneRows] = await Promise.all([
+	const [present, teamRows, stageRows, doneRows, preworkStatus] = await Promise.all([
 		participants.listPresent(workshop.id),
 		workshops.teams(workshop.id),
 		stages.list(workshop.id),
@@ -32,7 +33,8 @@ export const load: PageServerLoad = async (event) => {
 					eq(stageDone.workshopId, workshop.id),
 					eq(stageDone.participantId, actor.participant.id)
 				)
-			)
+			),
+		prework.status(workshop.id)
 	]);
 	return {
 		workshop: {
@@ -59,6 +61,7 @@ export const load: PageServerLoad = async (event) => {
 			displayName: p.displayName,
 			teamId: p.teamId
 		})),
-		doneStages: doneRows.map((r) => r.stageKey)
+		doneStages: doneRows.map((r) => r.stageKey),
+		isPreworkOpen: preworkStatus === 'open'
 	};
 };
