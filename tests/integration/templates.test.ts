@@ -47,7 +47,9 @@ const fileError = (result: ActionResult) =>
 /** The names in the library, as the Templates page lists them. */
 async function library(client: Client): Promise<string[]> {
 	const html = await (await client.get('/templates')).text();
-	return [...html.matchAll(/data-testid="saved-template"[^>]*>\s*<h3[^>]*>([^<]*)</g)].map((m) => m[1]!);
+	return [...html.matchAll(/data-testid="saved-template"[^>]*>\s*<h3[^>]*>([^<]*)</g)].map(
+		(m) => m[1]!
+	);
 }
 
 async function stageTitles(client: Client, workshopId: string): Promise<string[]> {

@@ -10,7 +10,12 @@ import {
 import { checkTemplateContent, readTemplateFile } from '../../src/lib/schemas/template-file';
 
 const fixture = readFileSync('tests/fixtures/template-v1.json', 'utf8');
-const good = () => JSON.parse(fixture) as Record<string, unknown> & { stages: any[]; teams: any[] };
+type Loose = Record<string, unknown>;
+interface FileShape extends Loose {
+	stages: Array<Loose & { terms: Loose[]; journey: Loose[] }>;
+	teams: Loose[];
+}
+const good = () => JSON.parse(fixture) as FileShape;
 const refusal = (file: unknown) => {
 	const read = readTemplateFile(typeof file === 'string' ? file : JSON.stringify(file));
 	if (read.ok) throw new Error('the file was accepted');
@@ -73,7 +78,7 @@ describe('the template file, version 1', () => {
 
 	test('an unknown stage kind is refused, naming the stage', () => {
 		const file = good();
-		file.stages[2].kind = 'charter-pulse';
+		file.stages[2]!.kind = 'charter-pulse';
 		expect(refusal(file)).toMatch(/^Stage 3: A stage’s kind is one of: .*agreements/);
 	});
 
@@ -85,12 +90,12 @@ describe('the template file, version 1', () => {
 	test('too many stages, teams, terms or steps are refused', () => {
 		const stages = good();
 		stages.stages = Array.from({ length: 21 }, (_, i) => ({
-			...stages.stages[2],
+			...stages.stages[2]!,
 			key: `stage-${i}`
 		}));
 		expect(refusal(stages)).toMatch(/Stages: at most 20/);
 		const terms = good();
-		terms.stages[0].terms = Array.from({ length: 41 }, () => terms.stages[0].terms[0]);
+		terms.stages[0]!.terms = Array.from({ length: 41 }, () => terms.stages[0]!.terms[0]!);
 		expect(refusal(terms)).toMatch(/Stage 1: The terms of a stage: at most 40/);
 		const teams = good();
 		teams.teams = Array.from({ length: 9 }, (_, i) => ({ name: `T${i}`, colour: '#1d4ed8' }));
@@ -99,36 +104,36 @@ describe('the template file, version 1', () => {
 
 	test('text past its limit is refused, naming where it is', () => {
 		const file = good();
-		file.stages[0].terms[1].draft = 'y'.repeat(TEMPLATE_LIMITS.draft + 1);
+		file.stages[0]!.terms[1]!.draft = 'y'.repeat(TEMPLATE_LIMITS.draft + 1);
 		expect(refusal(file)).toMatch(/^Stage 1, term 2: The term’s draft wording is longer than 2000/);
 		const title = good();
-		title.stages[1].title = 't'.repeat(81);
+		title.stages[1]!.title = 't'.repeat(81);
 		expect(refusal(title)).toMatch(/Stage 2: The stage’s title is longer than 80/);
 	});
 
 	test('unknown fields, a wrong timebox and contradictions across fields are refused', () => {
 		expect(refusal({ ...good(), owner: 'me' })).toMatch(/"owner" is not a field/);
 		const timebox = good();
-		timebox.stages[0].timeboxMinutes = 12.5;
+		timebox.stages[0]!.timeboxMinutes = 12.5;
 		expect(refusal(timebox)).toMatch(/whole number of minutes/);
 		const keys = good();
-		keys.stages[1].key = 'terms';
+		keys.stages[1]!.key = 'terms';
 		expect(refusal(keys)).toMatch(/Stage 2: the key “terms” is taken twice/);
 		const misplaced = good();
-		misplaced.stages[2].terms = [];
+		misplaced.stages[2]!.terms = [];
 		expect(refusal(misplaced)).toMatch(/Stage 3: only a shared-terms stage starts with terms/);
 		const owner = good();
-		owner.stages[1].journey[0].owner = 'Marketing';
+		owner.stages[1]!.journey[0]!.owner = 'Marketing';
 		expect(refusal(owner)).toMatch(/owner “Marketing” is not one of the teams/);
 		const colour = good();
-		colour.teams[0].colour = 'red; background: url(x)';
+		colour.teams[0]!.colour = 'red; background: url(x)';
 		expect(refusal(colour)).toMatch(/Team 1: A team’s colour is one of/);
 	});
 
 	test('script-like content stays text: it is read as written, never interpreted', () => {
 		const file = good();
 		file.name = '<script>alert(1)</script>';
-		file.stages[0].prompt = '<img src=x onerror=alert(1)> {{constructor}}';
+		file.stages[0]!.prompt = '<img src=x onerror=alert(1)> {{constructor}}';
 		const read = readTemplateFile(JSON.stringify(file));
 		expect(read.ok && read.file.name).toBe('<script>alert(1)</script>');
 		expect(read.ok && read.file.stages[0]!.prompt).toBe(
