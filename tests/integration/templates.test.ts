@@ -201,6 +201,15 @@ describe.each(databaseKinds())('the template library on %s', (kind) => {
 		expect(await library(author)).toEqual(['Acme format', 'Acme format']);
 		expect(await (await author.get('/templates')).text()).toContain('Shared with the firm');
 		await author.action('/templates?/delete', { templateId: importedId });
+		// The published schema is served, and a built-in template exports in the same format.
+		const schema = await author.get('/schema/template-v1.json');
+		expect(schema.status).toBe(200);
+		expect(await schema.json()).toEqual(
+			JSON.parse(readFileSync('static/schema/template-v1.json', 'utf8'))
+		);
+		const summit = await exported(author, 'lead-definition-summit');
+		expect(summit.body).toMatchObject({ name: 'Lead-definition summit', version: 1 });
+		expect((await exported(new Client(server.url), 'lead-definition-summit')).status).toBe(303);
 		// The file as first published reads too.
 		const old = await importFile(author, fixture);
 		expect(old.type).toBe('success');
