@@ -133,6 +133,14 @@ describe.each(databaseKinds())('the template library on %s', (kind) => {
 
 	test('a saved workshop is listed, and a workshop created from it has its stages, teams, terms and journey', async () => {
 		expect(await library(author)).toEqual(['Acme format']);
+		const workshopPage = await (await author.get(`/workshops/${sourceId}`)).text();
+		expect(workshopPage).toContain(`href="/workshops/${sourceId}/save-template"`);
+		const savePage = await author.get(`/workshops/${sourceId}/save-template`);
+		expect(savePage.status).toBe(200);
+		expect(await savePage.text()).toContain('Who sees it');
+		const templatesPage = await (await author.get('/templates')).text();
+		for (const label of ['Import template', 'Export', 'Delete', 'Quarterly alignment review'])
+			expect(templatesPage).toContain(label);
 		const newPage = await (await author.get('/workshops/new')).text();
 		expect(newPage).toContain(`value="saved:${templateId}"`);
 		expect(newPage).toContain('The Lead-definition summit template');
@@ -283,6 +291,7 @@ describe.each(databaseKinds())('the template library on %s', (kind) => {
 		expect((await exported(other, templateId)).status).toBe(404);
 		const remove = await other.action('/templates?/delete', { templateId });
 		expect(remove.status).toBe(404);
+		expect((await other.get(`/workshops/${sourceId}/save-template`)).status).toBe(404);
 		const saveTheirs = await other.action(`/workshops/${sourceId}/save-template`, {
 			name: 'Theirs',
 			description: '',
@@ -320,6 +329,36 @@ describe.each(databaseKinds())('the template library on %s', (kind) => {
 		expect(removed.type).toBe('success');
 		expect(await library(facilitator)).toEqual([]);
 		expect((await exported(facilitator, id)).status).toBe(404);
+	});
+
+	test('saving is refused with the reason when the form or the workshop does not make a template', async () => {
+		const unnamed = await author.action(`/workshops/${sourceId}/save-template`, {
+			name: ' ',
+			description: 'kept',
+			visibility: 'everyone'
+		});
+		expect(unnamed.status).toBe(400);
+		expect(unnamed.data?.errors).toMatchObject({
+			name: 'Give the template a name.',
+			visibility: expect.stringMatching(/only you, or your firm/)
+		});
+		expect(unnamed.data?.values).toMatchObject({ description: 'kept' });
+		const terms = connectPeer(server.url, author, stageDocName(sourceId, 'shared-terms'));
+		await terms.whenSynced();
+		const pipeline = listCards(terms.doc, 'term').find((t) => t.text === 'Pipeline')!;
+		termText(terms.doc, pipeline.id, TERM_TEXT.merged)!.insert(0, 'w'.repeat(2001));
+		await terms.ack();
+		terms.destroy();
+		const tooLong = await author.action(`/workshops/${sourceId}/save-template`, {
+			name: 'Too long',
+			description: '',
+			visibility: 'private'
+		});
+		expect(tooLong.status).toBe(400);
+		expect((tooLong.data?.errors as Record<string, string>).form).toMatch(
+			/Stage 2, term 9: The term’s draft wording is longer than 2000 characters/
+		);
+		expect(await library(author)).toEqual(['Acme format']);
 	});
 
 	test('the two new built-in templates start with their stages and boards', async () => {
