@@ -50,7 +50,9 @@ export type Capability =
 	 * Shows what it receives to the whole room: it receives no board the facilitator hid from
 	 * the projector, and no team's private board (a private round shows as counts per team).
 	 */
-	| 'board.showToRoom';
+	| 'board.showToRoom'
+	/** Keep a template library: save a workshop as a template, import, export, delete, use. */
+	| 'template.manage';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -68,7 +70,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'poll.manage',
 		'charter.manage',
 		'charter.read',
-		'projector.run'
+		'projector.run',
+		'template.manage'
 	],
 	participant: [
 		'room.participate',

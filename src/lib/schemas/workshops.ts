@@ -2,11 +2,18 @@ import * as v from 'valibot';
 
 export const createWorkshopFields = ['title', 'clientOrganisation', 'startFrom'] as const;
 export const createWorkshopSchema = v.object({
-	/** `template` (also when not given), `blank`, or `copy:<id>` of one's own workshop. */
+	/**
+	 * `template` (the alignment template; also when not given), `builtin:<id>` of another
+	 * built-in template, `saved:<id>` of a template in the library, `blank`, or `copy:<id>` of
+	 * one's own workshop.
+	 */
 	startFrom: v.pipe(
 		v.string(),
 		v.transform((s) => s || 'template'),
-		v.regex(/^(template|blank|copy:[a-z2-7]{16})$/, 'Choose what the workshop starts from.')
+		v.regex(
+			/^(template|blank|copy:[a-z2-7]{16}|saved:[a-z2-7]{16}|builtin:[a-z-]{1,40})$/,
+			'Choose what the workshop starts from.'
+		)
 	),
 	title: v.pipe(
 		v.string(),

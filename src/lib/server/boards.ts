@@ -11,6 +11,7 @@ import {
 	deleteCard,
 	listCards,
 	readCard,
+	termText,
 	TERM_TEXT,
 	textOwner,
 	updateCard,
@@ -19,7 +20,7 @@ import {
 } from '../collab/cards';
 import { moveInJourney, type MoveDirection } from '../collab/journey';
 import { stageDocName, teamDocName } from '../collab/doc-names';
-import { DEFAULT_JOURNEY, DEFAULT_TERMS } from '../domain/template';
+import type { TemplateContent } from '../domain/template-library';
 import type { WorkshopMember } from './api';
 import { newId } from './ids';
 import * as projector from './projector';
@@ -276,44 +277,50 @@ async function countIfPrivate(docName: string, workshopId: string, stageKey: str
 
 /**
  * The template's starting content (the terms, the lead journey), written once when a workshop
- * is created so the facilitator can edit it before the session.
+ * is created so the facilitator can edit it before the session. Each stage of the workshop
+ * takes what the template's stage of the same key holds; a term's draft fills its merged
+ * wording, and a step's owner is the workshop's team of that name.
  */
-export async function prefill(workshopId: string): Promise<void> {
+export async function prefill(workshopId: string, template: TemplateContent): Promise<void> {
 	const [stageRows, teamRows] = await Promise.all([
 		stages.list(workshopId),
 		workshops.teams(workshopId)
 	]);
 	const teamIds = teamRows.map((t) => t.id);
-	const teamByName = new Map(teamRows.map((t) => [t.name, t.id]));
+	const teamByName = new Map(teamRows.map((t) => [t.name.toLowerCase(), t.id]));
 	for (const stage of stageRows) {
+		const source = template.stages.find((s) => s.key === stage.key);
 		const items: Card[] = [];
+		const drafts = new Map<string, string>();
 		const now = Date.now();
 		if (stage.kind === 'shared-terms') {
-			DEFAULT_TERMS.forEach((term, position) =>
+			(source?.terms ?? []).forEach((term, position) => {
+				const id = newId();
+				if (term.draft) drafts.set(id, term.draft);
 				items.push({
-					id: newId(),
+					id,
 					type: 'term',
 					text: term.name,
 					hint: term.hint,
 					valueType: term.valueType,
-					value: null,
+					value: term.value,
 					teamId: null,
 					createdAt: now,
 					position
-				})
-			);
+				});
+			});
 		}
 		if (stage.kind === 'connections') {
-			DEFAULT_JOURNEY.forEach((step, position) =>
+			(source?.journey ?? []).forEach((step, position) =>
 				items.push({
 					id: newId(),
 					type: 'step',
 					text: step.step,
-					ownerTeamId: teamByName.get(step.owner) ?? null,
+					ownerTeamId: teamByName.get(step.owner.toLowerCase()) ?? null,
 					system: step.system,
-					slaHours: null,
+					slaHours: step.slaHours,
 					broken: null,
-					isReturnPath: position === DEFAULT_JOURNEY.length - 1,
+					isReturnPath: step.returnPath,
 					teamId: null,
 					createdAt: now,
 					position
@@ -323,6 +330,7 @@ export async function prefill(workshopId: string): Promise<void> {
 		if (items.length === 0) continue;
 		await rooms.change(stageDocName(workshopId, stage.key), (doc: Y.Doc) => {
 			for (const item of items) addCard(doc, item, teamIds);
+			for (const [id, draft] of drafts) termText(doc, id, TERM_TEXT.merged)?.insert(0, draft);
 		});
 	}
 }

@@ -6,6 +6,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { can, type Capability } from '../domain/permissions';
 import type { AccountActor, ParticipantActor } from './auth/sessions';
 import { NOT_ADMITTED } from './admission';
+import * as templates from './templates';
 import * as workshops from './workshops';
 
 export function requireAccount(event: RequestEvent, capability: Capability): AccountActor {
@@ -46,4 +47,16 @@ export function requireParticipantOf(event: RequestEvent, workshopId: string): P
 	const actor = requireJoinedOf(event, workshopId);
 	if (!actor.participant.isAdmitted) error(403, NOT_ADMITTED);
 	return actor;
+}
+
+/**
+ * A template of the library this account may see (templates.templatesVisibleTo); 404
+ * otherwise, so another's private template is not revealed.
+ */
+export async function requireVisibleTemplate(event: RequestEvent, templateId: string) {
+	const actor = requireAccount(event, 'template.manage');
+	const viewer = templates.viewerOf(actor.account.id);
+	const found = await templates.findVisible(viewer, templateId);
+	if (!found) error(404, 'No template of your library has this address.');
+	return { actor, viewer, template: found };
 }

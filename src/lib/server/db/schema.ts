@@ -724,4 +724,29 @@ export const preworkInvite = pgTable(
 		uniqueIndex('prework_invite_token_hash_key').on(t.tokenHash),
 		uniqueIndex('prework_invite_workshop_email_key').on(t.workshopId, t.email)
 	]
+ * A template in the library: what a workshop starts from (stages, teams, what the terms and
+ * journey boards hold), saved from a workshop or imported from a file. `content` is a
+ * template file of `version` (src/lib/schemas/template-file.ts reads and upcasts it).
+ * `visibility` `firm` shares it with the firm of `firm_id`; until firms exist that column
+ * stays null and who sees what is decided in one place (templates.templatesVisibleTo).
+ */
+export const workshopTemplate = pgTable(
+	'workshop_template',
+	{
+		id: text('id').primaryKey(),
+		ownerId: text('owner_id')
+			.notNull()
+			.references(() => account.id, { onDelete: 'cascade' }),
+		firmId: text('firm_id'),
+		visibility: text('visibility', { enum: ['private', 'firm'] })
+			.notNull()
+			.default('private'),
+		name: text('name').notNull(),
+		description: text('description').notNull().default(''),
+		version: integer('version').notNull(),
+		content: jsonb('content').$type<JsonObject>().notNull(),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [index('workshop_template_owner_idx').on(t.ownerId)]
 );
