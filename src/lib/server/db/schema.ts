@@ -724,6 +724,9 @@ export const preworkInvite = pgTable(
 		uniqueIndex('prework_invite_token_hash_key').on(t.tokenHash),
 		uniqueIndex('prework_invite_workshop_email_key').on(t.workshopId, t.email)
 	]
+);
+
+/**
  * A template in the library: what a workshop starts from (stages, teams, what the terms and
  * journey boards hold), saved from a workshop or imported from a file. `content` is a
  * template file of `version` (src/lib/schemas/template-file.ts reads and upcasts it).
