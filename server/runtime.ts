@@ -9,6 +9,7 @@ import { registerDatabase, unregisterDatabase, type Database } from '../src/lib/
 import { openDatabase } from '../src/lib/server/db/open';
 import * as sessions from '../src/lib/server/auth/sessions';
 import { log } from '../src/lib/server/logger';
+import { sendDueReminders } from '../src/lib/server/reviews';
 
 export interface Runtime {
 	database: Database;
@@ -18,6 +19,8 @@ export interface Runtime {
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+/** Charter review reminders: checked at start-up and then this often (by the scheduling clock). */
+const REVIEW_REMINDER_INTERVAL_MS = 15 * 60 * 1000;
 
 export async function startRuntime(config: AppConfig): Promise<Runtime> {
 	const database = await openDatabase({
@@ -37,6 +40,14 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 	}, HOUSEKEEPING_INTERVAL_MS);
 	housekeeping.unref();
 
+	const remind = () =>
+		sendDueReminders().catch((error) =>
+			log.error({ err: error }, 'review reminders: the check failed')
+		);
+	void remind();
+	const reminders = setInterval(remind, REVIEW_REMINDER_INTERVAL_MS);
+	reminders.unref();
+
 	const stopTasks: Array<() => Promise<void> | void> = [];
 	let stopping: Promise<void> | undefined;
 	return {
@@ -45,6 +56,7 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 		stop: () =>
 			(stopping ??= (async () => {
 				clearInterval(housekeeping);
+				clearInterval(reminders);
 				for (const task of stopTasks) {
 					try {
 						await task();

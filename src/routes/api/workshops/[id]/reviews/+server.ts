@@ -1,0 +1,22 @@
+import { json } from '@sveltejs/kit';
+import { requireFacilitatorOf } from '$lib/server/api';
+import { ruleError } from '$lib/server/review-guards';
+import * as reviews from '$lib/server/reviews';
+import type { RequestHandler } from './$types';
+
+/** The charter's review sessions, oldest first. */
+export const GET: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	return json({ reviews: await reviews.list(event.params.id) });
+};
+
+/** Starts a review session from the signed charter: one open pulse per clause. */
+export const POST: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	try {
+		const session = await reviews.start(event.params.id);
+		return json({ review: session }, { status: 201 });
+	} catch (e) {
+		ruleError(e);
+	}
+};
