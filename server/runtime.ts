@@ -19,8 +19,14 @@ export interface Runtime {
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
-/** Charter review reminders: checked at start-up and then this often (by the scheduling clock). */
-const REVIEW_REMINDER_INTERVAL_MS = 15 * 60 * 1000;
+/**
+ * Charter review reminders: checked at start-up and then this often (dates by the scheduling
+ * clock, src/lib/server/clock.ts). REVIEW_REMINDER_INTERVAL_MS changes it (tests check often).
+ */
+function reminderInterval(): number {
+	const set = Number(process.env.REVIEW_REMINDER_INTERVAL_MS);
+	return Number.isInteger(set) && set >= 100 ? set : 15 * 60 * 1000;
+}
 
 export async function startRuntime(config: AppConfig): Promise<Runtime> {
 	const database = await openDatabase({
@@ -45,7 +51,7 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 			log.error({ err: error }, 'review reminders: the check failed')
 		);
 	void remind();
-	const reminders = setInterval(remind, REVIEW_REMINDER_INTERVAL_MS);
+	const reminders = setInterval(remind, reminderInterval());
 	reminders.unref();
 
 	const stopTasks: Array<() => Promise<void> | void> = [];

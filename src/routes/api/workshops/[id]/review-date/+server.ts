@@ -6,7 +6,7 @@ import { nextReviewSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
 /** The facilitator sets the next review date (today or later). */
-export const PUT: RequestHandler = async (event) => {
+export const PATCH: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id);
 	const { date } = await readJson(event, nextReviewSchema);
 	try {

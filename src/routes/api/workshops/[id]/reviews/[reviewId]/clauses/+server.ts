@@ -6,7 +6,7 @@ import { markClauseSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
 /** Marks a clause for change with the room's wording, or takes the mark off. */
-export const PUT: RequestHandler = async (event) => {
+export const PATCH: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id);
 	const input = await readJson(event, markClauseSchema);
 	try {
