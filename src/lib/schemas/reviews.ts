@@ -15,6 +15,17 @@ export const calendarDate = (what: string) =>
 		v.check((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), `${what} is not a real date.`)
 	);
 
+export const startReviewSchema = v.strictObject({
+	/** The clauses to pulse; all of the signed version's when left out. */
+	clauseIds: v.optional(
+		v.pipe(
+			v.array(v.pipe(v.string('A clause id is text.'), v.minLength(1)), 'List the clauses.'),
+			v.minLength(1, 'Choose at least one clause to pulse.'),
+			v.maxLength(200, 'A charter has at most 200 clauses.')
+		)
+	)
+});
+
 export const markClauseSchema = v.strictObject({
 	clauseId: v.pipe(v.string('Say which clause.'), v.minLength(1, 'Say which clause.')),
 	/** The wording the room proposes; null takes the mark off. */

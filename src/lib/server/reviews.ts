@@ -57,9 +57,13 @@ function monthOf(at: Date): string {
 
 /**
  * Starts a review of the charter's current version, which every invited leader has signed:
- * one pulse per clause, opened at once so phones can answer.
+ * one pulse per clause (every clause, or the ones the facilitator chose), opened at once so
+ * phones can answer.
  */
-export async function start(workshopId: string): Promise<ReviewSession> {
+export async function start(
+	workshopId: string,
+	options: { clauseIds?: string[] } = {}
+): Promise<ReviewSession> {
 	const currentVersion = await charters.current(workshopId);
 	if (!currentVersion) {
 		throw new CharterRuleError(
@@ -74,6 +78,18 @@ export async function start(workshopId: string): Promise<ReviewSession> {
 			409
 		);
 	}
+	const every = signed.content.sections.flatMap((section) =>
+		section.items.map((item) => ({ section, item }))
+	);
+	const wanted = options.clauseIds && new Set(options.clauseIds);
+	if (wanted && [...wanted].some((clauseId) => !every.some((c) => c.item.id === clauseId))) {
+		throw new CharterRuleError(
+			`One of the clauses is not in version ${signed.number} of the charter.`,
+			400
+		);
+	}
+	const chosen = wanted ? every.filter((c) => wanted.has(c.item.id)) : every;
+	if (chosen.length === 0) throw new CharterRuleError('Choose at least one clause to pulse.', 400);
 	const [open] = await db()
 		.select({ id: reviewSession.id })
 		.from(reviewSession)
@@ -100,25 +116,22 @@ export async function start(workshopId: string): Promise<ReviewSession> {
 			startedAt
 		})
 		.returning();
-	let position = 0;
-	for (const section of signed.content.sections) {
-		for (const item of section.items) {
-			const pollId = await polls.createPulse(workshopId, {
-				question: item.text,
-				clauseId: item.id
-			});
-			await db()
-				.insert(reviewClause)
-				.values({
-					reviewId: id,
-					clauseId: item.id,
-					sectionKey: section.key,
-					text: item.text,
-					position: position++,
-					pollId
-				});
-			await polls.advance(workshopId, pollId, 'open');
-		}
+	// Each pulse makes a key per team (blind RSA); the keys are made side by side.
+	const made = await Promise.all(
+		chosen.map(async ({ section, item }, position) => ({
+			values: {
+				reviewId: id,
+				clauseId: item.id,
+				sectionKey: section.key,
+				text: item.text,
+				position,
+				pollId: await polls.createPulse(workshopId, { question: item.text, clauseId: item.id })
+			}
+		}))
+	);
+	for (const { values } of made) {
+		await db().insert(reviewClause).values(values);
+		await polls.advance(workshopId, values.pollId, 'open');
 	}
 	return session!;
 }

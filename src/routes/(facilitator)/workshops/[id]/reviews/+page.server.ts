@@ -60,6 +60,12 @@ export const load: PageServerLoad = async (event) => {
 			startedAt: r.startedAt.toISOString()
 		})),
 		isSigned: !!current && signed?.id === current.id,
+		clauses:
+			current && signed?.id === current.id
+				? current.content.sections.flatMap((s) =>
+						s.items.map((i) => ({ id: i.id, text: i.text, section: s.title }))
+					)
+				: [],
 		nextReview,
 		isReviewDue: reviews.isDue(nextReview),
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
@@ -80,9 +86,15 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	start: async (event) => {
 		const { workshop } = await requireManager(event);
+		const clauseIds = (await event.request.formData())
+			.getAll('clauseId')
+			.filter((c): c is string => typeof c === 'string');
+		if (clauseIds.length === 0) {
+			return invalid(400, { start: 'Choose at least one clause to pulse.' });
+		}
 		let id: string;
 		try {
-			id = (await reviews.start(workshop.id)).id;
+			id = (await reviews.start(workshop.id, { clauseIds })).id;
 		} catch (e) {
 			return refused(e, 'start');
 		}
