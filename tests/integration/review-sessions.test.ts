@@ -85,7 +85,10 @@ describe.each(databaseKinds())('review sessions on %s', (kind) => {
 		ws = await workshopWithCharterContent(url());
 		vicEmail = `vic-${kind}-${Date.now()}@example.com`;
 		vic = new Client(url());
-		await openLink(vic, await inviteLeader(ws, { name: 'Vic', title: 'VP Sales', email: vicEmail }));
+		await openLink(
+			vic,
+			await inviteLeader(ws, { name: 'Vic', title: 'VP Sales', email: vicEmail })
+		);
 		voters = [];
 		for (const [team, names] of [
 			['Sales', ['Ann', 'Bob', 'Cat']],
@@ -134,9 +137,7 @@ describe.each(databaseKinds())('review sessions on %s', (kind) => {
 			mailbox.to(vicEmail).find((m) => /Charter review due/.test(m.subject ?? ''))
 		);
 		expect(mail.text).toContain('is due for review on 2027-02-01');
-		expect(mailbox.to(ws.email).some((m) => /Charter review due/.test(m.subject ?? ''))).toBe(
-			true
-		);
+		expect(mailbox.to(ws.email).some((m) => /Charter review due/.test(m.subject ?? ''))).toBe(true);
 	});
 
 	test('starting a review opens one anonymous pulse per clause of the signed version, with the measures’ actuals', async () => {
@@ -343,7 +344,9 @@ describe.each(databaseKinds())('review sessions on %s', (kind) => {
 		const itemPath = `${api()}/learning/${String(proposal.id)}`;
 
 		// Neither a participant nor another workshop's facilitator may accept it.
-		expect((await voters[1]!.client.json('PATCH', itemPath, { action: 'accept' })).status).toBe(403);
+		expect((await voters[1]!.client.json('PATCH', itemPath, { action: 'accept' })).status).toBe(
+			403
+		);
 		expect((await stranger.facilitator.json('PATCH', itemPath, { action: 'accept' })).status).toBe(
 			403
 		);

@@ -263,7 +263,9 @@ export async function amend(
 	}
 	const next = structuredClone(version.content);
 	for (const m of marked) {
-		const item = next.sections.find((s) => s.key === m.sectionKey)?.items.find((i) => i.id === m.clauseId);
+		const item = next.sections
+			.find((s) => s.key === m.sectionKey)
+			?.items.find((i) => i.id === m.clauseId);
 		if (item) item.text = m.proposedText!;
 	}
 	await charters.draft(workshopId);

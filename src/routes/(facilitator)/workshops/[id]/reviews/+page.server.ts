@@ -27,7 +27,11 @@ const dateForm = v.object({ date: calendarDate('the next review date') });
 const itemIdForm = v.object({ itemId: v.pipe(v.string(), v.minLength(1, 'Say which item.')) });
 const takeawaysForm = v.object({
 	itemId: v.pipe(v.string(), v.minLength(1, 'Say which item.')),
-	takeaways: v.pipe(v.string(), v.trim(), v.maxLength(4000, 'Takeaways hold at most 4,000 characters.'))
+	takeaways: v.pipe(
+		v.string(),
+		v.trim(),
+		v.maxLength(4000, 'Takeaways hold at most 4,000 characters.')
+	)
 });
 const itemForm = v.pipe(
 	v.object({
@@ -140,7 +144,10 @@ export const actions: Actions = {
 
 	takeaways: async (event) => {
 		const { workshop } = await requireManager(event);
-		const parsed = parseForm(takeawaysForm, await event.request.formData(), ['itemId', 'takeaways']);
+		const parsed = parseForm(takeawaysForm, await event.request.formData(), [
+			'itemId',
+			'takeaways'
+		]);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		try {
 			await learning.recordTakeaways(workshop.id, parsed.data.itemId, parsed.data.takeaways);

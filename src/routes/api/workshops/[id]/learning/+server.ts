@@ -16,7 +16,10 @@ export const POST: RequestHandler = async (event) => {
 	const proposer = await requireProposer(event, event.params.id);
 	const input = await readJson(event, learningItemSchema);
 	try {
-		return json({ item: await learning.propose(event.params.id, input, proposer) }, { status: 201 });
+		return json(
+			{ item: await learning.propose(event.params.id, input, proposer) },
+			{ status: 201 }
+		);
 	} catch (e) {
 		ruleError(e);
 	}

@@ -28,7 +28,9 @@ const markForm = v.object({
 		v.maxLength(2000, 'A clause holds at most 2,000 characters.')
 	)
 });
-const versionForm = v.object({ versionId: v.pipe(v.string(), v.minLength(1, 'Say which version.')) });
+const versionForm = v.object({
+	versionId: v.pipe(v.string(), v.minLength(1, 'Say which version.'))
+});
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireManager(event);
