@@ -9,6 +9,7 @@ import { registerDatabase, unregisterDatabase, type Database } from '../src/lib/
 import { openDatabase } from '../src/lib/server/db/open';
 import * as sessions from '../src/lib/server/auth/sessions';
 import { log } from '../src/lib/server/logger';
+import { sendDueReminders } from '../src/lib/server/reviews';
 
 export interface Runtime {
 	database: Database;
@@ -18,6 +19,14 @@ export interface Runtime {
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+/**
+ * Charter review reminders: checked at start-up and then this often (dates by the scheduling
+ * clock, src/lib/server/clock.ts). REVIEW_REMINDER_INTERVAL_MS changes it (tests check often).
+ */
+function reminderInterval(): number {
+	const set = Number(process.env.REVIEW_REMINDER_INTERVAL_MS);
+	return Number.isInteger(set) && set >= 100 ? set : 15 * 60 * 1000;
+}
 
 export async function startRuntime(config: AppConfig): Promise<Runtime> {
 	const database = await openDatabase({
@@ -37,6 +46,14 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 	}, HOUSEKEEPING_INTERVAL_MS);
 	housekeeping.unref();
 
+	const remind = () =>
+		sendDueReminders().catch((error) =>
+			log.error({ err: error }, 'review reminders: the check failed')
+		);
+	void remind();
+	const reminders = setInterval(remind, reminderInterval());
+	reminders.unref();
+
 	const stopTasks: Array<() => Promise<void> | void> = [];
 	let stopping: Promise<void> | undefined;
 	return {
@@ -45,6 +62,7 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 		stop: () =>
 			(stopping ??= (async () => {
 				clearInterval(housekeeping);
+				clearInterval(reminders);
 				for (const task of stopTasks) {
 					try {
 						await task();

@@ -13,7 +13,7 @@ import type { CalibrationResult, Classification } from './calibration/results';
  * `classification` is a calibration round (src/lib/domain/calibration/): the same tokens,
  * casts and turnout, a ballot that classifies every lead of the round, and a result of its own.
  */
-export const POLL_KINDS = ['consent', 'dot', 'choice', 'scale', 'classification'] as const;
+export const POLL_KINDS = ['consent', 'dot', 'choice', 'scale', 'classification', 'pulse'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];
 
 export const POLL_STATUSES = ['draft', 'open', 'closed', 'revealed'] as const;
@@ -29,6 +29,24 @@ export const CONSENT_LABELS: Record<ConsentChoice, string> = {
 };
 
 export const SCALE_OPTIONS = ['1', '2', '3', '4', '5'] as const;
+
+/**
+ * `pulse` is a review session's question on one charter clause (src/lib/server/reviews.ts):
+ * a single choice among these three, with an optional reason that travels with the ballot.
+ */
+export const PULSE_OPTIONS = ['holds', 'change', 'broken'] as const;
+export type PulseChoice = (typeof PULSE_OPTIONS)[number];
+
+export const PULSE_LABELS: Record<PulseChoice, string> = {
+	holds: 'Still holds',
+	change: 'Needs a change',
+	broken: 'Not working'
+};
+
+/** Kinds whose ballot may carry a reason, stored with the anonymous ballot and nowhere else. */
+export function takesReason(kind: PollKind): boolean {
+	return kind === 'consent' || kind === 'pulse';
+}
 
 /** The smallest group whose breakdown may be shown. Never lower: 2 voters know each other's vote. */
 export const MIN_K = 3;
@@ -65,6 +83,7 @@ export interface PollRules {
 export function optionsFor(kind: PollKind, options: PollOption[]): PollOption[] {
 	if (kind === 'consent') return CONSENT_OPTIONS.map((id) => ({ id, label: CONSENT_LABELS[id] }));
 	if (kind === 'scale') return SCALE_OPTIONS.map((id) => ({ id, label: id }));
+	if (kind === 'pulse') return PULSE_OPTIONS.map((id) => ({ id, label: PULSE_LABELS[id] }));
 	return options;
 }
 

@@ -58,6 +58,29 @@ const EVENT_WORDS: Record<string, string> = {
 export interface ExportInput {
 	verification: Verification;
 	verifyUrl: string;
+	/**
+	 * The shared learning agenda kept with the charter (accepted items), as an appendix: it is
+	 * not part of the version's content or its hash, and the appendix says so.
+	 */
+	learning?: LearningEntry[];
+}
+
+export interface LearningEntry {
+	title: string;
+	kind: 'reading' | 'talk' | 'course';
+	team: string | null;
+	owner: string;
+	discussOn: string;
+	takeaways: string;
+}
+
+const LEARNING_KIND_WORDS = { reading: 'Reading', talk: 'Talk', course: 'Course' } as const;
+export const LEARNING_APPENDIX_NOTE =
+	'Kept with the charter, not part of the signed text or its fingerprint.';
+
+function learningLine(i: LearningEntry): string {
+	const by = i.team ? `chosen by ${i.team}, ` : '';
+	return `${LEARNING_KIND_WORDS[i.kind]}: ${oneLine(i.title)} (${by}owner ${oneLine(i.owner)}, discussed ${i.discussOn})`;
 }
 
 const utc = (d: Date | string) => new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -121,7 +144,7 @@ export function markdownText(text: string): string {
 		.join('\\\n');
 }
 
-export function toMarkdown({ verification: v, verifyUrl }: ExportInput): string {
+export function toMarkdown({ verification: v, verifyUrl, learning }: ExportInput): string {
 	const c = v.version.content;
 	const md = markdownEscape;
 	const out: string[] = [];
@@ -169,6 +192,14 @@ export function toMarkdown({ verification: v, verifyUrl }: ExportInput): string 
 		out.push(
 			`${e.seq}. ${utc(e.at)} · ${md(EVENT_WORDS[e.kind] ?? e.kind)} · ${md(e.actor)} · \`${e.hash.slice(0, 16)}\``
 		);
+	}
+	if (learning?.length) {
+		out.push('', '## Appendix: shared learning agenda', '', `_${LEARNING_APPENDIX_NOTE}_`, '');
+		for (const item of learning) {
+			out.push(`- ${md(learningLine(item))}`);
+			const takeaways = markdownText(item.takeaways);
+			if (takeaways) out.push(`    - Takeaways: ${takeaways}`);
+		}
 	}
 	return out.join('\n') + '\n';
 }
@@ -238,7 +269,7 @@ function calibrationJson(i: CharterItem) {
 }
 
 /** The charter as data: lifecycle, definitions with typed values, SLAs, thresholds, fields, measures. */
-export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
+export function toMachineJson({ verification: v, verifyUrl, learning }: ExportInput) {
 	const c = v.version.content;
 	const definitions = itemsOf(c, 'definitions').map((i) => {
 		const fields = Array.isArray(i.data.requiredFields) ? i.data.requiredFields : [];
@@ -356,7 +387,9 @@ export function toMachineJson({ verification: v, verifyUrl }: ExportInput) {
 			problems: v.chain.problems
 		},
 		/** The content exactly as hashed: canonical JSON of this object is what `sha256` covers. */
-		content: c
+		content: c,
+		/** An appendix kept with the charter, outside `content`: not covered by `sha256`. */
+		learningAgenda: learning ?? []
 	};
 }
 
@@ -367,7 +400,7 @@ const SOFT = '#4b5563';
 const RULE = '#d1d5db';
 const ACCENT = '#0f766e';
 
-export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buffer> {
+export function toPdf({ verification: v, verifyUrl, learning }: ExportInput): Promise<Buffer> {
 	const c = v.version.content;
 	const doc = new PDFDocument({
 		size: 'A4',
@@ -623,6 +656,26 @@ export function toPdf({ verification: v, verifyUrl }: ExportInput): Promise<Buff
 					width
 				}
 			);
+	}
+
+	if (learning?.length) {
+		doc.addPage();
+		doc.font('serif-bold').fontSize(18).fillColor(INK).text('Appendix: shared learning agenda');
+		doc.moveDown(0.3);
+		doc.font('serif').fontSize(10.5).fillColor(SOFT).text(LEARNING_APPENDIX_NOTE);
+		doc.moveDown(0.6);
+		for (const item of learning) {
+			keepRoom(40);
+			doc.font('serif').fontSize(11).fillColor(INK).text(learningLine(item), { lineGap: 1 });
+			if (item.takeaways.trim()) {
+				doc
+					.font('serif-italic')
+					.fontSize(10)
+					.fillColor(SOFT)
+					.text(`Takeaways: ${oneLine(item.takeaways)}`, { lineGap: 1 });
+			}
+			doc.moveDown(0.4);
+		}
 	}
 
 	// Footer on every page: the fingerprint and where to verify it.

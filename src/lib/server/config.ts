@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { LOG_FORMATS, LOG_LEVELS } from './logger';
+import { ClockConfigError, testClockOffset } from './clock';
 
 export interface AppConfig {
 	port: number;
@@ -65,6 +66,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		throw new ConfigError(
 			`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${env.LOG_FORMAT}".`
 		);
+	}
+	try {
+		testClockOffset(env);
+	} catch (e) {
+		if (e instanceof ClockConfigError) throw new ConfigError(e.message);
+		throw e;
 	}
 	const metricsToken = env.METRICS_TOKEN || undefined;
 	if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {

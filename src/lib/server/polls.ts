@@ -553,3 +553,32 @@ export async function resultCsv(
 export async function roomViews(workshopId: string): Promise<PollView[]> {
 	return rooms.read(roomDocName(workshopId), (doc) => readPolls(doc));
 }
+
+/**
+ * A review session's pulse on one clause: a draft poll of kind `pulse` (fixed options, a
+ * reason allowed), with its keys made like every poll's. Made by src/lib/server/reviews.ts,
+ * never through the polls endpoint.
+ */
+export async function createPulse(
+	workshopId: string,
+	input: { question: string; clauseId: string; k?: number }
+): Promise<string> {
+	const id = newId();
+	const row = written(
+		await db()
+			.insert(poll)
+			.values({
+				id,
+				workshopId,
+				kind: 'pulse',
+				question: input.question,
+				sourceItemId: input.clauseId,
+				options: [],
+				k: input.k ?? 3
+			})
+			.returning()
+	);
+	await ballotKeys.ensureKeys(id, await teamIdsOf(workshopId));
+	await publish(row);
+	return id;
+}

@@ -11,7 +11,13 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { BallotError, checkChoice, type Choice, type PollRules } from '../../domain/polls';
+import {
+	BallotError,
+	checkChoice,
+	takesReason,
+	type Choice,
+	type PollRules
+} from '../../domain/polls';
 import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../domain/voting-token';
 import { db, rowsOf } from '../db';
 import { poll } from '../db/schema';
@@ -169,7 +175,7 @@ export async function cast(
 		team_id: key.teamId,
 		token_hash: tracker,
 		choice: { v: choice },
-		reason: rules.kind === 'consent' && request.reason ? request.reason : null
+		reason: takesReason(rules.kind) && request.reason ? request.reason : null
 	});
 	if (outcome === 'refused') throw await notOpen(workshopId, pollId);
 	if (outcome === 'created') onCreated?.();

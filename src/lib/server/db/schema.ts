@@ -753,3 +753,96 @@ export const workshopTemplate = pgTable(
 	},
 	(t) => [index('workshop_template_owner_idx').on(t.ownerId)]
 );
+
+/**
+ * A review session of a signed charter, months after the workshop: for each clause of the
+ * signed version it reviews, an anonymous pulse (a poll of kind `pulse` in the charter's own
+ * workshop, so its teams, tokens and k rule are the polls'). Open while the room pulses;
+ * closed for good once its pulses are revealed.
+ */
+export const reviewSession = pgTable(
+	'review_session',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		/** The signed version the room reviews; an amendment is drafted against it. */
+		versionId: text('version_id')
+			.notNull()
+			.references(() => charterVersion.id, { onDelete: 'cascade' }),
+		number: integer('number').notNull(),
+		status: text('status', { enum: ['open', 'closed'] })
+			.notNull()
+			.default('open'),
+		/** The period whose measure actuals the room looks at (2027-03, 2027-Q1). */
+		period: text('period').notNull(),
+		startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+		closedAt: timestamp('closed_at', { withTimezone: true })
+	},
+	(t) => [uniqueIndex('review_session_workshop_number_key').on(t.workshopId, t.number)]
+);
+
+/** One clause of a review session: its pulse poll, and whether the room wants it changed. */
+export const reviewClause = pgTable(
+	'review_clause',
+	{
+		reviewId: text('review_id')
+			.notNull()
+			.references(() => reviewSession.id, { onDelete: 'cascade' }),
+		clauseId: text('clause_id').notNull(),
+		sectionKey: text('section_key').notNull(),
+		text: text('text').notNull(),
+		position: integer('position').notNull(),
+		pollId: text('poll_id')
+			.notNull()
+			.references(() => poll.id, { onDelete: 'cascade' }),
+		/** Marked for change by the facilitator, with the wording the room proposes. */
+		proposedText: text('proposed_text')
+	},
+	(t) => [primaryKey({ columns: [t.reviewId, t.clauseId] })]
+);
+
+/**
+ * When the charter is next reviewed: the charter's cadence date until the facilitator sets
+ * another. `remindedFor` is the date a reminder was last sent for, so each date reminds once.
+ */
+export const reviewSchedule = pgTable('review_schedule', {
+	workshopId: text('workshop_id')
+		.primaryKey()
+		.references(() => workshop.id, { onDelete: 'cascade' }),
+	/** A calendar date, YYYY-MM-DD; null follows the signed charter's cadence. */
+	nextReviewOn: text('next_review_on'),
+	remindedFor: text('reminded_for'),
+	updatedAt: updatedAt()
+});
+
+/**
+ * The shared learning agenda kept with a charter: a reading, talk or course chosen by a team,
+ * with an owner, a discussion date and the takeaways recorded afterwards. Not part of any
+ * version's content or hash; exports carry it as an appendix.
+ */
+export const learningItem = pgTable(
+	'learning_item',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		title: text('title').notNull(),
+		kind: text('kind', { enum: ['reading', 'talk', 'course'] }).notNull(),
+		teamId: text('team_id').references(() => team.id, { onDelete: 'set null' }),
+		ownerName: text('owner_name').notNull(),
+		/** A calendar date, YYYY-MM-DD. */
+		discussOn: text('discuss_on').notNull(),
+		takeaways: text('takeaways').notNull().default(''),
+		status: text('status', { enum: ['proposed', 'accepted'] })
+			.notNull()
+			.default('proposed'),
+		/** Who proposed it, in words ("a participant of Sales", "Facilitator Fay"). */
+		proposedBy: text('proposed_by').notNull(),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [index('learning_item_workshop_idx').on(t.workshopId)]
+);

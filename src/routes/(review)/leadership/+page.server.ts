@@ -4,6 +4,9 @@ import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/s
 import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/leaders';
+import * as learning from '$lib/server/learning';
+import * as reviews from '$lib/server/reviews';
+import * as workshops from '$lib/server/workshops';
 import { openCharterSchema } from '$lib/schemas/charter';
 import { parseForm } from '$lib/schemas/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,14 +18,33 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const charters = await leaders.overview(leader);
 	return {
 		leader: { name: leader.invite.name, title: leader.invite.title },
-		charters: charters.map((c) => ({
-			...c,
-			followUp: c.followUp && {
-				versionNumber: c.followUp.version.number,
-				nextReview: c.followUp.nextReview,
-				measures: c.followUp.measures
-			}
-		}))
+		charters: await Promise.all(
+			charters.map(async (c) => {
+				const nextReview = await reviews.nextReview(c.workshopId);
+				const teams = await workshops.teams(c.workshopId);
+				return {
+					...c,
+					followUp: c.followUp && {
+						versionNumber: c.followUp.version.number,
+						nextReview,
+						isReviewDue: reviews.isDue(nextReview),
+						measures: c.followUp.measures
+					},
+					health: await reviews.health(c.workshopId),
+					learning: (await learning.list(c.workshopId))
+						.filter((i) => i.status === 'accepted')
+						.map((i) => ({
+							id: i.id,
+							title: i.title,
+							kind: i.kind,
+							team: teams.find((t) => t.id === i.teamId)?.name ?? null,
+							owner: i.ownerName,
+							discussOn: i.discussOn,
+							takeaways: i.takeaways
+						}))
+				};
+			})
+		)
 	};
 };
 

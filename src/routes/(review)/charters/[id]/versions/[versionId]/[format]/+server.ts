@@ -2,6 +2,7 @@ import { error, json } from '@sveltejs/kit';
 import * as charters from '$lib/server/charters';
 import { requireCharterReader } from '$lib/server/charter-guards';
 import { toMachineJson, toMarkdown, toPdf } from '$lib/server/charter-export';
+import * as learning from '$lib/server/learning';
 import { publicOrigin } from '$lib/server/origin';
 import type { RequestHandler } from './$types';
 
@@ -14,7 +15,9 @@ export const GET: RequestHandler = async (event) => {
 	}
 	const input = {
 		verification,
-		verifyUrl: `${publicOrigin(event.url)}/verify/${verification.version.id}`
+		verifyUrl: `${publicOrigin(event.url)}/verify/${verification.version.id}`,
+		// The learning agenda as it stands now: an appendix kept with the charter, not signed.
+		learning: await learning.appendix(event.params.id)
 	};
 	const name = `charter-v${verification.version.number}-${verification.version.hash.slice(0, 8)}`;
 	const headers = (type: string, ext: string) => ({

@@ -1,0 +1,107 @@
+import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { can } from '$lib/domain/permissions';
+import { CharterRuleError } from '$lib/server/charters';
+import { invalid } from '$lib/server/forms';
+import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as reviews from '$lib/server/reviews';
+import { parseForm } from '$lib/schemas/forms';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+async function requireManager(event: RequestEvent) {
+	const owned = await requireOwnedWorkshop(event, event.params.id);
+	if (!can(owned.actor.role, 'charter.manage')) error(403, 'Your account may not manage charters.');
+	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
+}
+
+function refused(e: unknown, field: string, values: Record<string, string> = {}) {
+	if (e instanceof CharterRuleError) return invalid(e.status, { [field]: e.message }, values);
+	throw e;
+}
+
+const markForm = v.object({
+	clauseId: v.pipe(v.string(), v.minLength(1, 'Say which clause.')),
+	proposedText: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, 'Write the wording the room proposes for this clause.'),
+		v.maxLength(2000, 'A clause holds at most 2,000 characters.')
+	)
+});
+const versionForm = v.object({
+	versionId: v.pipe(v.string(), v.minLength(1, 'Say which version.'))
+});
+
+export const load: PageServerLoad = async (event) => {
+	const { workshop } = await requireManager(event);
+	let review;
+	try {
+		review = await reviews.get(workshop.id, event.params.reviewId);
+	} catch (e) {
+		if (e instanceof CharterRuleError) error(e.status, e.message);
+		throw e;
+	}
+	return {
+		workshop: { id: workshop.id, title: workshop.title },
+		session: {
+			id: review.session.id,
+			number: review.session.number,
+			status: review.session.status,
+			period: review.session.period,
+			startedAt: review.session.startedAt.toISOString()
+		},
+		version: { id: review.version.id, number: review.version.number },
+		isCurrentVersion: review.isCurrentVersion,
+		clauses: review.clauses,
+		measures: review.measures
+	};
+};
+
+export const actions: Actions = {
+	close: async (event) => {
+		const { workshop } = await requireManager(event);
+		try {
+			await reviews.close(workshop.id, event.params.reviewId);
+		} catch (e) {
+			return refused(e, 'close');
+		}
+		return { closed: true };
+	},
+
+	mark: async (event) => {
+		const { workshop } = await requireManager(event);
+		const parsed = parseForm(markForm, await event.request.formData(), [
+			'clauseId',
+			'proposedText'
+		]);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		try {
+			await reviews.mark(
+				workshop.id,
+				event.params.reviewId,
+				parsed.data.clauseId,
+				parsed.data.proposedText
+			);
+		} catch (e) {
+			return refused(e, 'proposedText', parsed.data);
+		}
+		return { marked: parsed.data.clauseId };
+	},
+
+	amend: async (event) => {
+		const { workshop, label } = await requireManager(event);
+		const parsed = parseForm(versionForm, await event.request.formData(), ['versionId']);
+		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+		try {
+			const { published } = await reviews.amend(
+				workshop.id,
+				event.params.reviewId,
+				{ versionId: parsed.data.versionId, publish: true },
+				label
+			);
+			return { published: published && { number: published.number, id: published.id } };
+		} catch (e) {
+			return refused(e, 'amend');
+		}
+	}
+};

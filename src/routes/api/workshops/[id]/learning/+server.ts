@@ -1,0 +1,26 @@
+import { json } from '@sveltejs/kit';
+import { readJson } from '$lib/server/api';
+import * as learning from '$lib/server/learning';
+import { requireProposer, ruleError } from '$lib/server/review-guards';
+import { learningItemSchema } from '$lib/schemas/reviews';
+import type { RequestHandler } from './$types';
+
+/** The shared learning agenda, for anyone of the workshop and its leaders. */
+export const GET: RequestHandler = async (event) => {
+	await requireProposer(event, event.params.id);
+	return json({ items: await learning.list(event.params.id) });
+};
+
+/** Proposes an item; the facilitator's and leaders' own items are accepted at once. */
+export const POST: RequestHandler = async (event) => {
+	const proposer = await requireProposer(event, event.params.id);
+	const input = await readJson(event, learningItemSchema);
+	try {
+		return json(
+			{ item: await learning.propose(event.params.id, input, proposer) },
+			{ status: 201 }
+		);
+	} catch (e) {
+		ruleError(e);
+	}
+};

@@ -1,0 +1,18 @@
+import { json } from '@sveltejs/kit';
+import { readJson, requireFacilitatorOf } from '$lib/server/api';
+import { ruleError } from '$lib/server/review-guards';
+import * as reviews from '$lib/server/reviews';
+import { nextReviewSchema } from '$lib/schemas/reviews';
+import type { RequestHandler } from './$types';
+
+/** The facilitator sets the next review date (today or later). */
+export const PATCH: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	const { date } = await readJson(event, nextReviewSchema);
+	try {
+		await reviews.setNextReview(event.params.id, date);
+		return json({ nextReview: await reviews.nextReview(event.params.id) });
+	} catch (e) {
+		ruleError(e);
+	}
+};

@@ -1,0 +1,24 @@
+import { json } from '@sveltejs/kit';
+import { readJson, requireFacilitatorOf } from '$lib/server/api';
+import { startReviewSchema } from '$lib/schemas/reviews';
+import { ruleError } from '$lib/server/review-guards';
+import * as reviews from '$lib/server/reviews';
+import type { RequestHandler } from './$types';
+
+/** The charter's review sessions, oldest first. */
+export const GET: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	return json({ reviews: await reviews.list(event.params.id) });
+};
+
+/** Starts a review session from the signed charter: one open pulse per clause. */
+export const POST: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	const input = await readJson(event, startReviewSchema);
+	try {
+		const session = await reviews.start(event.params.id, input);
+		return json({ review: session }, { status: 201 });
+	} catch (e) {
+		ruleError(e);
+	}
+};

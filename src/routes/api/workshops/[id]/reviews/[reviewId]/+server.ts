@@ -1,0 +1,15 @@
+import { json } from '@sveltejs/kit';
+import { requireFacilitatorOf } from '$lib/server/api';
+import { ruleError } from '$lib/server/review-guards';
+import * as reviews from '$lib/server/reviews';
+import type { RequestHandler } from './$types';
+
+/** A review with its clauses' pulses (results once closed) and the measures' actuals. */
+export const GET: RequestHandler = async (event) => {
+	await requireFacilitatorOf(event, event.params.id);
+	try {
+		return json(await reviews.get(event.params.id, event.params.reviewId));
+	} catch (e) {
+		ruleError(e);
+	}
+};
