@@ -68,19 +68,20 @@ const sfRecord = v.object({
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-/** Stages (or options) by label: kept, renamed in place, added, removed, moved. */
-function compareLabels(
-	wanted: string[],
-	current: string[],
-	words: { added: Change['kind']; renamed: Change['kind']; removed: Change['kind']; noun: string }
-): Change[] {
+/**
+ * Pipeline stages by label: kept, moved, added, removed, or renamed where a stage the charter
+ * does not name stands in the place of one it does (replacing a pipeline keeps a stage's id by
+ * its place, so that is what the CRM would do).
+ */
+function compareStages(wanted: string[], current: string[]): Change[] {
+	const words = STAGE_WORDS;
 	const changes: Change[] = [];
 	const matched = new Set<number>();
 	wanted.forEach((label, i) => {
 		const at = current.findIndex((c, j) => !matched.has(j) && same(c, label));
 		if (at >= 0) {
 			matched.add(at);
-			if (words.noun === 'stage' && at !== i) {
+			if (at !== i) {
 				changes.push({
 					kind: 'stage-moved',
 					text: `Stage “${label}” would move from position ${at + 1} to ${i + 1}.`
@@ -114,17 +115,52 @@ function compareLabels(
 
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
+interface Option {
+	value: string;
+	label: string;
+}
+
+/**
+ * Lead-status options: matched by label, then by internal value (HubSpot's `value`,
+ * Salesforce's `fullName`), so a relabelled option is told apart from a new one. Never by
+ * position: two options' places say nothing about their meaning.
+ */
+function compareOptions(wanted: Option[], current: Option[]): Change[] {
+	const changes: Change[] = [];
+	const matched = new Set<number>();
+	const free = (j: number) => !matched.has(j);
+	for (const w of wanted) {
+		let at = current.findIndex((c, j) => free(j) && same(c.label, w.label));
+		if (at < 0) at = current.findIndex((c, j) => free(j) && same(c.value, w.value));
+		if (at < 0) {
+			changes.push({ kind: 'option-added', text: `Lead status “${w.label}” would be added.` });
+			continue;
+		}
+		matched.add(at);
+		const c = current[at]!;
+		if (!same(c.label, w.label)) {
+			changes.push({
+				kind: 'option-relabelled',
+				text: `Lead status “${c.label}” would be relabelled “${w.label}”.`
+			});
+		}
+	}
+	current.forEach((c, j) => {
+		if (free(j)) {
+			changes.push({
+				kind: 'option-removed',
+				text: `Lead status “${c.label}” would be removed (the charter does not name it).`
+			});
+		}
+	});
+	return changes;
+}
+
 const STAGE_WORDS = {
 	added: 'stage-added',
 	renamed: 'stage-renamed',
 	removed: 'stage-removed',
 	noun: 'stage'
-} as const;
-const OPTION_WORDS = {
-	added: 'option-added',
-	renamed: 'option-relabelled',
-	removed: 'option-removed',
-	noun: 'lead status'
 } as const;
 
 function checkJson(name: string, text: string, m: Lifecycle): FileCheck {
@@ -137,7 +173,7 @@ function checkJson(name: string, text: string, m: Lifecycle): FileCheck {
 		);
 	}
 	const stages = definedStages(m).map((s) => s.label);
-	const statuses = leadStatuses(m).map((s) => s.label);
+	const statuses = leadStatuses(m);
 	const pipeline =
 		(v.is(hubspotPipeline, data) && data) ||
 		(v.is(listOf(hubspotPipeline), data) && data.results[0]) ||
@@ -149,7 +185,7 @@ function checkJson(name: string, text: string, m: Lifecycle): FileCheck {
 		return {
 			file: name,
 			readAs: `HubSpot pipeline “${pipeline.label}”`,
-			changes: compareLabels(stages, current, STAGE_WORDS)
+			changes: compareStages(stages, current)
 		};
 	}
 	const property =
@@ -161,11 +197,7 @@ function checkJson(name: string, text: string, m: Lifecycle): FileCheck {
 		return {
 			file: name,
 			readAs: `HubSpot property “${property.name}”`,
-			changes: compareLabels(
-				statuses,
-				property.options.map((o) => o.label),
-				OPTION_WORDS
-			)
+			changes: compareOptions(statuses, property.options)
 		};
 	}
 	throw notAConfiguration(name);
@@ -193,17 +225,16 @@ function checkXml(name: string, text: string, m: Lifecycle): FileCheck {
 		parseTagValue: false
 	}).parse(text);
 	if (v.is(sfValueSet, data)) {
-		const current = asList(data.StandardValueSet.standardValue).map((x) =>
-			String(x.label ?? x.fullName)
-		);
+		const current = asList(data.StandardValueSet.standardValue).map((x) => ({
+			value: String(x.fullName),
+			label: String(x.label ?? x.fullName)
+		}));
+		// The package names each value by its label (its `fullName`).
+		const wanted = leadStatuses(m).map((s) => ({ value: s.label, label: s.label }));
 		return {
 			file: name,
 			readAs: 'Salesforce LeadStatus value set',
-			changes: compareLabels(
-				leadStatuses(m).map((s) => s.label),
-				current,
-				OPTION_WORDS
-			)
+			changes: compareOptions(wanted, current)
 		};
 	}
 	if (v.is(sfRecord, data)) {

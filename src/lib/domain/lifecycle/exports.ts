@@ -70,6 +70,11 @@ export function apiName(text: string, max = 30): string {
 	return /^[A-Za-z]/.test(base) ? base : `F_${base}`.slice(0, max);
 }
 
+const slaText = (h: Lifecycle['handoffs'][number]) =>
+	h.hours.defined
+		? `${h.hours.value} hours, ${valueOr(h.hoursBasis, (v) => `${v} hours`)}`
+		: valueOr(h.hours, String);
+
 const fileName = (m: Lifecycle) => `charter-v${m.charter.version}-${m.charter.sha256.slice(0, 8)}`;
 
 // ------------------------------------------------------------------------------------ generic
@@ -175,9 +180,10 @@ export function hubspotFiles(m: Lifecycle): Record<string, string> {
 		'## Settings without an API call',
 		'',
 		`- MQL score threshold: ${valueOr(m.mqlThreshold, (v) => `${v} points`)} (set it in your lead-scoring tool).`,
-		...m.handoffs.map(
-			(h) =>
-				`- SLA "${h.name}": ${valueOr(h.hours, (v) => `${v} hours`)}, ${valueOr(h.hoursBasis, (v) => `${v} hours`)}.`
+		...m.handoffs.map((h) => `- SLA "${h.name}": ${slaText(h)}.`),
+		...m.otherRequiredFields.map(
+			(o) =>
+				`- Fields asked for on "${o.term}" (not a stage, so not made required): ${o.fields.map((f) => `${f.team}: ${f.fields.join(', ')}`).join('; ')}.`
 		),
 		`- Attempts before return to nurture: ${valueOr(m.attemptsBeforeNurture, String)}.`,
 		`- Disqualification reasons: ${valueOr(m.disqualification.reasons, (v) => v.join('; '))}.`,
