@@ -17,7 +17,7 @@ import {
 	workshopWithCharterContent,
 	type CharterWorkshop
 } from '../factories/charter';
-import { joinAs, signUpFacilitator } from '../factories/workshops';
+import { createWorkshop, joinAs, signUpFacilitator } from '../factories/workshops';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { Client, type ActionResult } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
@@ -62,7 +62,7 @@ describe.each(databaseKinds())('CRM configuration from a charter on %s', (kind) 
 	let database: TestDatabase;
 	let server: RunningServer;
 	let ws: CharterWorkshop;
-	let other: CharterWorkshop;
+	let other: { workshopId: string };
 	let dana: Client;
 	let otherLeader: Client;
 	let v1: { id: string; hash: string; number: number };
@@ -88,22 +88,47 @@ describe.each(databaseKinds())('CRM configuration from a charter on %s', (kind) 
 		database = await createTestDatabase(kind);
 		server = await startServer(database);
 		[ws, other] = await Promise.all([
-			workshopWithCharterContent(server.url),
-			workshopWithCharterContent(server.url)
+			workshopWithCharterContent(server.url).then(async (ws) => {
+				await agreeLifecycle(server.url, ws);
+				return ws;
+			}),
+			anotherCharterWithLeader()
 		]);
-		await agreeLifecycle(server.url, ws);
 		v1 = (await ws.act('publish')).data!.published as typeof v1;
 		dana = new Client(server.url);
 		await openLink(
 			dana,
 			await inviteLeader(ws, { name: 'Dana Diaz', title: 'CMO', email: 'dana@acme.test' })
 		);
-		otherLeader = new Client(server.url);
-		await openLink(
-			otherLeader,
-			await inviteLeader(other, { name: 'Olga Other', title: 'CRO', email: 'olga@other.test' })
-		);
 	});
+	/** A second facilitator's charter, one clause long, with its own invited leader. */
+	async function anotherCharterWithLeader() {
+		const { facilitator } = await signUpFacilitator(server.url, 'Oscar Other');
+		const { workshopId } = await createWorkshop(facilitator, 'Another alignment');
+		const card = await facilitator.json(
+			'POST',
+			`/api/workshops/${workshopId}/stages/measures/cards`,
+			{ type: 'cadence', text: 'Monthly pipeline review' }
+		);
+		if (card.status !== 201) throw new Error(`card refused: ${JSON.stringify(card.body)}`);
+		const path = `/workshops/${workshopId}/charter`;
+		const published = await facilitator.action(`${path}?/publish`, {});
+		if (published.type !== 'success')
+			throw new Error(`publishing failed: ${JSON.stringify(published)}`);
+		const invited = await facilitator.action(`${path}?/invite`, {
+			name: 'Olga Other',
+			title: 'CRO',
+			email: 'olga@other.test',
+			signingOrder: '',
+			expiresInDays: '14'
+		});
+		const link = (invited.data?.invited as { link?: string } | undefined)?.link;
+		if (!link) throw new Error(`inviting failed: ${JSON.stringify(invited)}`);
+		otherLeader = new Client(server.url);
+		await openLink(otherLeader, new URL(link).pathname);
+		return { workshopId };
+	}
+
 	afterAll(async () => {
 		await server?.stop();
 		await database?.drop();
@@ -344,7 +369,7 @@ describe.each(databaseKinds())('CRM configuration from a charter on %s', (kind) 
 		} finally {
 			await opened.close();
 		}
-		server = await startServer(database);
+		// The last test: the server stays stopped (afterAll stops it again, harmlessly).
 	});
 
 	/** The term card ids of the workshop's Shared terms board. */
