@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { lifecycleSchemaErrors } from '../../src/lib/domain/lifecycle/validate';
+import {
+	lifecycleJsonSchema,
+	lifecycleSchemaErrors
+} from '../../src/lib/domain/lifecycle/validate';
 import { openDatabase } from '../../src/lib/server/db/open';
 import {
 	agreeLifecycle,
@@ -226,6 +229,10 @@ describe.each(databaseKinds())('CRM configuration from a charter on %s', (kind) 
 			}
 			expect(html).toContain('>Check against your CRM</button>');
 		}
+		// The schema the lifecycle JSON follows is public, as the pages link it.
+		const schema = await new Client(server.url).get('/schema/lifecycle-v1.json');
+		expect(schema.status).toBe(200);
+		expect(await schema.json()).toEqual(lifecycleJsonSchema);
 	});
 
 	test('the dry run shows what would change, for the facilitator and the leader', async () => {
