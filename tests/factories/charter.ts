@@ -152,3 +152,50 @@ export async function inviteLeader(
 export async function openLink(leader: Client, path: string): Promise<Response> {
 	return leader.get(path);
 }
+
+/**
+ * The room completes the lead lifecycle on the Shared terms board: MQL, SQL and Disqualified
+ * get merged wordings and fields over Yjs, then (through the card API) their owner teams, exit
+ * criteria, the reasons, the attempts before nurture and the hand-off SLA's business hours.
+ * SAL and Opportunity stay undefined. Returns the term card ids by name.
+ */
+export async function agreeLifecycle(
+	baseUrl: string,
+	ws: CharterWorkshop
+): Promise<Record<string, string>> {
+	const ids = await new Promise<Record<string, string>>((resolve, reject) => {
+		const peer = connectPeer(baseUrl, ws.facilitator, stageDocName(ws.workshopId, 'shared-terms'));
+		peer
+			.whenSynced()
+			.then(async () => {
+				const cards = listCards(peer.doc, 'term');
+				const ids = Object.fromEntries(cards.map((c) => [c.text, c.id]));
+				const write = (term: string, key: string, text: string) =>
+					termText(peer.doc, ids[term]!, key)!.insert(0, text);
+				peer.doc.transact(() => {
+					write('MQL', TERM_TEXT.merged, 'A lead in our market with a score of 65 or more.');
+					write('MQL', TERM_TEXT.fields(ws.teams.Marketing!), 'source; campaign');
+					write('SQL', TERM_TEXT.merged, 'Budget, authority, need and timeline confirmed.');
+					write('SQL', TERM_TEXT.fields(ws.teams.Sales!), 'budget, timeline');
+					write('Disqualified', TERM_TEXT.merged, 'Closed for good with one reason.');
+					write('Recycled / Nurture', TERM_TEXT.merged, 'Not ready now: back to nurture.');
+				});
+				await peer.ack();
+				peer.destroy();
+				resolve(ids);
+			})
+			.catch(reject);
+	});
+	const api = `/api/workshops/${ws.workshopId}/stages/shared-terms/cards`;
+	for (const [term, patch] of [
+		['MQL', { ownerTeamId: ws.teams.Marketing, exitCriteria: 'Sales accepts or returns it.' }],
+		['SQL', { ownerTeamId: ws.teams.Sales }],
+		['Disqualified', { reasons: 'Competitor; Outside our market' }],
+		['Recycled / Nurture', { attempts: 3, reasons: 'No answer; Timing' }],
+		['Hand-off SLA', { hoursBasis: 'business', ownerTeamId: ws.teams.Sales }]
+	] as const) {
+		const r = await ws.facilitator.json('PATCH', `${api}/${ids[term]}`, patch);
+		if (r.status !== 200) throw new Error(`${term} refused: ${JSON.stringify(r.body)}`);
+	}
+	return ids;
+}

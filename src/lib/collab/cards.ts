@@ -72,6 +72,16 @@ export interface CardFields {
 	/** Incentives: what the team is rewarded for today, and what the shared goal needs. */
 	today?: string;
 	needed?: string;
+	/**
+	 * Terms, for the lead lifecycle a CRM receives: when a lead leaves the stage, the hours an
+	 * SLA counts (business or calendar; steps too), the attempts before a lead returns to
+	 * nurture, and the reasons (disqualification, recycling) as a list written as text. A term's
+	 * `ownerTeamId` is the team that owns the stage, or that must act within the SLA.
+	 */
+	exitCriteria?: string;
+	hoursBasis?: 'business' | 'calendar' | null;
+	attempts?: number | null;
+	reasons?: string;
 }
 
 /**

@@ -82,7 +82,22 @@ const fieldEntries = {
 		)
 	),
 	today: v.optional(shortText('what is rewarded today', MAX_CARD_TEXT)),
-	needed: v.optional(shortText('what the shared goal needs', MAX_CARD_TEXT))
+	needed: v.optional(shortText('what the shared goal needs', MAX_CARD_TEXT)),
+	exitCriteria: v.optional(shortText('the exit criteria', MAX_CARD_TEXT)),
+	hoursBasis: v.optional(
+		v.nullable(v.picklist(['business', 'calendar'], 'Hours are business hours or calendar hours.'))
+	),
+	attempts: v.optional(
+		v.nullable(
+			v.pipe(
+				v.number('The attempts must be a number.'),
+				v.integer('The attempts must be a whole number.'),
+				v.minValue(0, 'The attempts cannot be negative.'),
+				v.maxValue(100, 'Use at most 100 attempts.')
+			)
+		)
+	),
+	reasons: v.optional(shortText('the reasons', MAX_CARD_TEXT))
 };
 
 /**

@@ -55,6 +55,18 @@ function listOf(text: string): string[] {
 		.filter(Boolean);
 }
 
+function lifecycleFacts(card: Card, teamName: (id: string | null) => string): JsonObject {
+	const facts: JsonObject = {};
+	const owner = teamName(card.ownerTeamId ?? null);
+	if (owner) facts.ownerTeam = owner;
+	if (card.exitCriteria?.trim()) facts.exitCriteria = card.exitCriteria.trim();
+	if (card.hoursBasis) facts.hoursBasis = card.hoursBasis;
+	if (typeof card.attempts === 'number') facts.attempts = card.attempts;
+	const reasons = listOf(card.reasons ?? '');
+	if (reasons.length) facts.reasons = reasons;
+	return facts;
+}
+
 export async function compile(workshopId: string): Promise<CharterContent> {
 	const [found] = await db()
 		.select({
@@ -133,6 +145,7 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 						broken: card.broken ?? null,
 						isReturnPath: card.isReturnPath === true,
 						note: card.note ?? '',
+						...(card.hoursBasis ? { hoursBasis: card.hoursBasis } : {}),
 						...(isTemplateStep(card, ownerIdOf) ? { fromTemplate: true } : {})
 					});
 					break;
@@ -181,7 +194,10 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 				requiredFields: Object.entries(fields).map(([team, text]) => ({
 					team,
 					fields: listOf(text)
-				}))
+				})),
+				// The lifecycle facts a CRM receives, only where the room recorded them, so a charter
+				// without them reads (and hashes) as before.
+				...lifecycleFacts(card, teamName)
 			});
 		}
 	}

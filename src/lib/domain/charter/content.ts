@@ -241,6 +241,11 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 					if (list.length) add(`Fields ${str(f.team)} needs`, list.join(', '));
 				}
 			}
+			add('Owner', str(d.ownerTeam));
+			add('Exit criteria', str(d.exitCriteria));
+			if (str(d.hoursBasis)) add('Hours counted', `${str(d.hoursBasis)} hours`);
+			add('Attempts before nurture', num(d.attempts));
+			if (Array.isArray(d.reasons)) add('Reasons', d.reasons.map((r) => str(r)).join('; '));
 			break;
 		}
 		case 'calibration':
@@ -249,7 +254,12 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 		case 'journey':
 			add('Owner', str(d.ownerTeam));
 			add('System', str(d.system));
-			if (num(d.slaHours) !== null) add('Within', `${num(d.slaHours)} hours`);
+			if (num(d.slaHours) !== null) {
+				add(
+					'Within',
+					`${num(d.slaHours)}${str(d.hoursBasis) ? ` ${str(d.hoursBasis)}` : ''} hours`
+				);
+			}
 			if (str(d.broken)) {
 				add('Broken connection', BROKEN_LABELS[str(d.broken) as BrokenConnectionKind] ?? 'Yes');
 			}

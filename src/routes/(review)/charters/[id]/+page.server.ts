@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { mustWaitFor } from '$lib/domain/charter/signing';
 import * as charters from '$lib/server/charters';
+import * as crm from '$lib/server/crm-config';
 import { CharterRuleError } from '$lib/server/charters';
 import { requireCharterReader, requireLeaderOf } from '$lib/server/charter-guards';
 import { invalid } from '$lib/server/forms';
@@ -19,7 +20,9 @@ export const load: PageServerLoad = async (event) => {
 	if (asked && !shown) error(404, 'This charter has no such version.');
 	const summary = await leaders.summary(event.params.id);
 	const followUp = await charters.followUp(event.params.id);
+	const crmVersion = await crm.exportableVersion(event.params.id);
 	const base = {
+		crmVersion,
 		workshopId: event.params.id,
 		isLeader: reader.kind === 'leader',
 		reader: reader.label,
@@ -84,6 +87,12 @@ function refused(e: unknown, values: Record<string, string>) {
 }
 
 export const actions: Actions = {
+	/** The dry run, for the facilitator and the invited leaders; nothing is kept. */
+	checkCrm: async (event) => {
+		await requireCharterReader(event, event.params.id);
+		return crm.checkAction(event.request, event.params.id, publicOrigin(event.url));
+	},
+
 	review: async (event) => {
 		const leader = requireLeaderOf(event, event.params.id, 'charter.review');
 		const parsed = parseForm(reviewSchema, await event.request.formData(), [

@@ -6,6 +6,7 @@ import * as boards from '$lib/server/boards';
 import { BoardRuleError } from '$lib/server/boards';
 import { leftOut } from '$lib/server/charter-compile';
 import * as charters from '$lib/server/charters';
+import * as crm from '$lib/server/crm-config';
 import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
@@ -45,9 +46,11 @@ export const load: PageServerLoad = async (event) => {
 		charters.followUp(workshop.id),
 		leftOut(workshop.id)
 	]);
+	const crmVersion = await crm.exportableVersion(workshop.id);
 	const current = versions.findLast((v) => !v.supersededAt);
 	return {
 		workshop: { id: workshop.id, title: workshop.title },
+		crmVersion,
 		draft,
 		isEmpty: isEmptyCharter(draft),
 		// A draft compiled before the suggestion was left out may hold it still: then it is in.
@@ -87,6 +90,12 @@ export const load: PageServerLoad = async (event) => {
 const EDIT_FIELDS = ['op', 'section', 'clause', 'text', 'direction'] as const;
 
 export const actions: Actions = {
+	/** The dry run: the CRM's configuration compared with the signed version; nothing is kept. */
+	checkCrm: async (event) => {
+		const { workshop } = await requireManager(event);
+		return crm.checkAction(event.request, workshop.id, publicOrigin(event.url));
+	},
+
 	edit: async (event) => {
 		const { workshop } = await requireManager(event);
 		const form = await event.request.formData();
