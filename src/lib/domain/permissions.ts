@@ -50,7 +50,9 @@ export type Capability =
 	 * Shows what it receives to the whole room: it receives no board the facilitator hid from
 	 * the projector, and no team's private board (a private round shows as counts per team).
 	 */
-	| 'board.showToRoom';
+	| 'board.showToRoom'
+	/** Upload a lead report from the CRM after signing; only its counts per month are kept. */
+	| 'charter.evidence';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -68,7 +70,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'poll.manage',
 		'charter.manage',
 		'charter.read',
-		'projector.run'
+		'projector.run',
+		'charter.evidence'
 	],
 	participant: [
 		'room.participate',
@@ -86,7 +89,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'board.read',
 		'charter.read',
 		'charter.review',
-		'charter.sign'
+		'charter.sign',
+		'charter.evidence'
 	],
 	projector: ['room.read', 'board.read', 'board.showToRoom']
 };

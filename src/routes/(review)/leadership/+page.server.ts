@@ -3,6 +3,7 @@ import { can } from '$lib/domain/permissions';
 import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/server/auth/cookies';
 import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
+import * as crmEvidence from '$lib/server/crm-evidence';
 import * as leaders from '$lib/server/leaders';
 import { openCharterSchema } from '$lib/schemas/charter';
 import { parseForm } from '$lib/schemas/forms';
@@ -15,14 +16,17 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const charters = await leaders.overview(leader);
 	return {
 		leader: { name: leader.invite.name, title: leader.invite.title },
-		charters: charters.map((c) => ({
-			...c,
-			followUp: c.followUp && {
-				versionNumber: c.followUp.version.number,
-				nextReview: c.followUp.nextReview,
-				measures: c.followUp.measures
-			}
-		}))
+		charters: await Promise.all(
+			charters.map(async (c) => ({
+				...c,
+				followUp: c.followUp && {
+					versionNumber: c.followUp.version.number,
+					nextReview: c.followUp.nextReview,
+					measures: c.followUp.measures
+				},
+				evidence: c.followUp ? await crmEvidence.pageData(c.workshopId) : null
+			}))
+		)
 	};
 };
 

@@ -1,10 +1,12 @@
 import { error, fail } from '@sveltejs/kit';
 import { mustWaitFor } from '$lib/domain/charter/signing';
 import * as charters from '$lib/server/charters';
+import * as crmEvidence from '$lib/server/crm-evidence';
 import { CharterRuleError } from '$lib/server/charters';
 import { requireCharterReader, requireLeaderOf } from '$lib/server/charter-guards';
 import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/leaders';
+import { leaderLabel } from '$lib/server/leaders';
 import { SupersededError } from '$lib/server/leaders';
 import { publicOrigin } from '$lib/server/origin';
 import { parseForm } from '$lib/schemas/forms';
@@ -19,7 +21,9 @@ export const load: PageServerLoad = async (event) => {
 	if (asked && !shown) error(404, 'This charter has no such version.');
 	const summary = await leaders.summary(event.params.id);
 	const followUp = await charters.followUp(event.params.id);
+	const evidence = await crmEvidence.pageData(event.params.id);
 	const base = {
+		evidence,
 		workshopId: event.params.id,
 		isLeader: reader.kind === 'leader',
 		reader: reader.label,
@@ -84,6 +88,12 @@ function refused(e: unknown, values: Record<string, string>) {
 }
 
 export const actions: Actions = {
+	/** A lead report from the CRM, uploaded by a leader: its counts per month are kept. */
+	uploadEvidence: async (event) => {
+		const leader = requireLeaderOf(event, event.params.id, 'charter.evidence');
+		return crmEvidence.uploadAction(event.request, event.params.id, leaderLabel(leader.invite));
+	},
+
 	review: async (event) => {
 		const leader = requireLeaderOf(event, event.params.id, 'charter.review');
 		const parsed = parseForm(reviewSchema, await event.request.formData(), [
