@@ -99,7 +99,11 @@ export function exportKindOf(header: readonly string[]): ExportKind {
 	if (names.has('became a marketing qualified lead date') || names.has('record id')) {
 		return 'HubSpot';
 	}
-	if (names.has('lead id') || names.has('convertedDate'.toLowerCase()) || names.has('isconverted')) {
+	if (
+		names.has('lead id') ||
+		names.has('convertedDate'.toLowerCase()) ||
+		names.has('isconverted')
+	) {
 		return 'Salesforce';
 	}
 	return 'other';

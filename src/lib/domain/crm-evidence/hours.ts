@@ -55,26 +55,49 @@ export interface WallTime {
 	second: number;
 }
 
-/** The wall-clock time in `zone` at an instant (milliseconds since the epoch). */
-export function wallTime(at: number, zone: string): WallTime {
+function utcParts(at: number): WallTime {
+	const d = new Date(at);
+	return {
+		year: d.getUTCFullYear(),
+		month: d.getUTCMonth() + 1,
+		day: d.getUTCDate(),
+		hour: d.getUTCHours(),
+		minute: d.getUTCMinutes(),
+		second: d.getUTCSeconds()
+	};
+}
+
+const QUARTER_HOUR = 900_000;
+/** Offsets per zone and quarter hour: zones change offset on a quarter hour, so one lookup serves the whole quarter. */
+const offsets = new Map<string, number>();
+
+/** The zone's offset from UTC at an instant, in milliseconds (Intl asked once per quarter hour). */
+function offsetAt(at: number, zone: string): number {
+	if (zone === 'UTC') return 0;
+	const key = `${zone}|${Math.floor(at / QUARTER_HOUR)}`;
+	const known = offsets.get(key);
+	if (known !== undefined) return known;
 	const out: Record<string, number> = {};
 	for (const part of formatter(zone).formatToParts(new Date(at))) {
 		if (part.type !== 'literal') out[part.type] = Number(part.value);
 	}
-	return {
-		year: out.year!,
-		month: out.month!,
-		day: out.day!,
-		hour: out.hour! % 24,
-		minute: out.minute!,
-		second: out.second!
-	};
+	const asUtc = Date.UTC(
+		out.year!,
+		out.month! - 1,
+		out.day!,
+		out.hour! % 24,
+		out.minute!,
+		out.second!
+	);
+	const offset = asUtc - (at - (((at % 1000) + 1000) % 1000));
+	if (offsets.size > 100_000) offsets.clear();
+	offsets.set(key, offset);
+	return offset;
 }
 
-function offsetAt(at: number, zone: string): number {
-	const w = wallTime(at, zone);
-	const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-	return asUtc - (at - (((at % 1000) + 1000) % 1000));
+/** The wall-clock time in `zone` at an instant (milliseconds since the epoch). */
+export function wallTime(at: number, zone: string): WallTime {
+	return utcParts(at + offsetAt(at, zone));
 }
 
 /**

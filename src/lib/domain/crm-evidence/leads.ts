@@ -133,7 +133,9 @@ export function readEvidence(
 		);
 	}
 	if (rows.length === 0) {
-		throw new EvidenceFileError('The file names its columns but has no leads: export the leads too.');
+		throw new EvidenceFileError(
+			'The file names its columns but has no leads: export the leads too.'
+		);
 	}
 	const names = header.map((h) => h.trim());
 	const choice = chooseColumns(names, mapping);
