@@ -39,15 +39,15 @@ export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireManager(event);
 	const [draft, versions, summary, invites, reviews, followUp, suggestions, evidence] =
 		await Promise.all([
-		charters.draft(workshop.id),
-		charters.versions(workshop.id),
-		leaders.summary(workshop.id),
-		leaders.list(workshop.id),
-		leaders.reviews(workshop.id),
-		charters.followUp(workshop.id),
-		leftOut(workshop.id),
-		crmEvidence.pageData(workshop.id)
-	]);
+			charters.draft(workshop.id),
+			charters.versions(workshop.id),
+			leaders.summary(workshop.id),
+			leaders.list(workshop.id),
+			leaders.reviews(workshop.id),
+			charters.followUp(workshop.id),
+			leftOut(workshop.id),
+			crmEvidence.pageData(workshop.id)
+		]);
 	const current = versions.findLast((v) => !v.supersededAt);
 	return {
 		workshop: { id: workshop.id, title: workshop.title },
