@@ -45,8 +45,9 @@ async function main() {
 		process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
 	}
 	// adapter-node reads request bodies up to 512 KiB by default; a calibration's lead file may
-	// be 1 MiB (its endpoint refuses more, in words). JSON endpoints keep their own 64 KiB.
-	process.env.BODY_SIZE_LIMIT ??= '2M';
+	// be 1 MiB (its endpoint refuses more, in words), and a CRM lead report up to 16 MiB (a
+	// 50,000-lead export; refused above that, in words). JSON endpoints keep their own 64 KiB.
+	process.env.BODY_SIZE_LIMIT ??= '17M';
 	const here = path.dirname(fileURLToPath(import.meta.url));
 	const { handler } = (await import(pathToFileURL(path.join(here, 'handler.js')).href)) as {
 		handler: RequestHandler;

@@ -121,3 +121,44 @@ export class Client {
 		};
 	}
 }
+
+/**
+ * Posts a form action with a file, as a browser's multipart form does (for uploads); the
+ * result is parsed like `Client.action`'s.
+ */
+export async function uploadAction(
+	client: Client,
+	path: string,
+	fields: Record<string, string>,
+	file: { name: string; text: string }
+): Promise<ActionResult> {
+	const form = new FormData();
+	for (const [k, v] of Object.entries(fields)) form.set(k, v);
+	form.set('file', new Blob([file.text], { type: 'text/csv' }), file.name);
+	const response = await fetch(client.baseUrl + path, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: {
+			cookie: client.cookieHeader(),
+			'x-forwarded-for': client.address,
+			origin: client.baseUrl,
+			accept: 'application/json',
+			'x-sveltekit-action': 'true'
+		},
+		body: form
+	});
+	const body = (await response.json()) as {
+		type: ActionResult['type'];
+		status: number;
+		location?: string;
+		data?: string;
+		error?: { message: string };
+	};
+	return {
+		type: body.type,
+		status: body.status ?? response.status,
+		location: body.location,
+		data: body.data ? (devalue.parse(body.data) as Record<string, unknown>) : undefined,
+		error: body.error
+	};
+}

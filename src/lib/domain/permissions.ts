@@ -52,7 +52,9 @@ export type Capability =
 	 */
 	| 'board.showToRoom'
 	/** Keep a template library: save a workshop as a template, import, export, delete, use. */
-	| 'template.manage';
+	| 'template.manage'
+	/** Upload a lead report from the CRM after signing; only its counts per month are kept. */
+	| 'charter.evidence';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -71,7 +73,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'charter.manage',
 		'charter.read',
 		'projector.run',
-		'template.manage'
+		'template.manage',
+		'charter.evidence'
 	],
 	participant: [
 		'room.participate',
@@ -89,7 +92,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'board.read',
 		'charter.read',
 		'charter.review',
-		'charter.sign'
+		'charter.sign',
+		'charter.evidence'
 	],
 	projector: ['room.read', 'board.read', 'board.showToRoom']
 };

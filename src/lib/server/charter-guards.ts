@@ -18,7 +18,10 @@ export type CharterReader =
 export function requireLeaderOf(
 	event: RequestEvent,
 	workshopId: string,
-	capability: Extract<Capability, 'charter.read' | 'charter.review' | 'charter.sign'>
+	capability: Extract<
+		Capability,
+		'charter.read' | 'charter.review' | 'charter.sign' | 'charter.evidence'
+	>
 ): LeaderActor {
 	const leader = event.locals.leader;
 	if (!leader) {

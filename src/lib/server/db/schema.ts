@@ -846,3 +846,33 @@ export const learningItem = pgTable(
 	},
 	(t) => [index('learning_item_workshop_idx').on(t.workshopId)]
 );
+
+/**
+ * Evidence from a CRM lead report, per month: counts only. The lead rows, and anything that
+ * names a lead or a person in them, are read during the upload and never stored. The terms
+ * the month was judged against (SLA hours, clock, time zone, threshold) are kept with it.
+ */
+export const crmEvidencePeriod = pgTable(
+	'crm_evidence_period',
+	{
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		/** A month, 2027-03 (the MQL date's month in the export's time zone). */
+		period: text('period').notNull(),
+		versionNumber: integer('version_number').notNull(),
+		mqls: integer('mqls').notNull(),
+		withinSla: integer('within_sla').notNull(),
+		atThreshold: integer('at_threshold').notNull(),
+		returnedToNurture: integer('returned_to_nurture').notNull(),
+		returnedWithoutReason: integer('returned_without_reason').notNull(),
+		sqls: integer('sqls').notNull(),
+		slaHours: doublePrecision('sla_hours'),
+		hourMode: text('hour_mode', { enum: ['calendar', 'business'] }).notNull(),
+		timeZone: text('time_zone').notNull(),
+		threshold: doublePrecision('threshold'),
+		recordedBy: text('recorded_by').notNull(),
+		updatedAt: updatedAt()
+	},
+	(t) => [primaryKey({ columns: [t.workshopId, t.period] })]
+);

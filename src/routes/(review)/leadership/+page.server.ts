@@ -3,6 +3,7 @@ import { can } from '$lib/domain/permissions';
 import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/server/auth/cookies';
 import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
+import * as crmEvidence from '$lib/server/crm-evidence';
 import * as leaders from '$lib/server/leaders';
 import * as learning from '$lib/server/learning';
 import * as reviews from '$lib/server/reviews';
@@ -30,6 +31,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 						isReviewDue: reviews.isDue(nextReview),
 						measures: c.followUp.measures
 					},
+					evidence: c.followUp ? await crmEvidence.pageData(c.workshopId) : null,
 					health: await reviews.health(c.workshopId),
 					learning: (await learning.list(c.workshopId))
 						.filter((i) => i.status === 'accepted')

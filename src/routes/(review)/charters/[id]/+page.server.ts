@@ -2,10 +2,12 @@ import { error, fail } from '@sveltejs/kit';
 import { mustWaitFor } from '$lib/domain/charter/signing';
 import * as charters from '$lib/server/charters';
 import * as crm from '$lib/server/crm-config';
+import * as crmEvidence from '$lib/server/crm-evidence';
 import { CharterRuleError } from '$lib/server/charters';
 import { requireCharterReader, requireLeaderOf } from '$lib/server/charter-guards';
 import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/leaders';
+import { leaderLabel } from '$lib/server/leaders';
 import { SupersededError } from '$lib/server/leaders';
 import { publicOrigin } from '$lib/server/origin';
 import { parseForm } from '$lib/schemas/forms';
@@ -21,8 +23,10 @@ export const load: PageServerLoad = async (event) => {
 	const summary = await leaders.summary(event.params.id);
 	const followUp = await charters.followUp(event.params.id);
 	const crmVersion = await crm.exportableVersion(event.params.id);
+	const evidence = await crmEvidence.pageData(event.params.id);
 	const base = {
 		crmVersion,
+		evidence,
 		workshopId: event.params.id,
 		isLeader: reader.kind === 'leader',
 		reader: reader.label,
@@ -91,6 +95,11 @@ export const actions: Actions = {
 	checkCrm: async (event) => {
 		await requireCharterReader(event, event.params.id);
 		return crm.checkAction(event.request, event.params.id, publicOrigin(event.url));
+	},
+	/** A lead report from the CRM, uploaded by a leader: its counts per month are kept. */
+	uploadEvidence: async (event) => {
+		const leader = requireLeaderOf(event, event.params.id, 'charter.evidence');
+		return crmEvidence.uploadAction(event.request, event.params.id, leaderLabel(leader.invite));
 	},
 
 	review: async (event) => {

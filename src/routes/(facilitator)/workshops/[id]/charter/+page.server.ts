@@ -7,6 +7,7 @@ import { BoardRuleError } from '$lib/server/boards';
 import { leftOut } from '$lib/server/charter-compile';
 import * as charters from '$lib/server/charters';
 import * as crm from '$lib/server/crm-config';
+import * as crmEvidence from '$lib/server/crm-evidence';
 import { CharterRuleError } from '$lib/server/charters';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
@@ -37,16 +38,18 @@ function refused(e: unknown, field = 'form') {
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireManager(event);
-	const [draft, versions, summary, invites, reviews, followUp, suggestions] = await Promise.all([
-		charters.draft(workshop.id),
-		charters.versions(workshop.id),
-		leaders.summary(workshop.id),
-		leaders.list(workshop.id),
-		leaders.reviews(workshop.id),
-		charters.followUp(workshop.id),
-		leftOut(workshop.id)
-	]);
 	const crmVersion = await crm.exportableVersion(workshop.id);
+	const [draft, versions, summary, invites, reviews, followUp, suggestions, evidence] =
+		await Promise.all([
+			charters.draft(workshop.id),
+			charters.versions(workshop.id),
+			leaders.summary(workshop.id),
+			leaders.list(workshop.id),
+			leaders.reviews(workshop.id),
+			charters.followUp(workshop.id),
+			leftOut(workshop.id),
+			crmEvidence.pageData(workshop.id)
+		]);
 	const current = versions.findLast((v) => !v.supersededAt);
 	return {
 		workshop: { id: workshop.id, title: workshop.title },
@@ -83,6 +86,7 @@ export const load: PageServerLoad = async (event) => {
 			nextReview: followUp.nextReview,
 			measures: followUp.measures
 		},
+		evidence,
 		origin: publicOrigin(event.url)
 	};
 };
@@ -189,6 +193,15 @@ export const actions: Actions = {
 			return refused(e);
 		}
 		return { revoked: true };
+	},
+
+	/** A lead report from the CRM: its counts per month are kept, nothing else. */
+	uploadEvidence: async (event) => {
+		const { workshop, label, actor } = await requireManager(event);
+		if (!can(actor.role, 'charter.evidence')) {
+			error(403, 'Your account may not upload evidence to charters.');
+		}
+		return crmEvidence.uploadAction(event.request, workshop.id, label);
 	},
 
 	recordMeasure: async (event) => {
