@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { requireAccount } from '$lib/server/guards';
 import * as boards from '$lib/server/boards';
+import { isFirmWorkshop } from '$lib/server/firms';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
 import { createWorkshopFields, createWorkshopSchema } from '$lib/schemas/workshops';
@@ -9,7 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireAccount(event, 'workshop.create');
-	const earlier = await workshops.listForOwner(actor.account.id);
+	const earlier = actor.firm ? await workshops.listForFirm(actor.firm.id) : [];
 	return {
 		earlier: earlier.map((w) => ({
 			id: w.id,
@@ -33,15 +34,15 @@ export const actions: Actions = {
 		if (startFrom === 'blank') start = { stages: [] };
 		if (startFrom.startsWith('copy:')) {
 			const source = await workshops.get(startFrom.slice('copy:'.length));
-			// Only one's own workshops can be copied; another's is as good as unknown.
-			if (!source || source.ownerId !== actor.account.id) {
+			// Only the firm's workshops can be copied; another firm's is as good as unknown.
+			if (!isFirmWorkshop(actor, source)) {
 				return invalid(
 					400,
-					{ startFrom: 'Choose one of your own workshops to copy.' },
+					{ startFrom: 'Choose one of your firm’s workshops to copy.' },
 					parsed.data
 				);
 			}
-			start = await workshops.copySource(source.id);
+			start = await workshops.copySource(source!.id);
 		}
 		const created = await workshops.create({ ownerId: actor.account.id, ...details, ...start });
 		if (startFrom.startsWith('copy:'))

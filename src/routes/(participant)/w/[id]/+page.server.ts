@@ -7,6 +7,7 @@ import * as participants from '$lib/server/participants';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
+import * as brand from '$lib/server/brand';
 
 /**
  * The live room runs on the room document; this gives it what the first paint needs before
@@ -35,6 +36,7 @@ export const load: PageServerLoad = async (event) => {
 			)
 	]);
 	return {
+		brand: await brand.forWorkshop(workshop.id),
 		workshop: {
 			id: workshop.id,
 			title: workshop.title,

@@ -1,6 +1,4 @@
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { can } from '$lib/domain/permissions';
 import { agreementsWithoutEvidence, isEmptyCharter } from '$lib/domain/charter/content';
 import * as boards from '$lib/server/boards';
 import { BoardRuleError } from '$lib/server/boards';
@@ -23,8 +21,7 @@ import {
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function requireManager(event: RequestEvent) {
-	const owned = await requireOwnedWorkshop(event, event.params.id);
-	if (!can(owned.actor.role, 'charter.manage')) error(403, 'Your account may not manage charters.');
+	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
 }
 
