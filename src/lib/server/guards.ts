@@ -44,8 +44,7 @@ export async function requireOwnedWorkshop(
 ) {
 	const actor = requireAccount(event, capability);
 	const found = await workshops.get(workshopId);
-	if (!found || !isFirmWorkshop(actor, found))
-		error(404, 'No workshop of yours has this address.');
+	if (!found || !isFirmWorkshop(actor, found)) error(404, 'No workshop of yours has this address.');
 	return { actor, workshop: found };
 }
 
