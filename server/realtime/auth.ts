@@ -18,6 +18,7 @@ import * as sessions from '../../src/lib/server/auth/sessions';
 import * as stages from '../../src/lib/server/stages';
 import { db } from '../../src/lib/server/db';
 import { team } from '../../src/lib/server/db/schema';
+import { isFirmWorkshop } from '../../src/lib/server/firms';
 import * as workshops from '../../src/lib/server/workshops';
 
 /** One way a request belongs to the workshop (a browser may carry both cookies). */
@@ -79,7 +80,7 @@ export async function authenticate(
 			});
 		} else if (can(actor.role, 'workshop.manage')) {
 			const found = await workshops.get(address.workshopId);
-			if (found?.ownerId !== actor.account.id) continue;
+			if (!isFirmWorkshop(actor, found)) continue;
 			memberships.push({
 				member: { role: actor.role, teamId: null },
 				sessionId: actor.sessionId,

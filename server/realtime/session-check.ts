@@ -6,10 +6,10 @@
  * team as it is now: a participant moved on another instance is reconnected here too (the
  * instance that moved them did so at once; see `Hub.checkSessions`).
  */
-import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import * as leaderSessions from '../../src/lib/server/auth/leader-sessions';
 import { db } from '../../src/lib/server/db';
-import { participant, session } from '../../src/lib/server/db/schema';
+import { firmMember, participant, session } from '../../src/lib/server/db/schema';
 
 /** Live session id → the participant's team now (null for accounts and leaders). */
 export async function liveSessions(ids: string[]): Promise<Map<string, string | null>> {
@@ -19,11 +19,14 @@ export async function liveSessions(ids: string[]): Promise<Map<string, string | 
 			.select({ id: session.id, teamId: participant.teamId })
 			.from(session)
 			.leftJoin(participant, eq(participant.id, session.participantId))
+			.leftJoin(firmMember, eq(firmMember.accountId, session.accountId))
 			.where(
 				and(
 					inArray(session.id, ids.slice(i, i + 500)),
 					gt(session.expiresAt, new Date()),
-					or(isNull(session.participantId), isNull(participant.removedAt))
+					or(isNull(session.participantId), isNull(participant.removedAt)),
+					// An account removed from its firm reaches none of its workshops any more.
+					or(isNull(session.accountId), isNotNull(firmMember.accountId))
 				)
 			);
 		for (const row of rows) live.set(row.id, row.teamId ?? null);

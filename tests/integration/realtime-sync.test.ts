@@ -101,7 +101,7 @@ describe.each(databaseKinds())('realtime documents on %s', (kind) => {
 		expect(readStageState(fresh.doc, 'focus-value').locked).toBe(true);
 		await controlStage(facilitator, 'focus-value', 'unlock');
 		expect(server.output()).toMatch(
-			/dropped an update from a read-only facilitator on workshop\/\w+\/room/
+			/dropped an update from a read-only owner on workshop\/\w+\/room/
 		);
 	});
 

@@ -69,3 +69,34 @@ describe('the projector', () => {
 		}
 	});
 });
+
+describe('firm roles', () => {
+	test('a producer runs people, the timer and the projector, never votes or the charter', () => {
+		for (const capability of ['workshop.manage', 'projector.run', 'board.writeLocked'] as const) {
+			expect(can('producer', capability)).toBe(true);
+		}
+		for (const capability of [
+			'poll.manage',
+			'charter.manage',
+			'charter.read',
+			'workshop.create',
+			'firm.manage'
+		] as const) {
+			expect(can('producer', capability)).toBe(false);
+		}
+	});
+
+	test('only an owner manages the firm; an owner does all a facilitator does', () => {
+		expect(can('owner', 'firm.manage')).toBe(true);
+		expect(can('facilitator', 'firm.manage')).toBe(false);
+		for (const capability of ['poll.manage', 'charter.manage', 'workshop.create'] as const) {
+			expect(can('owner', capability)).toBe(true);
+		}
+	});
+
+	test('an account outside any firm reaches no workshop', () => {
+		expect(can('account', 'workshop.manage')).toBe(false);
+		expect(can('account', 'workshop.read')).toBe(false);
+		expect(can('account', 'account.changePassword')).toBe(true);
+	});
+});

@@ -7,7 +7,22 @@
  * `projector` is no one's session: it is what a facilitator's projector window connects as
  * (the realtime upgrade narrows the facilitator's session to it), a screen the whole room sees.
  */
-export const ROLES = ['facilitator', 'participant', 'leader', 'projector'] as const;
+/**
+ * An account's role is its role in its firm (`owner`, `facilitator`, `producer`); an account
+ * that belongs to no firm (removed from one) is only `account`. Which firm, and so which
+ * workshops, is checked by the guards next to the data (server/firms.ts `roleIn`).
+ */
+export const ROLES = [
+	'facilitator',
+	'participant',
+	'leader',
+	'projector',
+	'owner',
+	'producer',
+	'account'
+] as const;
+export type FirmRole = Extract<Role, 'owner' | 'facilitator' | 'producer'>;
+export const FIRM_ROLES: readonly FirmRole[] = ['owner', 'facilitator', 'producer'];
 export type Role = (typeof ROLES)[number];
 
 export type Capability =
@@ -54,7 +69,13 @@ export type Capability =
 	/** Keep a template library: save a workshop as a template, import, export, delete, use. */
 	| 'template.manage'
 	/** Upload a lead report from the CRM after signing; only its counts per month are kept. */
-	| 'charter.evidence';
+	| 'charter.evidence'
+	/** See the firm's page: its members, clients and brand. */
+	| 'firm.read'
+	/** Invite and remove members, change their roles, set the firm's and clients' brand. */
+	| 'firm.manage'
+	/** Add the firm's clients (a new workshop names its client). */
+	| 'client.manage';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -95,8 +116,30 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'charter.sign',
 		'charter.evidence'
 	],
-	projector: ['room.read', 'board.read', 'board.showToRoom']
+	projector: ['room.read', 'board.read', 'board.showToRoom'],
+	owner: [] /* the facilitator's, and the firm's; filled in below */,
+	/**
+	 * Runs the room with the facilitator: people (admission, teams), stages and the timer, the
+	 * boards and the projector; never the votes (poll.manage) nor the charter (charter.*).
+	 */
+	producer: [
+		'workshop.list',
+		'workshop.manage',
+		'workshop.read',
+		'account.changePassword',
+		'room.read',
+		'board.read',
+		'board.write',
+		'board.writeLocked',
+		'teamBoard.writeAny',
+		'teamText.writeAny',
+		'projector.run',
+		'firm.read'
+	],
+	account: ['account.changePassword', 'workshop.list']
 };
+GRANTS.facilitator = [...GRANTS.facilitator, 'firm.read', 'client.manage'];
+GRANTS.owner = [...GRANTS.facilitator, 'firm.manage'];
 
 export function can(role: Role | null | undefined, capability: Capability): boolean {
 	if (!role) return capability === 'room.join';

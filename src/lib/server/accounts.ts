@@ -3,6 +3,7 @@ import { db } from './db';
 import { account, trustedDevice } from './db/schema';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './auth/passwords';
 import { newId } from './ids';
+import { createOfOne } from './firms';
 
 export interface AccountSummary {
 	id: string;
@@ -32,12 +33,18 @@ export async function createFacilitator(input: {
 	const email = normaliseEmail(input.email);
 	const passwordHash = await hashPassword(input.password);
 	const id = newId();
-	const rows = await db()
-		.insert(account)
-		.values({ id, email, name: input.name.trim(), passwordHash, role: 'facilitator' })
-		.onConflictDoNothing({ target: account.email })
-		.returning({ id: account.id });
-	if (rows.length === 0) throw new DuplicateEmailError(`An account with ${email} already exists.`);
+	// A new facilitator owns a firm of one; joining a colleague's firm later replaces it.
+	const isCreated = await db().transaction(async (tx) => {
+		const rows = await tx
+			.insert(account)
+			.values({ id, email, name: input.name.trim(), passwordHash, role: 'facilitator' })
+			.onConflictDoNothing({ target: account.email })
+			.returning({ id: account.id });
+		if (rows.length === 0) return false;
+		await createOfOne(tx, id, input.name.trim());
+		return true;
+	});
+	if (!isCreated) throw new DuplicateEmailError(`An account with ${email} already exists.`);
 	return { id, email, name: input.name.trim(), role: 'facilitator' };
 }
 

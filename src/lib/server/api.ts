@@ -4,9 +4,11 @@
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { can } from '../domain/permissions';
+import { can, type Capability } from '../domain/permissions';
 import type { AccountActor, ParticipantActor } from './auth/sessions';
 import { NOT_ADMITTED } from './admission';
+import { isFirmWorkshop } from './firms';
+import { refusalFor } from './guards';
 import * as workshops from './workshops';
 import { describeIssue } from '../schemas/issues';
 
@@ -56,12 +58,7 @@ export async function requireMember(
 		return { kind: 'participant', actor: participant, teamId: participant.participant.teamId };
 	}
 	const found = await workshops.get(workshopId);
-	if (
-		account &&
-		found &&
-		found.ownerId === account.account.id &&
-		can(account.role, 'workshop.manage')
-	) {
+	if (account && isFirmWorkshop(account, found) && can(account.role, 'workshop.manage')) {
 		return { kind: 'facilitator', actor: account, teamId: null };
 	}
 	if (participant && participant.participant.workshopId === workshopId && found) {
@@ -75,8 +72,17 @@ export async function requireMember(
 	error(403, 'You are not part of this workshop.');
 }
 
-export async function requireFacilitatorOf(event: RequestEvent, workshopId: string) {
+/**
+ * A member of the firm that holds the workshop whose role may do `capability` (running the
+ * room by default; `poll.manage` and `charter.manage` are refused to producers).
+ */
+export async function requireFacilitatorOf(
+	event: RequestEvent,
+	workshopId: string,
+	capability: Capability = 'workshop.manage'
+) {
 	const member = await requireMember(event, workshopId);
 	if (member.kind !== 'facilitator') error(403, 'Only the facilitator may do this.');
+	if (!can(member.actor.role, capability)) error(403, refusalFor(capability));
 	return member;
 }

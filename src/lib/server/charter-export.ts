@@ -63,6 +63,8 @@ export interface ExportInput {
 	 * not part of the version's content or its hash, and the appendix says so.
 	 */
 	learning?: LearningEntry[];
+	/** The firm's (or client's) brand on the PDF: its logo, its accent on the title block. */
+	brand?: { firmName: string; accentColour: string | null; logo: Uint8Array | null } | null;
 }
 
 export interface LearningEntry {
@@ -400,7 +402,12 @@ const SOFT = '#4b5563';
 const RULE = '#d1d5db';
 const ACCENT = '#0f766e';
 
-export function toPdf({ verification: v, verifyUrl, learning }: ExportInput): Promise<Buffer> {
+export function toPdf({
+	verification: v,
+	verifyUrl,
+	learning,
+	brand
+}: ExportInput): Promise<Buffer> {
 	const c = v.version.content;
 	const doc = new PDFDocument({
 		size: 'A4',
@@ -439,11 +446,23 @@ export function toPdf({ verification: v, verifyUrl, learning }: ExportInput): Pr
 		if (doc.y + points > doc.page.height - doc.page.margins.bottom) doc.addPage();
 	};
 
+	// The firm's logo (re-encoded PNG, brand.ts) above the title block, else its name.
+	if (brand?.logo) {
+		doc.image(Buffer.from(brand.logo), left, doc.y, { fit: [140, 40] });
+		doc.y += 48;
+	} else if (brand) {
+		doc
+			.font('sans-bold')
+			.fontSize(10)
+			.fillColor(brand.accentColour ?? SOFT)
+			.text(oneLine(brand.firmName));
+		doc.moveDown(0.6);
+	}
 	// Title block
 	doc
 		.font('sans-bold')
 		.fontSize(9)
-		.fillColor(SOFT)
+		.fillColor(brand?.accentColour ?? SOFT)
 		.text(oneLine(c.organisation).toUpperCase(), { characterSpacing: 1.5 });
 	doc.moveDown(0.4);
 	doc.font('serif-bold').fontSize(24).fillColor(INK).text(oneLine(c.title), { lineGap: 2 });
@@ -690,7 +709,7 @@ export function toPdf({ verification: v, verifyUrl, learning }: ExportInput): Pr
 			.fontSize(7.5)
 			.fillColor(SOFT)
 			.text(
-				`${oneLine(c.title)} · version ${v.version.number} · SHA-256 ${v.version.hash.slice(0, 16)}… · verify at ${verifyUrl} · page ${i + 1} of ${range.count}`,
+				`${oneLine(c.title)} · version ${v.version.number} · SHA-256 ${v.version.hash.slice(0, 16)}… · verify at ${verifyUrl} · page ${i + 1} of ${range.count}${brand ? ' · Powered by Common Ground' : ''}`,
 				left,
 				bottom,
 				{ width, align: 'center', lineBreak: true }

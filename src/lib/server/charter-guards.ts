@@ -6,8 +6,10 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { can, type Capability } from '../domain/permissions';
 import type { LeaderActor } from './auth/leader-sessions';
+import { refusalFor } from './guards';
 import type { AccountActor } from './auth/sessions';
 import { leaderLabel } from './leaders';
+import { isFirmWorkshop } from './firms';
 import * as workshops from './workshops';
 
 export type CharterReader =
@@ -48,11 +50,12 @@ export async function requireCharterReader(
 	}
 	if (account && can(account.role, 'charter.read')) {
 		const found = await workshops.get(workshopId);
-		if (found && found.ownerId === account.account.id) {
+		if (isFirmWorkshop(account, found)) {
 			return { kind: 'facilitator', actor: account, label: `Facilitator ${account.account.name}` };
 		}
 	}
 	if (leader) error(403, 'Your review link is for another workshop’s charter.');
+	if (account && !can(account.role, 'charter.read')) error(403, refusalFor('charter.read'));
 	if (!account && !event.locals.participant) {
 		error(401, 'Open the personal review link from your invitation, or sign in.');
 	}

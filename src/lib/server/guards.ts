@@ -7,6 +7,7 @@ import { can, type Capability } from '../domain/permissions';
 import type { AccountActor, ParticipantActor } from './auth/sessions';
 import { NOT_ADMITTED } from './admission';
 import * as templates from './templates';
+import { isFirmWorkshop } from './firms';
 import * as workshops from './workshops';
 
 export function requireAccount(event: RequestEvent, capability: Capability): AccountActor {
@@ -15,16 +16,36 @@ export function requireAccount(event: RequestEvent, capability: Capability): Acc
 		const next = event.url.pathname + event.url.search;
 		redirect(303, `/signin?next=${encodeURIComponent(next)}`);
 	}
-	if (!can(actor.role, capability)) error(403, 'Your account may not do this.');
+	if (!can(actor.role, capability)) error(403, refusalFor(capability));
 	return actor;
 }
 
-/** The workshop, if this facilitator owns it; 404 otherwise (its existence is not revealed). */
-export async function requireOwnedWorkshop(event: RequestEvent, workshopId: string) {
-	const actor = requireAccount(event, 'workshop.manage');
+/** Why an account's role may not do this, in the words of the console. */
+export function refusalFor(capability: Capability): string {
+	if (capability === 'poll.manage') {
+		return 'Votes are run by the firm’s facilitators; producers run people, the timer and the projector.';
+	}
+	if (capability.startsWith('charter.')) {
+		return 'The charter is the firm’s facilitators’ work; producers run people, the timer and the projector.';
+	}
+	if (capability.startsWith('firm.')) return 'Only the firm’s owners manage its members and brand.';
+	return 'Your account may not do this.';
+}
+
+/**
+ * The workshop, if the account's firm holds it and its role there may do `capability`
+ * (the console by default; pass `poll.manage`, `charter.manage` … for those). 403 for a role
+ * that may not, before the workshop is looked up; 404 for a workshop of another firm (its
+ * existence is not revealed).
+ */
+export async function requireOwnedWorkshop(
+	event: RequestEvent,
+	workshopId: string,
+	capability: Capability = 'workshop.manage'
+) {
+	const actor = requireAccount(event, capability);
 	const found = await workshops.get(workshopId);
-	if (!found || found.ownerId !== actor.account.id)
-		error(404, 'No workshop of yours has this address.');
+	if (!found || !isFirmWorkshop(actor, found)) error(404, 'No workshop of yours has this address.');
 	return { actor, workshop: found };
 }
 

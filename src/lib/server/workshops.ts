@@ -1,8 +1,29 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, max, ne, sql } from 'drizzle-orm';
+import {
+	and,
+	asc,
+	count,
+	desc,
+	eq,
+	getTableColumns,
+	isNotNull,
+	isNull,
+	max,
+	ne,
+	sql
+} from 'drizzle-orm';
 import { DEFAULT_TEAMS } from '../domain/teams';
 import { ALIGNMENT_TEMPLATE, type StageTemplate } from '../domain/template';
 import { db } from './db';
-import { participant, team, workshop } from './db/schema';
+import {
+	charter,
+	charterVersion,
+	client,
+	firmMember,
+	participant,
+	team,
+	workshop
+} from './db/schema';
+import { clientNamed } from './firms';
 import { newId, newJoinCode, normaliseJoinCode } from './ids';
 import * as stages from './stages';
 
@@ -22,10 +43,18 @@ export async function create(input: {
 	for (let attempt = 0; ; attempt++) {
 		try {
 			return await db().transaction(async (tx) => {
+				// The workshop is for a client of its creator's firm (made on first use of the name).
+				const [membership] = await tx
+					.select({ firmId: firmMember.firmId })
+					.from(firmMember)
+					.where(eq(firmMember.accountId, input.ownerId));
+				if (!membership) throw new Error('Only a member of a firm creates workshops.');
+				const clientId = await clientNamed(tx, membership.firmId, input.clientOrganisation);
 				const [created] = await tx
 					.insert(workshop)
 					.values({
 						id,
+						clientId,
 						ownerId: input.ownerId,
 						title: input.title.trim(),
 						clientOrganisation: input.clientOrganisation.trim(),
@@ -62,18 +91,29 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 	return e?.cause ? isUniqueViolation(e.cause, constraint) : false;
 }
 
-export async function listForOwner(ownerId: string) {
+/**
+ * The firm's workshops, with their client and how far each charter went (the latest published
+ * version, 0 for a draft, null when none was started); the dashboard groups them by client.
+ */
+export async function listForFirm(firmId: string) {
 	const rows = await db()
 		.select({
 			id: workshop.id,
 			title: workshop.title,
-			clientOrganisation: workshop.clientOrganisation,
+			clientId: client.id,
+			clientOrganisation: client.name,
 			joinCode: workshop.joinCode,
 			status: workshop.status,
 			createdAt: workshop.createdAt,
-			participants: count(participant.id)
+			participants: count(participant.id),
+			charterVersion: sql<number | null>`(
+				select coalesce(max(${charterVersion.number}), 0) from ${charterVersion}
+				where ${charterVersion.workshopId} = ${workshop.id}
+			)`.mapWith((v: unknown) => (v === null ? null : Number(v))),
+			hasCharter: sql<boolean>`exists (select 1 from ${charter} where ${charter.workshopId} = ${workshop.id})`
 		})
 		.from(workshop)
+		.innerJoin(client, eq(client.id, workshop.clientId))
 		.leftJoin(
 			participant,
 			and(
@@ -82,14 +122,23 @@ export async function listForOwner(ownerId: string) {
 				isNotNull(participant.admittedAt)
 			)
 		)
-		.where(eq(workshop.ownerId, ownerId))
-		.groupBy(workshop.id)
-		.orderBy(desc(workshop.createdAt));
-	return rows;
+		.where(eq(client.firmId, firmId))
+		.groupBy(workshop.id, client.id)
+		.orderBy(asc(client.name), desc(workshop.createdAt));
+	return rows.map(({ hasCharter, charterVersion: version, ...row }) => ({
+		...row,
+		charterVersion: hasCharter || (version ?? 0) > 0 ? (version ?? 0) : null
+	}));
 }
 
-export async function get(id: string): Promise<Workshop | undefined> {
-	const [row] = await db().select().from(workshop).where(eq(workshop.id, id)).limit(1);
+/** The workshop with the firm that holds it (through its client), for the guards to decide. */
+export async function get(id: string): Promise<(Workshop & { firmId: string | null }) | undefined> {
+	const [row] = await db()
+		.select({ ...getTableColumns(workshop), firmId: client.firmId })
+		.from(workshop)
+		.leftJoin(client, eq(client.id, workshop.clientId))
+		.where(eq(workshop.id, id))
+		.limit(1);
 	return row;
 }
 

@@ -5,7 +5,7 @@
 import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Role } from '../../domain/permissions';
 import { db } from '../db';
-import { account, participant, session, team, workshop } from '../db/schema';
+import { account, firm, firmMember, participant, session, team, workshop } from '../db/schema';
 import { generateToken, hashToken } from './tokens';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -15,10 +15,13 @@ const RENEW_WITHIN_MS = 15 * DAY;
 
 export interface AccountActor {
 	kind: 'account';
-	role: Extract<Role, 'facilitator' | 'leader'>;
+	/** The account's role in its firm; `account` when it belongs to no firm. */
+	role: Extract<Role, 'owner' | 'facilitator' | 'producer' | 'leader' | 'account'>;
 	sessionId: string;
 	expiresAt: Date;
 	account: { id: string; email: string; name: string };
+	/** The firm whose workshops this account may reach (guards: firms.isFirmWorkshop). */
+	firm: { id: string; name: string } | null;
 }
 
 export interface ParticipantActor {
@@ -78,13 +81,17 @@ export async function validate(token: string): Promise<Validated | null> {
 				removedAt: participant.removedAt
 			},
 			teamName: team.name,
-			workshopStatus: workshop.status
+			workshopStatus: workshop.status,
+			firmRole: firmMember.role,
+			firm: { id: firm.id, name: firm.name }
 		})
 		.from(session)
 		.leftJoin(account, eq(account.id, session.accountId))
 		.leftJoin(participant, eq(participant.id, session.participantId))
 		.leftJoin(team, eq(team.id, participant.teamId))
 		.leftJoin(workshop, eq(workshop.id, participant.workshopId))
+		.leftJoin(firmMember, eq(firmMember.accountId, session.accountId))
+		.leftJoin(firm, eq(firm.id, firmMember.firmId))
 		.where(eq(session.id, id))
 		.limit(1);
 	if (!row) return null;
@@ -107,10 +114,11 @@ export async function validate(token: string): Promise<Validated | null> {
 			isRenewed,
 			actor: {
 				kind: 'account',
-				role: row.account.role,
+				role: row.account.role === 'leader' ? 'leader' : (row.firmRole ?? 'account'),
 				sessionId: id,
 				expiresAt,
-				account: { id: row.account.id, email: row.account.email, name: row.account.name }
+				account: { id: row.account.id, email: row.account.email, name: row.account.name },
+				firm: row.firmRole && row.firm ? row.firm : null
 			}
 		};
 	}

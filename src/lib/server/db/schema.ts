@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+	type AnyPgColumn,
 	bigint,
 	boolean,
 	check,
@@ -59,6 +60,11 @@ export const workshop = pgTable(
 		id: text('id').primaryKey(),
 		title: text('title').notNull(),
 		clientOrganisation: text('client_organisation').notNull(),
+		/**
+		 * The firm's client this workshop is for; through it, the firm whose members may see it.
+		 * Null only for rows older than firms until the data migration moved them (0012).
+		 */
+		clientId: text('client_id').references((): AnyPgColumn => client.id, { onDelete: 'restrict' }),
 		ownerId: text('owner_id')
 			.notNull()
 			.references(() => account.id, { onDelete: 'restrict' }),
@@ -73,7 +79,8 @@ export const workshop = pgTable(
 	},
 	(t) => [
 		uniqueIndex('workshop_join_code_key').on(t.joinCode),
-		index('workshop_owner_idx').on(t.ownerId)
+		index('workshop_owner_idx').on(t.ownerId),
+		index('workshop_client_idx').on(t.clientId)
 	]
 );
 
@@ -875,4 +882,81 @@ export const crmEvidencePeriod = pgTable(
 		updatedAt: updatedAt()
 	},
 	(t) => [primaryKey({ columns: [t.workshopId, t.period] })]
+);
+
+/**
+ * A facilitation firm: its members see its clients' workshops by their role in it. Its brand
+ * (accent colour, logo) shows on what the room sees; the logo is stored re-encoded (brand.ts).
+ */
+export const firm = pgTable('firm', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	/** A CSS hex colour with at least 4.5:1 contrast on white, or null for the product's own. */
+	accentColour: text('accent_colour'),
+	logo: bytea('logo'),
+	/** The re-encoded logo's media type (image/png or image/webp). */
+	logoType: text('logo_type'),
+	createdAt: createdAt(),
+	updatedAt: updatedAt()
+});
+
+/** One firm per account: its role there decides what it may do (domain/permissions.ts). */
+export const firmMember = pgTable(
+	'firm_member',
+	{
+		firmId: text('firm_id')
+			.notNull()
+			.references(() => firm.id, { onDelete: 'cascade' }),
+		accountId: text('account_id')
+			.notNull()
+			.references(() => account.id, { onDelete: 'cascade' }),
+		role: text('role', { enum: ['owner', 'facilitator', 'producer'] }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.firmId, t.accountId] }),
+		uniqueIndex('firm_member_account_key').on(t.accountId)
+	]
+);
+
+/** A client of the firm; its workshops belong to it, and it may carry its own brand. */
+export const client = pgTable(
+	'client',
+	{
+		id: text('id').primaryKey(),
+		firmId: text('firm_id')
+			.notNull()
+			.references(() => firm.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		accentColour: text('accent_colour'),
+		logo: bytea('logo'),
+		logoType: text('logo_type'),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('client_firm_name_key').on(t.firmId, t.name)]
+);
+
+/**
+ * An invitation to join a firm, sent by email or copied as a link. Only the SHA-256 of the
+ * link's secret is kept (like password resets); it works once and expires.
+ */
+export const firmInvitation = pgTable(
+	'firm_invitation',
+	{
+		id: text('id').primaryKey(),
+		firmId: text('firm_id')
+			.notNull()
+			.references(() => firm.id, { onDelete: 'cascade' }),
+		email: text('email').notNull(),
+		role: text('role', { enum: ['owner', 'facilitator', 'producer'] }).notNull(),
+		tokenHash: text('token_hash').notNull(),
+		invitedBy: text('invited_by').references(() => account.id, { onDelete: 'set null' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('firm_invitation_token_key').on(t.tokenHash),
+		index('firm_invitation_firm_idx').on(t.firmId)
+	]
 );

@@ -1,13 +1,14 @@
 import { redirect } from '@sveltejs/kit';
 import * as accounts from '$lib/server/accounts';
-import { startSession } from '$lib/server/auth/cookie-session';
+import { safeNext, startSession } from '$lib/server/auth/cookie-session';
 import { parseForm } from '$lib/schemas/forms';
 import { signUpFields, signUpSchema } from '$lib/schemas/auth';
 import { invalid } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	if (locals.account) redirect(303, '/dashboard');
+export const load: PageServerLoad = async ({ locals, url }) => {
+	if (locals.account)
+		redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
 	return { isFirstAccount: (await accounts.total()) === 0 };
 };
 
@@ -29,6 +30,7 @@ export const actions: Actions = {
 			throw error;
 		}
 		await startSession({ cookies, url }, { accountId: created.id });
-		redirect(303, '/dashboard');
+		// An invitation link sends people here and expects them back to accept it.
+		redirect(303, safeNext(url.searchParams.get('next'), url.origin, '/dashboard'));
 	}
 };

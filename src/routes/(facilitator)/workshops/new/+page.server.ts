@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { requireAccount } from '$lib/server/guards';
 import * as boards from '$lib/server/boards';
 import * as templates from '$lib/server/templates';
+import { isFirmWorkshop } from '$lib/server/firms';
 import * as workshops from '$lib/server/workshops';
 import { BUILT_IN_TEMPLATES, builtInTemplate } from '$lib/domain/template-library';
 import type { TemplateContent } from '$lib/domain/template-library';
@@ -13,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const actor = requireAccount(event, 'workshop.create');
 	const [earlier, saved] = await Promise.all([
-		workshops.listForOwner(actor.account.id),
+		actor.firm ? workshops.listForFirm(actor.firm.id) : [],
 		templates.list(templates.viewerOf(actor.account.id))
 	]);
 	return {
@@ -71,15 +72,15 @@ export const actions: Actions = {
 		}
 		if (startFrom.startsWith('copy:')) {
 			const source = await workshops.get(startFrom.slice('copy:'.length));
-			// Only one's own workshops can be copied; another's is as good as unknown.
-			if (!source || source.ownerId !== actor.account.id) {
+			// Only the firm's workshops can be copied; another firm's is as good as unknown.
+			if (!isFirmWorkshop(actor, source)) {
 				return invalid(
 					400,
-					{ startFrom: 'Choose one of your own workshops to copy.' },
+					{ startFrom: 'Choose one of your firm’s workshops to copy.' },
 					parsed.data
 				);
 			}
-			start = await workshops.copySource(source.id);
+			start = await workshops.copySource(source!.id);
 		}
 		const created = await workshops.create({ ownerId: actor.account.id, ...details, ...start });
 		if (startFrom.startsWith('copy:'))

@@ -1,6 +1,7 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { deviceHash, ensureDevice } from '$lib/server/auth/device';
 import { startSession } from '$lib/server/auth/cookie-session';
+import * as brand from '$lib/server/brand';
 import * as joining from '$lib/server/joining';
 import * as participants from '$lib/server/participants';
 import * as workshops from '$lib/server/workshops';
@@ -50,7 +51,9 @@ export const load: PageServerLoad = async ({ params, locals, cookies, getClientA
 			clientOrganisation: workshop.clientOrganisation,
 			requireAdmission: workshop.requireAdmission
 		},
-		teams: teams.map((t) => ({ id: t.id, name: t.name, colour: t.colour }))
+		teams: teams.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
+		brand: await brand.forWorkshop(workshop.id),
+		code: params.code
 	};
 };
 

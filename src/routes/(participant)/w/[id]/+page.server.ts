@@ -8,6 +8,7 @@ import * as prework from '$lib/server/prework';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
+import * as brand from '$lib/server/brand';
 
 /**
  * The live room runs on the room document; this gives it what the first paint needs before
@@ -37,6 +38,7 @@ export const load: PageServerLoad = async (event) => {
 		prework.status(workshop.id)
 	]);
 	return {
+		brand: await brand.forWorkshop(workshop.id),
 		workshop: {
 			id: workshop.id,
 			title: workshop.title,

@@ -1,6 +1,4 @@
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { can } from '$lib/domain/permissions';
 import { agreementsWithoutEvidence, isEmptyCharter } from '$lib/domain/charter/content';
 import * as boards from '$lib/server/boards';
 import { BoardRuleError } from '$lib/server/boards';
@@ -25,8 +23,7 @@ import {
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function requireManager(event: RequestEvent) {
-	const owned = await requireOwnedWorkshop(event, event.params.id);
-	if (!can(owned.actor.role, 'charter.manage')) error(403, 'Your account may not manage charters.');
+	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
 }
 
@@ -197,11 +194,12 @@ export const actions: Actions = {
 
 	/** A lead report from the CRM: its counts per month are kept, nothing else. */
 	uploadEvidence: async (event) => {
-		const { workshop, label, actor } = await requireManager(event);
-		if (!can(actor.role, 'charter.evidence')) {
-			error(403, 'Your account may not upload evidence to charters.');
-		}
-		return crmEvidence.uploadAction(event.request, workshop.id, label);
+		const { workshop, actor } = await requireOwnedWorkshop(
+			event,
+			event.params.id,
+			'charter.evidence'
+		);
+		return crmEvidence.uploadAction(event.request, workshop.id, `Facilitator ${actor.account.name}`);
 	},
 
 	recordMeasure: async (event) => {

@@ -5,6 +5,7 @@ import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
+import * as brand from '$lib/server/brand';
 
 /**
  * The projector follows the room document; this adds the join details (made here, like the
@@ -20,6 +21,7 @@ export const load: PageServerLoad = async (event) => {
 		joinLink(event.url, workshop.joinCode)
 	]);
 	return {
+		brand: await brand.forWorkshop(workshop.id),
 		workshop: {
 			id: workshop.id,
 			title: workshop.title,

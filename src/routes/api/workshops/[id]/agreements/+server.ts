@@ -12,7 +12,7 @@ export const GET: RequestHandler = async (event) => {
 
 /** The facilitator records an agreement, from any item of any stage or on its own. */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const input = await readJson(event, newAgreementSchema);
 	try {
 		const id = await agreements.create(event.params.id, input);

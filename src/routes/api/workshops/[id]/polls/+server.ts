@@ -15,7 +15,7 @@ export const GET: RequestHandler = async (event) => {
 
 /** The facilitator drafts a poll: consent on an agreement or a term, a dot vote, a choice, a scale. */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'poll.manage');
 	const input = await readJson(event, newPollSchema);
 	try {
 		return json({ id: await polls.create(event.params.id, input) }, { status: 201 });

@@ -9,7 +9,7 @@ import type { PageServerLoad } from './$types';
  * change goes through the calibration endpoints; this page reads what they stored.
  */
 export const load: PageServerLoad = async (event) => {
-	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+	const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'poll.manage');
 	const stage = await stages.get(workshop.id, event.params.stageKey);
 	if (!stage || stage.kind !== 'calibration')
 		error(404, 'This workshop has no such calibration stage.');

@@ -21,7 +21,7 @@ export const GET: RequestHandler = async (event) => {
 
 /** The facilitator starts the next round, opens a lead for discussion, or edits the categories. */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'poll.manage');
 	const input = await readJson(event, calibrationActionSchema);
 	const { id, stageKey } = event.params;
 	try {

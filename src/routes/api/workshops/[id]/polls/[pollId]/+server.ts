@@ -28,7 +28,7 @@ export const GET: RequestHandler = async (event) => {
 
 /** The facilitator opens, closes or reveals a poll, or starts a re-vote of a closed one. */
 export const POST: RequestHandler = async (event) => {
-	const member = await requireFacilitatorOf(event, event.params.id);
+	const member = await requireFacilitatorOf(event, event.params.id, 'poll.manage');
 	const { action } = await readJson(event, pollControlSchema);
 	try {
 		if (action === 'revote') {
@@ -49,7 +49,7 @@ export const POST: RequestHandler = async (event) => {
 
 /** A draft can be thrown away; an opened poll is part of the record. */
 export const DELETE: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'poll.manage');
 	try {
 		await polls.remove(event.params.id, event.params.pollId);
 		return new Response(null, { status: 204 });

@@ -1,4 +1,5 @@
 import { error, json } from '@sveltejs/kit';
+import * as brand from '$lib/server/brand';
 import * as charters from '$lib/server/charters';
 import { requireCharterReader } from '$lib/server/charter-guards';
 import { toMachineJson, toMarkdown, toPdf } from '$lib/server/charter-export';
@@ -13,11 +14,16 @@ export const GET: RequestHandler = async (event) => {
 	if (!verification || verification.version.workshopId !== event.params.id) {
 		error(404, 'This charter has no such version.');
 	}
+	const [shown, logo] = await Promise.all([
+		brand.forWorkshop(event.params.id),
+		brand.logoForWorkshop(event.params.id)
+	]);
 	const input = {
 		verification,
 		verifyUrl: `${publicOrigin(event.url)}/verify/${verification.version.id}`,
 		// The learning agenda as it stands now: an appendix kept with the charter, not signed.
-		learning: await learning.appendix(event.params.id)
+		learning: await learning.appendix(event.params.id),
+		brand: shown && { firmName: shown.firmName, accentColour: shown.accentColour, logo }
 	};
 	const name = `charter-v${verification.version.number}-${verification.version.hash.slice(0, 8)}`;
 	const headers = (type: string, ext: string) => ({

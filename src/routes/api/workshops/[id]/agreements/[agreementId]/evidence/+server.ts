@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
  * revealed calibration round, whose result the server writes as the evidence's text.
  */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const evidence = await readJson(event, addEvidenceSchema);
 	try {
 		if (evidence.kind === 'calibration') {

@@ -55,7 +55,7 @@ async function readUpload(event: RequestEvent) {
  * in (JSON: `reference`, `fields`).
  */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'poll.manage');
 	const { id, stageKey } = event.params;
 	const type = event.request.headers.get('content-type') ?? '';
 	try {

@@ -5,7 +5,7 @@ import type { RequestHandler } from './$types';
 
 /** Removes a lead from the sample (before the first round only). */
 export const DELETE: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'poll.manage');
 	try {
 		await calibration.removeLead(event.params.id, event.params.stageKey, event.params.leadId);
 		return new Response(null, { status: 204 });
