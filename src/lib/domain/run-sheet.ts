@@ -73,7 +73,9 @@ export function runSheet(input: {
 	);
 	const anchor = input.dayStartsAt ?? firstStart;
 	const open = visits.find((v) => v.endedAt === null) ?? null;
-	const currentKey = open?.stageKey ?? input.currentKey;
+	// The open visit says where the room is; after "End the session" no stage runs. A room
+	// moved before visits were recorded has none: its current stage runs.
+	const currentKey = visits.length > 0 ? (open?.stageKey ?? null) : input.currentKey;
 
 	let plannedOffset = 0;
 	const timings: StageTiming[] = stages.map((stage) => {
