@@ -3,10 +3,16 @@
  * today; colleagues of one firm later, through the same guards). Their presses arrive together
  * through the real endpoints, and the room document and the database are checked after.
  */
+import { randomBytes } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
 import postgres from 'postgres';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isConsolePresence } from '../../src/lib/collab/console-presence';
-import { roomDocName } from '../../src/lib/collab/doc-names';
+import { roomDocName, stageDocName, teamDocName } from '../../src/lib/collab/doc-names';
+import { PROJECTOR_PARAMS } from '../../src/lib/collab/projector';
+import { inviteLeader, openLink, workshopWithCharterContent } from '../factories/charter';
+import { createPoll, runPoll } from '../support/voting';
 import { readLive } from '../../src/lib/collab/live';
 import { readStageState } from '../../src/lib/collab/room';
 import {
@@ -360,5 +366,152 @@ describe.each(databaseKinds())('co-facilitation on %s', (kind) => {
 		expect(page).toContain('Timing report');
 		expect(page).toContain('Fran Facilitator');
 		expect(page).toContain('ended the session');
+	});
+
+	test('the notes never reach a participant, a leader, the projector or any export', async () => {
+		const marker = `PRIVATE-NOTE-${randomBytes(6).toString('hex')}`;
+		const cw = await workshopWithCharterContent(server.url);
+		const id = cw.workshopId;
+		const base = `/api/workshops/${id}`;
+		const stageKeys = (
+			(await cw.facilitator.json('GET', `${base}/run-sheet`)).body.stages as Array<{ key: string }>
+		).map((s) => s.key);
+		for (const key of stageKeys) {
+			const planted = await cw.facilitator.json('POST', `${base}/run-sheet`, {
+				action: 'stage',
+				stageKey: key,
+				plannedMinutes: 20,
+				notes: `Ask the quiet ones first. ${marker} (${key})`
+			});
+			expect(planted.status).toBe(200);
+		}
+		// The room runs with the notes planted: a move, the timer, a private round and its reveal.
+		expect(
+			(await cw.facilitator.json('POST', `${base}/live`, { action: 'goTo', stageKey: 'barriers' }))
+				.status
+		).toBe(200);
+		expect(
+			(await cw.facilitator.json('POST', `${base}/stages/barriers`, { action: 'startPrivate' }))
+				.status
+		).toBe(200);
+		expect(
+			(await cw.facilitator.json('POST', `${base}/stages/barriers`, { action: 'reveal' })).status
+		).toBe(200);
+		const pollId = await createPoll(cw.facilitator, id, {
+			kind: 'scale',
+			question: 'How ready are we?'
+		});
+		await runPoll(cw.facilitator, id, pollId, async () => {});
+		const published = await cw.act('publish');
+		const versionId = (published.data?.published as { id: string }).id;
+		const leader = new Client(server.url);
+		await openLink(
+			leader,
+			await inviteLeader(cw, { name: 'Lee Leader', title: 'CRO', email: 'lee@acme.test' })
+		);
+		const pat = await joinAs(server.url, cw.joinCode, cw.teams.Sales!, 'Pat');
+
+		// The console has them: the marker is planted where the sweep can see it.
+		expect(await (await cw.facilitator.get(`/workshops/${id}/run`)).text()).toContain(marker);
+
+		const seen: Array<[string, string]> = [];
+		const fetched = async (who: string, client: Client, path: string) => {
+			const response = await client.get(path);
+			const bytes = Buffer.from(await response.arrayBuffer());
+			let text = bytes.toString('utf8');
+			// A PDF's text sits in compressed streams: read them inflated too.
+			if (text.startsWith('%PDF')) {
+				for (const m of text.matchAll(/stream\r?\n/g)) {
+					const start = m.index! + m[0].length;
+					const end = bytes.indexOf('endstream', start);
+					try {
+						text += inflateSync(bytes.subarray(start, end)).toString('latin1');
+					} catch {
+						// Not a deflated stream (an image): nothing to read.
+					}
+				}
+			}
+			seen.push([`${who} ${path} (${response.status})`, text]);
+		};
+		const participantPaths = [
+			`/w/${id}`,
+			`/w/${id}/__data.json`,
+			`/w/${id}/waiting`,
+			`/j/${cw.joinCode}`,
+			`${base}/agreements`,
+			`${base}/polls`,
+			`${base}/polls/${pollId}`,
+			`${base}/polls/${pollId}/results.csv`,
+			`${base}/polls/${pollId}/bulletin`,
+			`${base}/calibration/calibration`,
+			`${base}/run-sheet`,
+			`/workshops/${id}/run`,
+			`/workshops/${id}/timing.csv`
+		];
+		await Promise.all(participantPaths.map((path) => fetched('participant', pat, path)));
+		const exports = ['md', 'json', 'pdf'].map((f) => `/charters/${id}/versions/${versionId}/${f}`);
+		await Promise.all(
+			[
+				`/charters/${id}`,
+				`/charters/${id}/__data.json`,
+				`/charters/${id}/live`,
+				`/charters/${id}/diff`,
+				'/leadership',
+				`/verify/${versionId}`,
+				...exports,
+				`${base}/run-sheet`,
+				`/workshops/${id}/run`
+			].map((path) => fetched('leader', leader, path))
+		);
+		await Promise.all(
+			[
+				`/workshops/${id}/projector`,
+				`/workshops/${id}/projector/__data.json`,
+				`/workshops/${id}/timing.csv`,
+				`${base}/polls/${pollId}/results.csv`,
+				`${base}/calibration/calibration`,
+				...exports
+			].map((path) => fetched('facilitator export or projector', cw.facilitator, path))
+		);
+		await Promise.all(
+			[`/verify/${versionId}`, `/j/${cw.joinCode}`].map((path) =>
+				fetched('stranger', new Client(server.url), path)
+			)
+		);
+
+		// Every shared document each of them receives over its socket, and its presence.
+		const docs = [
+			roomDocName(id),
+			...stageKeys.map((key) => stageDocName(id, key)),
+			...stageKeys.map((key) => teamDocName(id, key, cw.teams.Sales!))
+		];
+		const sockets: Array<[string, Client, Record<string, string>]> = [
+			['participant', pat, {}],
+			['leader', leader, {}],
+			['projector', cw.facilitator, { ...PROJECTOR_PARAMS }]
+		];
+		await Promise.all(
+			sockets.flatMap(([who, client, params]) =>
+				(who === 'participant' ? docs : docs.filter((d) => !d.includes('/team/'))).map(
+					async (docName) => {
+						const p = connectPeer(server.url, client, docName, { params });
+						peers.push(p);
+						await p.whenSynced();
+						const presence = JSON.stringify([...p.provider.awareness.getStates().values()]);
+						const update = Buffer.from(Y.encodeStateAsUpdate(p.doc)).toString('utf8');
+						seen.push([`${who} socket ${docName}`, update + presence]);
+						p.destroy();
+					}
+				)
+			)
+		);
+		expect(seen.length).toBeGreaterThan(50);
+		expect(seen.filter(([, text]) => text.includes(marker)).map(([where]) => where)).toEqual([]);
+		// The sweep read real content: the charter export, the phone's page and the room.
+		expect(seen.find(([w]) => w.includes('/json'))?.[1]).toContain('MQL');
+		expect(seen.find(([w]) => w.startsWith(`participant /w/${id} (200)`))).toBeDefined();
+		expect(seen.find(([w]) => w === `participant socket ${roomDocName(id)}`)?.[1]).toContain(
+			'Barriers'
+		);
 	});
 });
