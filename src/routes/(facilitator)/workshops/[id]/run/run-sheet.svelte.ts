@@ -64,6 +64,30 @@ export class ConsoleRunSheet {
 		return this.#send('dayStart', { action: 'dayStart', startsAt });
 	}
 
+	/** The day is over: the stage the room is on stops counting (the timing report's actuals). */
+	async finish(): Promise<boolean> {
+		this.saving = 'finish';
+		try {
+			const response = await fetch(`/api/workshops/${this.workshopId}/live`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', accept: 'application/json' },
+				body: JSON.stringify({ action: 'finish' })
+			});
+			if (!response.ok) {
+				this.error = await messageOf(response);
+				return false;
+			}
+			this.error = null;
+			await this.refresh();
+			return true;
+		} catch {
+			this.error = 'The server could not be reached. Check the connection and try again.';
+			return false;
+		} finally {
+			this.saving = null;
+		}
+	}
+
 	async #send(what: string, body: unknown): Promise<boolean> {
 		this.saving = what;
 		this.saved = null;
