@@ -22,9 +22,7 @@ export interface OtherConsole extends ConsolePresence {
 
 export function isConsolePresence(state: unknown): state is ConsolePresence {
 	return (
-		!!state &&
-		typeof state === 'object' &&
-		(state as { kind?: unknown }).kind === CONSOLE_PRESENCE
+		!!state && typeof state === 'object' && (state as { kind?: unknown }).kind === CONSOLE_PRESENCE
 	);
 }
 

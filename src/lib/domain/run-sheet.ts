@@ -110,7 +110,8 @@ export function runSheet(input: {
 	if (firstStart !== null) {
 		const left = timings.reduce((sum, t) => {
 			if (t.progress === 'upcoming') return sum + t.plannedMinutes * MINUTE;
-			if (t.progress === 'running') return sum + Math.max(0, t.plannedMinutes * MINUTE - t.actualMs);
+			if (t.progress === 'running')
+				return sum + Math.max(0, t.plannedMinutes * MINUTE - t.actualMs);
 			return sum;
 		}, 0);
 		projectedEnd = now + left;
@@ -118,8 +119,7 @@ export function runSheet(input: {
 		// Not started: the plan, moved later if its start has passed already.
 		projectedEnd = Math.max(now, anchor!) + plannedOffset;
 	}
-	const driftMs =
-		projectedEnd !== null && plannedEnd !== null ? projectedEnd - plannedEnd : null;
+	const driftMs = projectedEnd !== null && plannedEnd !== null ? projectedEnd - plannedEnd : null;
 	return {
 		stages: timings,
 		plannedEnd,

@@ -7,7 +7,10 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
 	const { view } = await runSheet.load(workshop.id, (await live.state(workshop.id)).stageKey);
-	const slug = workshop.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+	const slug = workshop.title
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
 	return new Response(runSheet.timingCsv(view), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',
