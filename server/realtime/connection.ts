@@ -169,7 +169,7 @@ export class Connection {
 	 * member runs the workshop may publish a console's presence, so a phone cannot pose as one.
 	 */
 	private presentableEntries(entries: AwarenessEntry[]): AwarenessEntry[] {
-		if (this.memberships.some(({ member }) => can(member.role, 'workshop.manage'))) return entries;
+		if (this.memberships.some(({ member }) => can(member.role, 'console.run'))) return entries;
 		return entries.filter((entry) => !claimsConsole(entry.json));
 	}
 

@@ -69,3 +69,12 @@ describe('the projector', () => {
 		}
 	});
 });
+
+describe('the live console', () => {
+	test('only a facilitator runs the console and is shown to the other consoles', () => {
+		expect(can('facilitator', 'console.run')).toBe(true);
+		for (const role of ['participant', 'leader', 'projector'] as const) {
+			expect(can(role, 'console.run')).toBe(false);
+		}
+	});
+});

@@ -50,7 +50,12 @@ export type Capability =
 	 * Shows what it receives to the whole room: it receives no board the facilitator hid from
 	 * the projector, and no team's private board (a private round shows as counts per team).
 	 */
-	| 'board.showToRoom';
+	| 'board.showToRoom'
+	/**
+	 * Have the live console open and be shown to the other consoles ("Ana is editing the
+	 * timer"); a console's presence from anyone without it is dropped by the realtime server.
+	 */
+	| 'console.run';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -68,7 +73,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'poll.manage',
 		'charter.manage',
 		'charter.read',
-		'projector.run'
+		'projector.run',
+		'console.run'
 	],
 	participant: [
 		'room.participate',
