@@ -13,7 +13,10 @@ import { mayWriteText, type Access } from '../../src/lib/collab/access';
 import type { Membership } from './auth';
 import { boardUpdateRefusal } from './board-guard';
 import { CLOSE } from './close-codes';
+import { isConsolePresence } from '../../src/lib/collab/console-presence';
+import { can } from '../../src/lib/domain/permissions';
 import {
+	type AwarenessEntry,
 	checkUpdate,
 	FrameError,
 	MESSAGE_SYNC,
@@ -161,6 +164,15 @@ export class Connection {
 		}
 	}
 
+	/**
+	 * Consoles show each other's presence ("Ana is editing the timer"): only a connection whose
+	 * member runs the workshop may publish a console's presence, so a phone cannot pose as one.
+	 */
+	private presentableEntries(entries: AwarenessEntry[]): AwarenessEntry[] {
+		if (this.memberships.some(({ member }) => can(member.role, 'console.run'))) return entries;
+		return entries.filter((entry) => !claimsConsole(entry.json));
+	}
+
 	private handle(bytes: Uint8Array): void {
 		const frame = parseFrame(bytes);
 		const shared = this.shared;
@@ -194,12 +206,25 @@ export class Connection {
 				}
 				return;
 			case 'awareness':
-				shared.presence.apply(this, frame.entries);
+				shared.presence.apply(this, this.presentableEntries(frame.entries));
 				return;
 			case 'query-awareness':
 				this.send(shared.presence.fullState() ?? emptyAwareness());
 				return;
 		}
+	}
+}
+
+/**
+ * Whether an awareness state claims to be a facilitator's console (collab/console-presence.ts).
+ * Unreadable JSON is left for Presence.apply, which closes the socket over it.
+ */
+function claimsConsole(json: string): boolean {
+	if (json === 'null') return false;
+	try {
+		return isConsolePresence(JSON.parse(json));
+	} catch {
+		return false;
 	}
 }
 

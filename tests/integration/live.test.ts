@@ -104,7 +104,7 @@ describe.each(databaseKinds())('running a workshop on %s', (kind) => {
 	test('bad control bodies get a clear message and change nothing', async () => {
 		const before = (await live({ action: 'clearSpotlight' })).body;
 		for (const [body, status, message] of [
-			[{ action: 'dance' }, 400, /goTo, timer, spotlight or clearSpotlight/],
+			[{ action: 'dance' }, 400, /goTo, timer, spotlight, clearSpotlight or finish/],
 			[
 				{ action: 'timer', stageKey: 'shared-terms', timer: 'rewind' },
 				400,

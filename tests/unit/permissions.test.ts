@@ -100,3 +100,14 @@ describe('firm roles', () => {
 		expect(can('account', 'account.changePassword')).toBe(true);
 	});
 });
+
+describe('the live console', () => {
+	test('facilitators, owners and producers run the console and see each other there', () => {
+		for (const role of ['facilitator', 'owner', 'producer'] as const) {
+			expect(can(role, 'console.run')).toBe(true);
+		}
+		for (const role of ['participant', 'leader', 'projector', 'account'] as const) {
+			expect(can(role, 'console.run')).toBe(false);
+		}
+	});
+});

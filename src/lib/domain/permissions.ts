@@ -75,7 +75,12 @@ export type Capability =
 	/** Invite and remove members, change their roles, set the firm's and clients' brand. */
 	| 'firm.manage'
 	/** Add the firm's clients (a new workshop names its client). */
-	| 'client.manage';
+	| 'client.manage'
+	/**
+	 * Have the live console open and be shown to the other consoles ("Ana is editing the
+	 * timer"); a console's presence from anyone without it is dropped by the realtime server.
+	 */
+	| 'console.run';
 
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
@@ -95,7 +100,8 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'charter.read',
 		'projector.run',
 		'template.manage',
-		'charter.evidence'
+		'charter.evidence',
+		'console.run'
 	],
 	participant: [
 		'room.participate',
@@ -134,6 +140,7 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 		'teamBoard.writeAny',
 		'teamText.writeAny',
 		'projector.run',
+		'console.run',
 		'firm.read'
 	],
 	account: ['account.changePassword', 'workshop.list']

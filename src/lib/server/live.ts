@@ -21,6 +21,7 @@ import * as timers from '../domain/timer';
 import { db } from './db';
 import { participant, stageDone } from './db/schema';
 import * as rooms from './rooms';
+import * as runSheet from './run-sheet';
 import * as stages from './stages';
 import * as workshops from './workshops';
 
@@ -69,14 +70,15 @@ export async function requireStage(workshopId: string, stageKey: string) {
 export async function goTo(workshopId: string, stageKey: string): Promise<void> {
 	const target = await requireStage(workshopId, stageKey);
 	await publishAgenda(workshopId);
-	const now = await state(workshopId);
 	await rooms.change(roomDocName(workshopId), (doc) => {
 		writeCurrentStage(doc, target.key);
 		writeSpotlight(doc, null);
-		if (now.timer?.stageKey !== target.key) {
+		// Read inside the change: a second "Bring everyone here" keeps the timer it started.
+		if (readLive(doc).timer?.stageKey !== target.key) {
 			writeTimer(doc, timers.newTimer(target.key, target.timeboxMinutes * 60_000));
 		}
 	});
+	await runSheet.arrive(workshopId, target.key, new Date());
 }
 
 export type TimerAction = 'start' | 'pause' | 'addMinute';
@@ -95,15 +97,20 @@ export async function timer(
 			409
 		);
 	}
-	const at = Date.now();
-	const current = now.timer;
-	const next =
-		action === 'start'
-			? timers.start(current, at)
-			: action === 'pause'
-				? timers.pause(current, at)
-				: timers.addTime(current, 60_000, at);
-	await rooms.change(roomDocName(workshopId), (doc) => writeTimer(doc, next));
+	await rooms.change(roomDocName(workshopId), (doc) => {
+		// The timer as it is when this write applies, so two presses at once both count
+		// (two "+1 min" add two minutes; a second start keeps the first one's start time).
+		const current = readLive(doc).timer;
+		if (!current || current.stageKey !== stageKey) return;
+		const at = Date.now();
+		const next =
+			action === 'start'
+				? timers.start(current, at)
+				: action === 'pause'
+					? timers.pause(current, at)
+					: timers.addTime(current, 60_000, at);
+		if (next !== current) writeTimer(doc, next);
+	});
 }
 
 const MAX_SPOTLIGHT_LENGTH = 500;

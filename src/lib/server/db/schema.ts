@@ -960,3 +960,78 @@ export const firmInvitation = pgTable(
 		index('firm_invitation_firm_idx').on(t.firmId)
 	]
 );
+
+/**
+ * The run-sheet of a stage, kept by its facilitators: the planned duration (the timebox when
+ * unset) and their private notes (script, questions, who to draw in). Notes live here only,
+ * never in a shared document: participants, leaders and the projector receive documents.
+ */
+export const stagePlan = pgTable(
+	'stage_plan',
+	{
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		stageKey: text('stage_key').notNull(),
+		plannedMinutes: integer('planned_minutes'),
+		notes: text('notes').notNull().default(''),
+		updatedBy: text('updated_by'),
+		updatedAt: updatedAt()
+	},
+	(t) => [primaryKey({ columns: [t.workshopId, t.stageKey] })]
+);
+
+/** When the day is planned to start; planned stage starts follow from the planned durations. */
+export const runSheet = pgTable('run_sheet', {
+	workshopId: text('workshop_id')
+		.primaryKey()
+		.references(() => workshop.id, { onDelete: 'cascade' }),
+	dayStartsAt: timestamp('day_starts_at', { withTimezone: true }),
+	updatedAt: updatedAt()
+});
+
+/**
+ * When the room was actually on a stage: one row per visit, opened by "Bring everyone here",
+ * closed by the next move (or the end of the session). At most one visit is open per workshop,
+ * which the partial unique index holds even when two consoles move the room at once.
+ */
+export const stageVisit = pgTable(
+	'stage_visit',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		stageKey: text('stage_key').notNull(),
+		startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+		endedAt: timestamp('ended_at', { withTimezone: true })
+	},
+	(t) => [
+		index('stage_visit_workshop_idx').on(t.workshopId, t.startedAt),
+		uniqueIndex('stage_visit_open_key')
+			.on(t.workshopId)
+			.where(sql`${t.endedAt} is null`)
+	]
+);
+
+/**
+ * What facilitators did during the live run, and who: moves, the timer, locks, reveals, the
+ * spotlight, the run-sheet. The charter keeps its own hash-chained trail (charter_event).
+ */
+export const workshopEvent = pgTable(
+	'workshop_event',
+	{
+		id: text('id').primaryKey(),
+		workshopId: text('workshop_id')
+			.notNull()
+			.references(() => workshop.id, { onDelete: 'cascade' }),
+		accountId: text('account_id').references(() => account.id, { onDelete: 'set null' }),
+		/** The account's name when it acted, kept if the account is renamed or deleted. */
+		actorName: text('actor_name').notNull(),
+		action: text('action').notNull(),
+		stageKey: text('stage_key'),
+		detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>(),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('workshop_event_workshop_idx').on(t.workshopId, t.at)]
+);

@@ -2,6 +2,7 @@ import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as participants from '$lib/server/participants';
 import { roomSnapshot } from '$lib/server/room-snapshot';
 import * as rooms from '$lib/server/rooms';
+import * as runSheet from '$lib/server/run-sheet';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
@@ -19,6 +20,8 @@ export const load: PageServerLoad = async (event) => {
 		roomSnapshot(workshop.id),
 		participants.listWaiting(workshop.id)
 	]);
+	// The run-sheet with the stages' private notes: this page is behind the facilitator guard.
+	const sheet = await runSheet.load(workshop.id, room.live.stageKey);
 	return {
 		workshop: {
 			id: workshop.id,
@@ -27,6 +30,9 @@ export const load: PageServerLoad = async (event) => {
 			joinCode: workshop.joinCode
 		},
 		role: actor.role,
+		/** Shown to the other consoles of the workshop ("Ana is editing the timer"). */
+		me: { name: actor.account.name },
+		runSheet: sheet,
 		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
 		stages: stageRows.map((s) => ({
 			key: s.key,

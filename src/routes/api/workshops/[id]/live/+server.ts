@@ -6,6 +6,9 @@ import { error, json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { requireFacilitatorOf, readJson } from '$lib/server/api';
 import * as live from '$lib/server/live';
+import * as runSheet from '$lib/server/run-sheet';
+import { serialised } from '$lib/server/workshop-queue';
+import * as workshopEvents from '$lib/server/workshop-events';
 import { stageKeyField } from '$lib/schemas/stages';
 import type { RequestHandler } from './$types';
 
@@ -27,30 +30,45 @@ const control = v.variant(
 			text: v.string('Say what to put in the spotlight.'),
 			teamId: v.nullable(v.pipe(v.string(), v.maxLength(64)))
 		}),
-		v.object({ action: v.literal('clearSpotlight') })
+		v.object({ action: v.literal('clearSpotlight') }),
+		v.object({ action: v.literal('finish') })
 	],
-	'Say what to do: goTo, timer, spotlight or clearSpotlight.'
+	'Say what to do: goTo, timer, spotlight, clearSpotlight or finish.'
 );
 
 export const POST: RequestHandler = async (event) => {
 	const { id } = event.params;
-	await requireFacilitatorOf(event, id);
+	const { actor } = await requireFacilitatorOf(event, id);
 	const input = await readJson(event, control);
 	try {
-		switch (input.action) {
-			case 'goTo':
-				await live.goTo(id, input.stageKey);
-				break;
-			case 'timer':
-				await live.timer(id, input.stageKey, input.timer);
-				break;
-			case 'spotlight':
-				await live.spotlight(id, input);
-				break;
-			case 'clearSpotlight':
-				await live.spotlight(id, null);
-				break;
-		}
+		// Two consoles pressing at once: one intervention after the other (workshop-queue.ts).
+		await serialised(id, async () => {
+			switch (input.action) {
+				case 'goTo':
+					await live.goTo(id, input.stageKey);
+					await workshopEvents.record(id, actor, 'goTo', input.stageKey);
+					break;
+				case 'timer':
+					await live.timer(id, input.stageKey, input.timer);
+					await workshopEvents.record(id, actor, `timer.${input.timer}`, input.stageKey);
+					break;
+				case 'spotlight':
+					await live.spotlight(id, input);
+					await workshopEvents.record(id, actor, 'spotlight', input.stageKey, {
+						itemId: input.itemId
+					});
+					break;
+				case 'clearSpotlight':
+					await live.spotlight(id, null);
+					await workshopEvents.record(id, actor, 'clearSpotlight', null);
+					break;
+				case 'finish':
+					if (await runSheet.finish(id, new Date())) {
+						await workshopEvents.record(id, actor, 'finish', null);
+					}
+					break;
+			}
+		});
 	} catch (e) {
 		if (e instanceof live.LiveRuleError) error(e.status, e.message);
 		throw e;

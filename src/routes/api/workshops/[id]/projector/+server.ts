@@ -10,6 +10,8 @@ import { readStageState } from '$lib/collab/room';
 import { roomDocName } from '$lib/collab/doc-names';
 import { can } from '$lib/domain/permissions';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
+import { serialised } from '$lib/server/workshop-queue';
+import * as workshopEvents from '$lib/server/workshop-events';
 import { LiveRuleError } from '$lib/server/live';
 import * as projector from '$lib/server/projector';
 import * as rooms from '$lib/server/rooms';
@@ -47,21 +49,24 @@ export const POST: RequestHandler = async (event) => {
 		error(403, 'Only the facilitator runs the projector.');
 	const input = await readJson(event, control);
 	try {
-		switch (input.action) {
-			case 'hide':
-			case 'show':
-				await projector.setHidden(id, input.stageKey, input.action === 'hide');
-				break;
-			case 'focusTerm':
-				await projector.focusTerm(id, input.stageKey, input.termId);
-				break;
-			case 'turnPage':
-				await projector.turnPage(id, input.stageKey, input.step);
-				break;
-			case 'showBoard':
-				await projector.showBoard(id, input.stageKey);
-				break;
-		}
+		await serialised(id, async () => {
+			switch (input.action) {
+				case 'hide':
+				case 'show':
+					await projector.setHidden(id, input.stageKey, input.action === 'hide');
+					break;
+				case 'focusTerm':
+					await projector.focusTerm(id, input.stageKey, input.termId);
+					break;
+				case 'turnPage':
+					await projector.turnPage(id, input.stageKey, input.step);
+					break;
+				case 'showBoard':
+					await projector.showBoard(id, input.stageKey);
+					break;
+			}
+			await workshopEvents.record(id, member.actor, `projector.${input.action}`, input.stageKey);
+		});
 	} catch (e) {
 		if (e instanceof LiveRuleError) error(e.status, e.message);
 		throw e;

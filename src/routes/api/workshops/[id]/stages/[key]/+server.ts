@@ -13,6 +13,8 @@ import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as projector from '$lib/server/projector';
 import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
+import { serialised } from '$lib/server/workshop-queue';
+import * as workshopEvents from '$lib/server/workshop-events';
 import type { RequestHandler } from './$types';
 
 const stageControl = v.object({
@@ -23,7 +25,7 @@ const stageControl = v.object({
 });
 
 export const POST: RequestHandler = async (event) => {
-	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+	const { actor, workshop } = await requireOwnedWorkshop(event, event.params.id);
 	const stageKey = event.params.key;
 	if (!isStageKey(stageKey) || !(await stages.get(workshop.id, stageKey))) {
 		error(404, 'This workshop has no stage with this key.');
@@ -34,21 +36,27 @@ export const POST: RequestHandler = async (event) => {
 	const parsed = v.safeParse(stageControl, await event.request.json().catch(() => null));
 	if (!parsed.success) error(400, parsed.issues[0].message);
 
-	switch (parsed.output.action) {
-		case 'lock':
-			await rooms.setStageLocked(workshop.id, stageKey, true);
-			break;
-		case 'unlock':
-			await rooms.setStageLocked(workshop.id, stageKey, false);
-			break;
-		case 'startPrivate':
-			await rooms.setPrivateWrite(workshop.id, stageKey, true);
-			await projector.refreshUnrevealed(workshop.id, stageKey);
-			break;
-		case 'reveal':
-			await rooms.reveal(workshop.id, stageKey);
-			await projector.refreshUnrevealed(workshop.id, stageKey);
-			break;
-	}
+	const action = parsed.output.action;
+	// A lock and a reveal pressed at once on two consoles: one after the other, never interleaved
+	// (a reveal is three writes). See workshop-queue.ts.
+	await serialised(workshop.id, async () => {
+		switch (action) {
+			case 'lock':
+				await rooms.setStageLocked(workshop.id, stageKey, true);
+				break;
+			case 'unlock':
+				await rooms.setStageLocked(workshop.id, stageKey, false);
+				break;
+			case 'startPrivate':
+				await rooms.setPrivateWrite(workshop.id, stageKey, true);
+				await projector.refreshUnrevealed(workshop.id, stageKey);
+				break;
+			case 'reveal':
+				await rooms.reveal(workshop.id, stageKey);
+				await projector.refreshUnrevealed(workshop.id, stageKey);
+				break;
+		}
+		await workshopEvents.record(workshop.id, actor, action, stageKey);
+	});
 	return json(await rooms.stageState(workshop.id, stageKey));
 };
