@@ -17,10 +17,10 @@ export const LIVE_KEYS = {
 	timer: 'timer',
 	/** In ROOM_KEYS.current: the item shown on every screen, or null. */
 	spotlight: 'spotlight',
-	/** Top-level map: `stages` → AgendaStage[], `teams` → AgendaTeam[]. */
-	agenda: 'agenda',
-	/** Top-level map: stage key → { [teamId]: number of participants done }. */
-	done: 'done'
+	/** Top-level map (ROOM_KEYS.agenda): `stages` → AgendaStage[], `teams` → AgendaTeam[]. */
+	agenda: ROOM_KEYS.agenda,
+	/** Top-level map (ROOM_KEYS.done): stage key → { [teamId]: number of participants done }. */
+	done: ROOM_KEYS.done
 } as const;
 
 export interface AgendaStage {
