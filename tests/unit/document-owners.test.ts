@@ -180,6 +180,26 @@ describe('unknown items', () => {
 	});
 });
 
+describe('the live run', () => {
+	it('a value of another shape reads as nothing, never as a half-read value', () => {
+		const doc = new Y.Doc();
+		doc.getMap(ROOM_KEYS.current).set('timer', { stageKey: 'focus-value', duration: 60_000 });
+		doc
+			.getMap(ROOM_KEYS.current)
+			.set('spotlight', { stageKey: 'focus-value', text: 'Hi', itemId: null, teamId: null });
+		doc.getMap(ROOM_KEYS.agenda).set('teams', [{ id: 't1', name: 'Sales' }]);
+		const live = readLive(doc);
+		expect(live.timer).toBeNull();
+		expect(live.spotlight).toEqual({
+			stageKey: 'focus-value',
+			text: 'Hi',
+			itemId: null,
+			teamId: null
+		});
+		expect(live.teams).toEqual([]);
+	});
+});
+
 describe('updateCard', () => {
 	it('removes the fields it is asked to remove, and never the ones every card has', () => {
 		const doc = new Y.Doc();
