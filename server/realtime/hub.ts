@@ -22,7 +22,20 @@ import {
 	type PresentParticipant,
 	type WhoIsHere
 } from '../../src/lib/collab/presence';
-import { DEFAULT_STAGE_STATE, initRoom, readStageState } from '../../src/lib/collab/room';
+import { BOARD_SCHEMA } from '../../src/lib/collab/board';
+import {
+	DocumentTooNewError,
+	isEmptyDocument,
+	migrate,
+	migrationPlan,
+	stampVersion
+} from '../../src/lib/collab/migrate';
+import {
+	DEFAULT_STAGE_STATE,
+	initRoom,
+	readStageState,
+	ROOM_SCHEMA
+} from '../../src/lib/collab/room';
 import { addMissingSlots, missingSlots } from '../../src/lib/collab/team-slots';
 import { can } from '../../src/lib/domain/permissions';
 import type { Database } from '../../src/lib/server/db';
@@ -155,7 +168,7 @@ export class Hub implements RealtimeHub {
 				shared.persist.beforeCatchUp = () => this.store.catchUp(room.persist);
 			}
 			await this.store.load(shared.persist, address.kind === 'room' ? initialRoom() : null);
-			if (address.kind !== 'room') await this.fitToTeams(shared, address.workshopId);
+			await this.upgradeStored(shared, address);
 		} catch (error) {
 			this.detachFromRoom(shared);
 			shared.destroy();
@@ -165,15 +178,38 @@ export class Hub implements RealtimeHub {
 	}
 
 	/**
-	 * A board stored before one of the workshop's teams existed (added by an earlier version,
-	 * or while the board was not loaded anywhere) gets that team's texts before anyone reads
-	 * it; see src/lib/collab/team-slots.ts. Committed before the board is handed out, like
-	 * every server write.
+	 * Brings a stored document to this release's shape before anyone reads it, as one update
+	 * committed before the document is handed out (like every server write):
+	 * - its migrations, from the version it was stored at (src/lib/collab/migrate.ts; the room's
+	 *   and the board's are in room.ts and board.ts);
+	 * - a board stored before one of the workshop's teams existed (added by an earlier version,
+	 *   or while the board was not loaded anywhere) gets that team's texts
+	 *   (src/lib/collab/team-slots.ts).
+	 * A document of a newer release than this one is not loaded at all (DocumentTooNewError),
+	 * so this server writes nothing into it.
 	 */
-	private async fitToTeams(shared: SharedDoc, workshopId: string): Promise<void> {
-		const teamIds = (await workshops.teams(workshopId)).map((t) => t.id);
-		if (missingSlots(shared.doc, teamIds) === 0) return;
-		shared.doc.transact(() => addMissingSlots(shared.doc, teamIds), FROM_SERVER);
+	private async upgradeStored(shared: SharedDoc, address: DocAddress): Promise<void> {
+		const doc = shared.doc;
+		const schema = address.kind === 'room' ? ROOM_SCHEMA : BOARD_SCHEMA;
+		const plan = migrationPlan(doc, schema);
+		if (plan.status === 'too-new') {
+			const error = new DocumentTooNewError(shared.name, plan.version, plan.known);
+			log.error(error.message);
+			throw error;
+		}
+		// A board nobody wrote yet has nothing to migrate: the first write records its version.
+		const toMigrate = plan.status === 'migrate' && !isEmptyDocument(doc);
+		const teamIds =
+			address.kind === 'room' ? [] : (await workshops.teams(address.workshopId)).map((t) => t.id);
+		const toFit = missingSlots(doc, teamIds) > 0;
+		if (!toMigrate && !toFit) return;
+		doc.transact(() => {
+			if (toMigrate) migrate(doc, schema, shared.name);
+			if (toFit) addMissingSlots(doc, teamIds);
+		}, FROM_SERVER);
+		if (toMigrate && plan.status === 'migrate') {
+			log.info(`migrated ${shared.name} from version ${plan.from} to ${plan.to}`);
+		}
 		await shared.whenPersisted();
 	}
 
@@ -414,7 +450,13 @@ export class Hub implements RealtimeHub {
 	async change(name: string, change: (doc: Y.Doc) => void): Promise<void> {
 		const shared = await this.acquire(name);
 		try {
-			shared.doc.transact(() => change(shared.doc), FROM_SERVER);
+			shared.doc.transact(() => {
+				change(shared.doc);
+				// A board's first write records the version it is written in.
+				if (shared.address.kind !== 'room' && !isEmptyDocument(shared.doc)) {
+					stampVersion(shared.doc, BOARD_SCHEMA);
+				}
+			}, FROM_SERVER);
 			await shared.whenPersisted();
 		} finally {
 			this.release(shared);

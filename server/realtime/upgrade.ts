@@ -17,6 +17,7 @@ import {
 	SCHEMA_PARAM,
 	UNTAGGED_SCHEMA
 } from '../../src/lib/collab/compat';
+import { DocumentTooNewError } from '../../src/lib/collab/migrate';
 import { parseDocName, roomDocName } from '../../src/lib/collab/doc-names';
 import {
 	DATABASE_UNAVAILABLE_MESSAGE,
@@ -80,6 +81,11 @@ export function createUpgradeRoute(hub: Hub, wss: WebSocketServer, options: Upgr
 			if (isDatabaseUnavailable(error)) {
 				log.error(`upgrade refused: ${describeDatabaseError(error)}`);
 				return refuse(socket, 503, DATABASE_UNAVAILABLE_MESSAGE);
+			}
+			// A document of a newer release (logged when it was refused): a newer instance of a
+			// rolling release serves it; the provider retries until it reaches one.
+			if (error instanceof DocumentTooNewError) {
+				return refuse(socket, 503, 'This workshop is open in a newer version; reconnect shortly.');
 			}
 			log.error({ err: error }, 'upgrade failed');
 			refuse(socket, 500, 'The realtime server failed; try again.');

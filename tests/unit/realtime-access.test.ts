@@ -21,7 +21,7 @@ function row(address: DocAddress, stageState: StageState) {
 	return [facilitator, sales, marketing, leader].map((m) => accessTo(m, address, stageState));
 }
 
-describe('the access table of issue 3', () => {
+describe('the access table of the realtime README', () => {
 	test('the room document is read by every member and written by none', () => {
 		expect(row(room, state({}))).toEqual(['read', 'read', 'read', 'read']);
 	});

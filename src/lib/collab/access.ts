@@ -4,7 +4,8 @@
  * document changes; the browser uses the same function to show "read-only" honestly.
  *
  * Membership (is this the workshop's facilitator, is this participant in it) is checked by
- * the caller against the database; this only applies the rules of the table in issue 3.
+ * the caller against the database; this only applies the rules of the access table in
+ * server/realtime/README.md.
  */
 import { can, type Role } from '../domain/permissions';
 import { textOwner } from './cards';

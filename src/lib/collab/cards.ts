@@ -7,118 +7,25 @@
  */
 import * as Y from 'yjs';
 import { BOARD_KEYS } from './board';
+import {
+	parseCard,
+	type Card,
+	type CardFields,
+	type CardType,
+	type UnknownItem
+} from './records/card';
 
-export const CARD_TYPES = [
-	/** Focus & value. */
-	'focus',
-	'value-driver',
-	'outcome',
-	'need',
-	/** Empathy round: one team's view of another team's goals or pains (`aboutTeamId`). */
-	'empathy-goal',
-	'empathy-pain',
-	/** Shared terms: one term with a wording per team and a merged wording. */
-	'term',
-	/** Connections: one step of the lead's journey. */
-	'step',
-	/** Barriers & incentives. */
-	'barrier',
-	'incentive',
-	/** Measures & cadence. */
-	'measure',
-	'cadence',
-	/** Any board. */
-	'note'
-] as const;
-export type CardType = (typeof CARD_TYPES)[number];
-
-export const MAX_CARD_TEXT = 500;
-
-/** Scalar fields a card may carry besides its text, by name; the server validates each. */
-export interface CardFields {
-	/** Empathy cards: the team the card is about. */
-	aboutTeamId?: string | null;
-	/** Empathy cards: the other team's verdict, and its correction. */
-	verdict?: 'accurate' | 'inaccurate' | null;
-	correction?: string;
-	/** Terms: the typed value (hours for the SLA, points for the score threshold). */
-	valueType?: 'none' | 'hours' | 'points';
-	value?: number | null;
-	hint?: string;
-	/** Steps and measures: the owning team, system or source, SLA. */
-	ownerTeamId?: string | null;
-	system?: string;
-	slaHours?: number | null;
-	broken?: 'technology' | 'human' | 'human-by-technology' | null;
-	note?: string;
-	isReturnPath?: boolean;
-	/**
-	 * Barriers: category, group, remedy and its owner (a team or a person, in words). A group
-	 * is every barrier with the same `groupId`: the id of the card the first ones were put
-	 * together with. Its title, when someone gave it one, is on every member (see ./barriers).
-	 */
-	category?: string;
-	groupId?: string | null;
-	groupTitle?: string;
-	remedy?: string;
-	remedyOwner?: string;
-	/** Measures. */
-	definition?: string;
-	baseline?: string;
-	target?: string;
-	frequency?: string;
-	/** Cadence. */
-	nextReviewDate?: string;
-	/** Incentives: what the team is rewarded for today, and what the shared goal needs. */
-	today?: string;
-	needed?: string;
-	/**
-	 * Terms, for the lead lifecycle a CRM receives: when a lead leaves the stage, the hours an
-	 * SLA counts (business or calendar; steps too), the attempts before a lead returns to
-	 * nurture, and the reasons (disqualification, recycling) as a list written as text. A term's
-	 * `ownerTeamId` is the team that owns the stage, or that must act within the SLA.
-	 */
-	exitCriteria?: string;
-	hoursBasis?: 'business' | 'calendar' | null;
-	attempts?: number | null;
-	reasons?: string;
-}
-
-/**
- * Written by the server only, from a revealed dot vote (`boards.recordDotResults`); no request
- * may set them. Barriers: the dots the card got and its rank (1 = most dots, ties share).
- */
-export interface DotResult {
-	dots?: number | null;
-	rank?: number | null;
-}
-
-/**
- * Written by the server only, when the facilitator keeps a template's suggestion (the lead
- * journey) in the charter although the room never changed it (`boards.keepInCharter`).
- */
-export interface CharterChoice {
-	keptInCharter?: boolean;
-}
-
-/**
- * Written by the server only, on a pre-work answer (src/lib/server/prework.ts): the question
- * the note answers, so the board reads as question and answer once revealed.
- */
-export interface PreworkOrigin {
-	prompt?: string;
-}
-
-export interface Card extends CardFields, DotResult, CharterChoice, PreworkOrigin {
-	id: string;
-	type: CardType;
-	text: string;
-	/** The author's team; null for the facilitator. */
-	teamId: string | null;
-	createdAt: number;
-	/** Sort order within its type (steps are ordered; others follow creation). */
-	position: number;
-}
+export {
+	CARD_TYPES,
+	MAX_CARD_TEXT,
+	isUnknownItem,
+	type Card,
+	type CardFields,
+	type CardType,
+	type CharterChoice,
+	type DotResult,
+	type UnknownItem
+} from './records/card';
 
 /** Keys of the Y.Text values a term carries, per team and merged. */
 export const TERM_TEXT = {
@@ -147,22 +54,38 @@ export function cardsOf(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 	return doc.getMap<Y.Map<unknown>>(BOARD_KEYS.cards);
 }
 
-/** A plain snapshot of a card (Y.Text values read as strings). */
-export function readCard(id: string, item: Y.Map<unknown>): Card {
-	const card: Record<string, unknown> = { id };
+/**
+ * A card as stored, checked against the card record: the card (Y.Text values read as
+ * strings), or an UnknownItem when it is not one this release can read.
+ */
+export function readCard(id: string, item: Y.Map<unknown>): Card | UnknownItem {
+	const raw: Record<string, unknown> = { id };
 	item.forEach((value, key) => {
 		if (key.includes(':') || key === TERM_TEXT.merged) return;
-		card[key] = value instanceof Y.Text ? value.toString() : value;
+		raw[key] = value instanceof Y.Text ? value.toString() : value;
 	});
-	return card as unknown as Card;
+	return parseCard(raw);
 }
 
+function readAll(doc: Y.Doc): Array<Card | UnknownItem> {
+	const items: Array<Card | UnknownItem> = [];
+	cardsOf(doc).forEach((item, id) => {
+		items.push(item instanceof Y.Map ? readCard(id, item) : unknownValue(id));
+	});
+	return items;
+}
+
+function unknownValue(id: string): UnknownItem {
+	return { id, type: 'unknown', text: null, problem: 'not a card' };
+}
+
+/** The board's cards (of one type), in board order; items that are no card are left out. */
 export function listCards(doc: Y.Doc, type?: CardType): Card[] {
 	const cards: Card[] = [];
-	cardsOf(doc).forEach((item, id) => {
-		const card = readCard(id, item);
-		if (!type || card.type === type) cards.push(card);
-	});
+	for (const item of readAll(doc)) {
+		if (item.type === 'unknown') continue;
+		if (!type || item.type === type) cards.push(item);
+	}
 	// Cards added at the same moment (through two instances, or within one millisecond) can
 	// share a position and a time: the id decides, so every device lists them in one order
 	// (a Y.Map's own order is the order this copy happened to receive them in).
@@ -172,6 +95,16 @@ export function listCards(doc: Y.Doc, type?: CardType): Card[] {
 			a.createdAt - b.createdAt ||
 			(a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 	);
+}
+
+/**
+ * The items on the board this release cannot read as cards (a newer release's, or damaged),
+ * for a screen to show as such.
+ */
+export function listUnknownItems(doc: Y.Doc): UnknownItem[] {
+	return readAll(doc)
+		.filter((item): item is UnknownItem => item.type === 'unknown')
+		.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The shared text of a term for a team's wording, fields or the merged wording. */
@@ -196,17 +129,31 @@ export function addCard(doc: Y.Doc, card: Card, teamIds: readonly string[] = [])
 	cardsOf(doc).set(card.id, item);
 }
 
-/** Server side: changes scalar fields of a card. */
+/**
+ * Server side: changes scalar fields of a card. A field given as `undefined` is left as it
+ * is; a field named in `remove` is taken off the card (one a change clears, or one an older
+ * release wrote that the current shape no longer has).
+ */
 export function updateCard(
 	doc: Y.Doc,
 	id: string,
-	patch: Partial<CardFields> & { text?: string }
+	patch: Partial<CardFields> & { text?: string },
+	remove: readonly string[] = []
 ): boolean {
 	const item = cardsOf(doc).get(id);
 	if (!item) return false;
 	for (const [key, value] of Object.entries(patch)) if (value !== undefined) item.set(key, value);
+	for (const key of remove) {
+		if (REQUIRED_KEYS.has(key) || key.includes(':') || key === TERM_TEXT.merged) {
+			throw new Error(`A card cannot do without its ${key}.`);
+		}
+		item.delete(key);
+	}
 	return true;
 }
+
+/** What every card has: never removed by `updateCard`. */
+const REQUIRED_KEYS = new Set(['id', 'type', 'text', 'teamId', 'createdAt', 'position']);
 
 export function deleteCard(doc: Y.Doc, id: string): boolean {
 	const cards = cardsOf(doc);

@@ -5,9 +5,10 @@
  * "I'm done" counts per team. Written only by the server (src/lib/server/live.ts); read by
  * every screen. Values are plain JSON set whole under a key, like the rest of the room.
  */
+import * as v from 'valibot';
 import type * as Y from 'yjs';
 import type { TimerState } from '../domain/timer';
-import type { StageKind } from '../domain/template';
+import { STAGE_KINDS } from '../domain/template';
 import { ROOM_KEYS } from './room';
 
 export const LIVE_KEYS = {
@@ -17,33 +18,50 @@ export const LIVE_KEYS = {
 	timer: 'timer',
 	/** In ROOM_KEYS.current: the item shown on every screen, or null. */
 	spotlight: 'spotlight',
-	/** Top-level map: `stages` → AgendaStage[], `teams` → AgendaTeam[]. */
-	agenda: 'agenda',
-	/** Top-level map: stage key → { [teamId]: number of participants done }. */
-	done: 'done'
+	/** Top-level map (ROOM_KEYS.agenda): `stages` → AgendaStage[], `teams` → AgendaTeam[]. */
+	agenda: ROOM_KEYS.agenda,
+	/** Top-level map (ROOM_KEYS.done): stage key → { [teamId]: number of participants done }. */
+	done: ROOM_KEYS.done
 } as const;
 
-export interface AgendaStage {
-	key: string;
-	kind: StageKind;
-	title: string;
-	prompt: string;
-	timeboxMinutes: number;
-}
+const agendaStageSchema = v.object({
+	key: v.string(),
+	kind: v.picklist(STAGE_KINDS),
+	title: v.string(),
+	prompt: v.string(),
+	timeboxMinutes: v.number()
+});
+export type AgendaStage = v.InferOutput<typeof agendaStageSchema>;
 
-export interface AgendaTeam {
-	id: string;
-	name: string;
-	colour: string;
-}
+const agendaTeamSchema = v.object({ id: v.string(), name: v.string(), colour: v.string() });
+export type AgendaTeam = v.InferOutput<typeof agendaTeamSchema>;
 
-export interface Spotlight {
-	stageKey: string;
+const spotlightSchema = v.object({
+	stageKey: v.string(),
 	/** The board item, when the spotlight points at one. */
-	itemId: string | null;
+	itemId: v.nullable(v.string()),
 	/** The text shown, as it was when the facilitator put it in the spotlight. */
-	text: string;
-	teamId: string | null;
+	text: v.string(),
+	teamId: v.nullable(v.string())
+});
+export type Spotlight = v.InferOutput<typeof spotlightSchema>;
+
+const timerSchema = v.object({
+	stageKey: v.string(),
+	durationMs: v.number(),
+	remainingMs: v.number(),
+	startedAt: v.nullable(v.number())
+});
+// The timer is the domain's type (domain/timer.ts): the schema must read as it.
+const timerIsDomain: TimerState = {} as v.InferOutput<typeof timerSchema>;
+void timerIsDomain;
+
+const doneSchema = v.record(v.string(), v.number());
+
+/** What is stored under a key, when it has the shape; otherwise the fallback. */
+function parsed<S extends v.GenericSchema, F>(schema: S, value: unknown, fallback: F) {
+	const result = v.safeParse(schema, value);
+	return result.success ? result.output : fallback;
 }
 
 export interface LiveState {
@@ -58,18 +76,19 @@ export interface LiveState {
 
 export function readLive(doc: Y.Doc): LiveState {
 	const current = doc.getMap<unknown>(ROOM_KEYS.current);
-	const agenda = doc.getMap<unknown>(LIVE_KEYS.agenda);
+	const agenda = doc.getMap<unknown>(ROOM_KEYS.agenda);
 	const done: LiveState['done'] = {};
-	doc.getMap<Record<string, number>>(LIVE_KEYS.done).forEach((counts, key) => {
-		done[key] = counts;
+	doc.getMap<unknown>(ROOM_KEYS.done).forEach((counts, key) => {
+		const read = parsed(doneSchema, counts, null);
+		if (read) done[key] = read;
 	});
 	const stageKey = current.get(LIVE_KEYS.stage);
 	return {
 		stageKey: typeof stageKey === 'string' ? stageKey : null,
-		timer: (current.get(LIVE_KEYS.timer) as TimerState | undefined) ?? null,
-		spotlight: (current.get(LIVE_KEYS.spotlight) as Spotlight | undefined) ?? null,
-		stages: (agenda.get('stages') as AgendaStage[] | undefined) ?? [],
-		teams: (agenda.get('teams') as AgendaTeam[] | undefined) ?? [],
+		timer: parsed(timerSchema, current.get(LIVE_KEYS.timer), null),
+		spotlight: parsed(spotlightSchema, current.get(LIVE_KEYS.spotlight), null),
+		stages: parsed(v.array(agendaStageSchema), agenda.get('stages'), []),
+		teams: parsed(v.array(agendaTeamSchema), agenda.get('teams'), []),
 		done
 	};
 }

@@ -26,8 +26,8 @@ export const PROJECTOR_PARAMS: Readonly<Record<string, string>> = Object.freeze(
 export const PROJECTOR_KEYS = {
 	/** In ROOM_KEYS.current: the ProjectorView of the stage the room is on. */
 	view: 'projector',
-	/** Top-level map: stage key → { [teamId]: cards on the team's board not yet revealed }. */
-	unrevealed: 'unrevealed'
+	/** Top-level map (ROOM_KEYS.unrevealed): stage key → { [teamId]: cards not yet revealed }. */
+	unrevealed: ROOM_KEYS.unrevealed
 } as const;
 
 export interface ProjectorView {

@@ -5,9 +5,8 @@
  * shows which agreements have none yet.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Evidence, RegisterEntry } from '../collab/agreements';
+import { writeAgreements, type Evidence, type RegisterEntry } from '../collab/agreements';
 import { roomDocName } from '../collab/doc-names';
-import { ROOM_KEYS } from '../collab/room';
 import { db } from './db';
 import { describeRound } from '../domain/calibration/words';
 import { agreement, agreementEvidence, poll, team } from './db/schema';
@@ -74,11 +73,7 @@ export async function register(workshopId: string): Promise<RegisterEntry[]> {
 /** Mirrors the register into the room document (agreement id → entry). */
 export async function publish(workshopId: string): Promise<void> {
 	const entries = await register(workshopId);
-	await rooms.change(roomDocName(workshopId), (doc) => {
-		const map = doc.getMap<RegisterEntry>(ROOM_KEYS.agreements);
-		for (const key of [...map.keys()]) if (!entries.some((e) => e.id === key)) map.delete(key);
-		for (const entry of entries) map.set(entry.id, entry);
-	});
+	await rooms.change(roomDocName(workshopId), (doc) => writeAgreements(doc, entries));
 }
 
 export async function create(

@@ -15,6 +15,7 @@ import {
 	TERM_TEXT,
 	textOwner,
 	updateCard,
+	isUnknownItem,
 	type Card,
 	type CardFields
 } from '../collab/cards';
@@ -108,9 +109,11 @@ function mayChange(member: WorkshopMember, card: Card, patch: Record<string, unk
 	return verdictOnly && card.aboutTeamId === member.teamId;
 }
 
+/** The card, or null when there is none by that id or it is an item this release cannot read. */
 function cardIn(doc: Y.Doc, cardId: string): Card | null {
 	const item = cardsOf(doc).get(cardId);
-	return item ? readCard(cardId, item) : null;
+	const card = item ? readCard(cardId, item) : null;
+	return card && !isUnknownItem(card) ? card : null;
 }
 
 export async function change(
@@ -375,7 +378,9 @@ export async function copy(sourceWorkshopId: string, targetWorkshopId: string): 
 				item.forEach((value, key) => {
 					if (value instanceof Y.Text) texts.push([key, value.toString()]);
 				});
-				found.push({ card: readCard(id, item), texts });
+				const card = readCard(id, item);
+				// An item this release cannot read is not copied: it could not be shown there either.
+				if (!isUnknownItem(card)) found.push({ card, texts });
 			});
 			return found;
 		});

@@ -35,6 +35,10 @@ import {
 	leaderInvite
 } from './db/schema';
 import { newId } from './ids';
+import { moduleLogger } from './logger';
+import { upcastCharter } from '../domain/charter/upcast';
+
+const log = moduleLogger('charters');
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -276,12 +280,28 @@ export async function activeInvites(tx: Tx | Db, workshopId: string) {
 	return rows.filter((r) => r.expiresAt.getTime() > now);
 }
 
+/**
+ * A stored version as readers use it: its content upcast to the current shape by its schema
+ * tag (never rewritten: the hash covers what is stored; see domain/charter/upcast.ts). Content
+ * that cannot be read is handed on as stored, so `verify` still reports it.
+ */
+function readable(row: Version): Version {
+	try {
+		const content = upcastCharter(row.content);
+		return content === row.content ? row : { ...row, content };
+	} catch (error) {
+		log.warn({ err: error }, `charter version ${row.id} cannot be upcast`);
+		return row;
+	}
+}
+
 export async function versions(workshopId: string): Promise<Version[]> {
-	return db()
+	const rows = await db()
 		.select()
 		.from(charterVersion)
 		.where(eq(charterVersion.workshopId, workshopId))
 		.orderBy(asc(charterVersion.number));
+	return rows.map(readable);
 }
 
 export async function current(workshopId: string): Promise<Version | undefined> {
@@ -290,21 +310,22 @@ export async function current(workshopId: string): Promise<Version | undefined> 
 		.from(charterVersion)
 		.where(and(eq(charterVersion.workshopId, workshopId), isNull(charterVersion.supersededAt)))
 		.limit(1);
-	return row;
+	return row && readable(row);
 }
 
 export async function version(id: string): Promise<Version | undefined> {
 	if (!/^[a-z0-9]{1,64}$/.test(id)) return undefined;
 	const [row] = await db().select().from(charterVersion).where(eq(charterVersion.id, id));
-	return row;
+	return row && readable(row);
 }
 
 export async function versionsByHash(hash: string): Promise<Version[]> {
-	return db()
+	const rows = await db()
 		.select()
 		.from(charterVersion)
 		.where(eq(charterVersion.hash, hash))
 		.orderBy(asc(charterVersion.publishedAt));
+	return rows.map(readable);
 }
 
 export async function events(workshopId: string): Promise<AuditEvent[]> {

@@ -6,7 +6,7 @@
  */
 import { roomDocName } from '../collab/doc-names';
 import { readLive, type LiveState } from '../collab/live';
-import { readStageState, ROOM_KEYS, type StageState } from '../collab/room';
+import { readStageStates, type StageState } from '../collab/room';
 import * as rooms from './rooms';
 
 export interface RoomSnapshot {
@@ -16,11 +16,8 @@ export interface RoomSnapshot {
 }
 
 export function roomSnapshot(workshopId: string): Promise<RoomSnapshot> {
-	return rooms.read(roomDocName(workshopId), (doc) => {
-		const stageStates: Record<string, StageState> = {};
-		doc.getMap<unknown>(ROOM_KEYS.stages).forEach((_, key) => {
-			stageStates[key] = readStageState(doc, key);
-		});
-		return { live: readLive(doc), stageStates };
-	});
+	return rooms.read(roomDocName(workshopId), (doc) => ({
+		live: readLive(doc),
+		stageStates: readStageStates(doc)
+	}));
 }

@@ -448,7 +448,7 @@ export const calibration = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
-// The charter (issue 6): draft, frozen versions, leaders' invitations and sessions, reviews,
+// The charter: draft, frozen versions, leaders' invitations and sessions, reviews,
 // signatures, the hash-chained audit trail and the follow-up of measures.
 
 /**

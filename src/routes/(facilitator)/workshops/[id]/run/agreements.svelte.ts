@@ -4,10 +4,14 @@
  * A refusal comes back in the server's own words, so a form can show it and keep its values.
  */
 import type * as Y from 'yjs';
-import { ROOM_KEYS } from '$lib/collab/room';
 import { EVIDENCE_KINDS } from '$lib/schemas/agreements';
 import { messageOf } from './controls.svelte';
-import type { Evidence, RegisterEntry } from '$lib/collab/agreements';
+import {
+	agreementsOf,
+	readAgreements,
+	type Evidence,
+	type RegisterEntry
+} from '$lib/collab/agreements';
 
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
@@ -36,12 +40,6 @@ export interface NewAgreement {
 
 export type Outcome = { ok: true } | { ok: false; message: string };
 
-function isEntry(value: unknown): value is RegisterEntry {
-	if (!value || typeof value !== 'object') return false;
-	const v = value as Partial<RegisterEntry>;
-	return typeof v.id === 'string' && typeof v.statement === 'string' && Array.isArray(v.evidence);
-}
-
 export class AgreementRegister {
 	/** In the order this screen first saw them (the map itself has no order). */
 	entries = $state.raw<RegisterEntry[]>([]);
@@ -49,10 +47,9 @@ export class AgreementRegister {
 	#detach: () => void;
 
 	constructor(doc: Y.Doc) {
-		const map = doc.getMap<unknown>(ROOM_KEYS.agreements);
+		const map = agreementsOf(doc);
 		const read = () => {
-			const byId: Record<string, RegisterEntry> = {};
-			for (const [key, value] of map.entries()) if (isEntry(value)) byId[key] = value;
+			const byId = Object.fromEntries(readAgreements(doc).entries);
 			this.#order = this.#order.filter((id) => id in byId);
 			for (const id of Object.keys(byId)) if (!this.#order.includes(id)) this.#order.push(id);
 			this.entries = this.#order.map((id) => byId[id]!);
