@@ -80,6 +80,7 @@ describe('firm roles', () => {
 			'charter.manage',
 			'charter.read',
 			'workshop.create',
+			'workshop.remove',
 			'firm.manage'
 		] as const) {
 			expect(can('producer', capability)).toBe(false);

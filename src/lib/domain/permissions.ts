@@ -29,6 +29,8 @@ export type Capability =
 	| 'workshop.create'
 	| 'workshop.list'
 	| 'workshop.manage'
+	/** Archive a workshop, take it out of the archive, or delete it (not a producer's call). */
+	| 'workshop.remove'
 	| 'workshop.read'
 	| 'room.join'
 	| 'room.participate'
@@ -85,6 +87,7 @@ export type Capability =
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
 		'workshop.create',
+		'workshop.remove',
 		'workshop.list',
 		'workshop.manage',
 		'workshop.read',

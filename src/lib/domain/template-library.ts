@@ -169,7 +169,8 @@ export const BUILT_IN_TEMPLATES: readonly BuiltInTemplate[] = [
 			description:
 				'A quarter after the charter: the measures against their targets, the barriers still in the way, and the agreements to keep or amend.',
 			teams: defaultTeams(),
-			// TODO(#17): open with a charter pulse stage once the review-session stage kind exists.
+			// A charter pulse is a review session started from the signed charter (its own screen),
+			// not a stage: this template covers the live part that follows it.
 			stages: [
 				{
 					key: 'measures',

@@ -76,7 +76,7 @@ export function requireParticipantOf(event: RequestEvent, workshopId: string): P
  */
 export async function requireVisibleTemplate(event: RequestEvent, templateId: string) {
 	const actor = requireAccount(event, 'template.manage');
-	const viewer = templates.viewerOf(actor.account.id);
+	const viewer = templates.viewerOf(actor);
 	const found = await templates.findVisible(viewer, templateId);
 	if (!found) error(404, 'No template of your library has this address.');
 	return { actor, viewer, template: found };

@@ -24,7 +24,7 @@ export async function requireCurator(
 		const leader = requireLeaderOf(event, workshopId, 'charter.review');
 		return { label: leaderLabel(leader.invite) };
 	}
-	const member = await requireFacilitatorOf(event, workshopId);
+	const member = await requireFacilitatorOf(event, workshopId, 'charter.manage');
 	return { label: `Facilitator ${member.actor.account.name}` };
 }
 

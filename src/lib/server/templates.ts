@@ -2,6 +2,7 @@
  * The template library: templates saved from a workshop or imported from a file, who sees
  * them, and their export. Built-in templates are not rows (domain/template-library.ts).
  */
+import type { AccountActor } from './auth/sessions';
 import { and, desc, eq, or, inArray, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { listCards, termText, TERM_TEXT } from '../collab/cards';
@@ -26,19 +27,21 @@ import * as workshops from './workshops';
 export type TemplateRow = typeof workshopTemplate.$inferSelect;
 export type Visibility = TemplateRow['visibility'];
 
-/** Who is looking at the library: an account, and the firms it belongs to. */
+/** Who is looking at the library: an account, the firms it belongs to, and whether it owns them. */
 export interface TemplateViewer {
 	accountId: string;
 	firmIds: readonly string[];
+	/** The account owns its firm: it may delete templates shared with the firm. */
+	isFirmOwner: boolean;
 }
 
-/**
- * The viewer for an account. TODO(#17): firms do not exist on this branch yet; once they do,
- * `firmIds` lists the firms the account is a member of, and templates shared with those firms
- * become visible through `templatesVisibleTo` with no other change.
- */
-export function viewerOf(accountId: string): TemplateViewer {
-	return { accountId, firmIds: [] };
+/** The viewer for a signed-in account: its firm (an account belongs to one firm at most). */
+export function viewerOf(actor: AccountActor): TemplateViewer {
+	return {
+		accountId: actor.account.id,
+		firmIds: actor.firm ? [actor.firm.id] : [],
+		isFirmOwner: actor.role === 'owner'
+	};
 }
 
 /**
@@ -57,9 +60,15 @@ export function templatesVisibleTo(viewer: TemplateViewer): SQL {
 	)!;
 }
 
-/** Only the author deletes a template (a firm owner will too, with firms). */
+/** The author deletes a template; so does an owner of the firm it is shared with. */
 export function mayDelete(viewer: TemplateViewer, row: TemplateRow): boolean {
-	return row.ownerId === viewer.accountId;
+	if (row.ownerId === viewer.accountId) return true;
+	return (
+		viewer.isFirmOwner &&
+		row.visibility === 'firm' &&
+		row.firmId !== null &&
+		viewer.firmIds.includes(row.firmId)
+	);
 }
 
 export async function list(viewer: TemplateViewer) {
@@ -103,7 +112,7 @@ export function exportFile(row: TemplateRow, schemaUrl: string): TemplateFile {
 }
 
 async function store(
-	ownerId: string,
+	viewer: TemplateViewer,
 	content: TemplateContent,
 	visibility: Visibility
 ): Promise<TemplateRow> {
@@ -112,9 +121,9 @@ async function store(
 		.insert(workshopTemplate)
 		.values({
 			id: newId(),
-			ownerId,
-			// TODO(#17): the author's firm, once firms exist.
-			firmId: null,
+			ownerId: viewer.accountId,
+			// The author's firm: `visibility` decides whether its members see it.
+			firmId: viewer.firmIds[0] ?? null,
 			visibility,
 			name: content.name,
 			description: content.description,
@@ -129,11 +138,11 @@ export type SaveResult = { ok: true; template: TemplateRow } | { ok: false; erro
 
 /** Stores an imported file's content (already read by schemas/template-file.ts). */
 export async function importContent(
-	ownerId: string,
+	viewer: TemplateViewer,
 	content: TemplateContent,
 	visibility: Visibility
 ): Promise<TemplateRow> {
-	return store(ownerId, content, visibility);
+	return store(viewer, content, visibility);
 }
 
 /**
@@ -194,14 +203,14 @@ export async function contentOfWorkshop(
 
 /** Saves a workshop as a template, unless its content breaks a template's limits. */
 export async function saveFromWorkshop(
-	ownerId: string,
+	viewer: TemplateViewer,
 	workshopId: string,
 	details: { name: string; description: string; visibility: Visibility }
 ): Promise<SaveResult> {
 	const content = await contentOfWorkshop(workshopId, details);
 	const errors = checkTemplateContent(content);
 	if (errors.length) return { ok: false, errors };
-	return { ok: true, template: await store(ownerId, content, details.visibility) };
+	return { ok: true, template: await store(viewer, content, details.visibility) };
 }
 
 export async function remove(viewer: TemplateViewer, id: string): Promise<boolean> {

@@ -14,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireAccount(event, 'template.manage');
-	const viewer = templates.viewerOf(actor.account.id);
+	const viewer = templates.viewerOf(actor);
 	const saved = await templates.list(viewer);
 	return {
 		builtIn: BUILT_IN_TEMPLATES.map((t) => ({
@@ -62,7 +62,7 @@ export const actions: Actions = {
 			);
 		const { name, description, teams, stages } = read.file;
 		const row = await templates.importContent(
-			actor.account.id,
+			templates.viewerOf(actor),
 			{ name, description, teams, stages },
 			parsed.data.visibility
 		);

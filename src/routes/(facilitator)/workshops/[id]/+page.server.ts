@@ -291,19 +291,19 @@ export const actions: Actions = {
 	},
 
 	archive: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'workshop.remove');
 		await workshops.setArchived(workshop.id, true);
 		return { message: 'Workshop archived: its join link no longer takes participants.' };
 	},
 
 	unarchive: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'workshop.remove');
 		await workshops.setArchived(workshop.id, false);
 		return { message: 'Workshop taken out of the archive: participants can join again.' };
 	},
 
 	deleteWorkshop: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'workshop.remove');
 		const parsed = parseForm(
 			deleteWorkshopSchema,
 			await event.request.formData(),

@@ -15,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
 	const actor = requireAccount(event, 'workshop.create');
 	const [earlier, saved] = await Promise.all([
 		actor.firm ? workshops.listForFirm(actor.firm.id) : [],
-		templates.list(templates.viewerOf(actor.account.id))
+		templates.list(templates.viewerOf(actor))
 	]);
 	return {
 		earlier: earlier.map((w) => ({
@@ -55,7 +55,7 @@ export const actions: Actions = {
 		}
 		if (startFrom.startsWith('saved:')) {
 			const row = await templates.findVisible(
-				templates.viewerOf(actor.account.id),
+				templates.viewerOf(actor),
 				startFrom.slice('saved:'.length)
 			);
 			// Another's private template is as good as unknown.

@@ -199,7 +199,11 @@ export const actions: Actions = {
 			event.params.id,
 			'charter.evidence'
 		);
-		return crmEvidence.uploadAction(event.request, workshop.id, `Facilitator ${actor.account.name}`);
+		return crmEvidence.uploadAction(
+			event.request,
+			workshop.id,
+			`Facilitator ${actor.account.name}`
+		);
 	},
 
 	recordMeasure: async (event) => {

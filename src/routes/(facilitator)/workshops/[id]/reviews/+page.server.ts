@@ -13,7 +13,7 @@ import { calendarDate, learningItemSchema } from '$lib/schemas/reviews';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function requireManager(event: RequestEvent) {
-	const owned = await requireOwnedWorkshop(event, event.params.id);
+	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
 	if (!can(owned.actor.role, 'charter.manage')) error(403, 'Your account may not manage charters.');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
 }

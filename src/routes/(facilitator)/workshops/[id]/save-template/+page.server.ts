@@ -8,21 +8,25 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireAccount(event, 'template.manage');
-	const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+	const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'template.manage');
 	return { workshop: { id: workshop.id, title: workshop.title } };
 };
 
 export const actions: Actions = {
 	default: async (event) => {
 		const actor = requireAccount(event, 'template.manage');
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'template.manage');
 		const parsed = parseForm(
 			saveTemplateSchema,
 			await event.request.formData(),
 			saveTemplateFields
 		);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const saved = await templates.saveFromWorkshop(actor.account.id, workshop.id, parsed.data);
+		const saved = await templates.saveFromWorkshop(
+			templates.viewerOf(actor),
+			workshop.id,
+			parsed.data
+		);
 		if (!saved.ok)
 			return invalid(
 				400,

@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 
 /** The facilitator sets the next review date (today or later). */
 export const PATCH: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const { date } = await readJson(event, nextReviewSchema);
 	try {
 		await reviews.setNextReview(event.params.id, date);

@@ -7,13 +7,13 @@ import type { RequestHandler } from './$types';
 
 /** The charter's review sessions, oldest first. */
 export const GET: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	return json({ reviews: await reviews.list(event.params.id) });
 };
 
 /** Starts a review session from the signed charter: one open pulse per clause. */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const input = await readJson(event, startReviewSchema);
 	try {
 		const session = await reviews.start(event.params.id, input);

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 /** A review with its clauses' pulses (results once closed) and the measures' actuals. */
 export const GET: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	try {
 		return json(await reviews.get(event.params.id, event.params.reviewId));
 	} catch (e) {

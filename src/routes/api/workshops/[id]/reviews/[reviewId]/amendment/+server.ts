@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 
 /** The marked clauses become the draft of the next version, published when asked. */
 export const POST: RequestHandler = async (event) => {
-	const member = await requireFacilitatorOf(event, event.params.id);
+	const member = await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const input = await readJson(event, amendmentSchema);
 	try {
 		const { published } = await reviews.amend(

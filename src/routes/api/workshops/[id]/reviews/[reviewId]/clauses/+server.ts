@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 
 /** Marks a clause for change with the room's wording, or takes the mark off. */
 export const PATCH: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const input = await readJson(event, markClauseSchema);
 	try {
 		await reviews.mark(event.params.id, event.params.reviewId, input.clauseId, input.proposedText);

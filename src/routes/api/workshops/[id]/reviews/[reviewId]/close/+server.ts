@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 /** Closes the review: every pulse is closed and its result revealed under the k rule. */
 export const POST: RequestHandler = async (event) => {
-	await requireFacilitatorOf(event, event.params.id);
+	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	try {
 		return json({ review: await reviews.close(event.params.id, event.params.reviewId) });
 	} catch (e) {
