@@ -1,8 +1,8 @@
 /**
  * Two consoles run one stage together while a phone follows: each console sees the other's
  * presence, one locks while the other reveals, and the phone ends on the one consistent state.
- * The two consoles are two sessions of the workshop's facilitator account; with firms, one of
- * them becomes a colleague's account and nothing else changes.
+ * The two consoles are the workshop's facilitator and a colleague of the same firm, a producer
+ * who joined by the invitation link the facilitator copied (no mail server here).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -29,8 +29,21 @@ describe.runIf(shouldRunBrowserTests)('two facilitators run one stage together',
 		database = await createTestDatabase('pglite');
 		[server, browser] = await Promise.all([startServer(database), launchChromium()]);
 		ws = await facilitatorWithWorkshop(server.url);
+		const invited = await ws.facilitator.action('/firm?/invite', {
+			email: 'pat@firm.example',
+			role: 'producer'
+		});
+		const link = (invited.data?.invited as { link: string | null } | undefined)?.link;
+		const path = /\/invitations\/[a-z2-7]{32}/.exec(link ?? '')?.[0];
+		if (!path) throw new Error(`no invitation link: ${JSON.stringify(invited)}`);
 		secondSession = new Client(server.url);
-		await secondSession.action('/signin', { email: ws.email, password: ws.password });
+		await secondSession.action(`/signup?next=${encodeURIComponent(path)}`, {
+			name: 'Pat Producer',
+			email: 'pat@firm.example',
+			password: 'a long enough password'
+		});
+		const accepted = await secondSession.action(path, {});
+		if (accepted.type !== 'redirect') throw new Error(`not accepted: ${JSON.stringify(accepted)}`);
 		sam = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, 'Sam from Sales');
 	});
 	afterAll(async () => {
@@ -51,7 +64,7 @@ describe.runIf(shouldRunBrowserTests)('two facilitators run one stage together',
 		await Promise.all([a, b, phone].map(hydrated));
 
 		// Each console lists the other.
-		await a.getByTestId('co-facilitator').filter({ hasText: 'Fran Facilitator' }).waitFor();
+		await a.getByTestId('co-facilitator').filter({ hasText: 'Pat Producer' }).waitFor();
 		await b.getByTestId('co-facilitator').filter({ hasText: 'Fran Facilitator' }).waitFor();
 
 		await bringEveryoneTo(a, 'shared-terms', 'Shared terms');
@@ -70,7 +83,7 @@ describe.runIf(shouldRunBrowserTests)('two facilitators run one stage together',
 		await b.getByRole('button', { name: 'Start', exact: true }).click();
 		await a
 			.getByTestId('co-facilitator')
-			.filter({ hasText: 'Fran Facilitator is editing the timer' })
+			.filter({ hasText: 'Pat Producer is editing the timer' })
 			.waitFor();
 		await phone.locator('[data-testid="timer"][data-state="running"]').waitFor();
 
@@ -98,7 +111,7 @@ describe.runIf(shouldRunBrowserTests)('two facilitators run one stage together',
 		expect(await phone.getByTestId('private-notice').count()).toBe(0);
 		await a
 			.getByTestId('co-facilitator')
-			.filter({ hasText: 'Fran Facilitator is locking or revealing the board' })
+			.filter({ hasText: 'Pat Producer is locking or revealing the board' })
 			.waitFor();
 
 		// A writes the stage's notes; the run-sheet shows the stage running.
@@ -107,6 +120,13 @@ describe.runIf(shouldRunBrowserTests)('two facilitators run one stage together',
 		await a.getByTestId('stage-notes').getByText('Saved.').waitFor();
 		await a.getByTestId('run-sheet-shared-terms').waitFor();
 		expect(await phone.getByText('Draw in Marketing').count()).toBe(0);
+
+		// A producer's console has no votes or charter to run: the server refuses them.
+		const poll = await secondSession.json('POST', `/api/workshops/${id}/polls`, {
+			kind: 'consent',
+			question: 'Adopt the SAL wording?'
+		});
+		expect(poll.status).toBe(403);
 
 		// B's console goes away; A carries on and nothing is lost.
 		await b.context().close();

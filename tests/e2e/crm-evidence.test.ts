@@ -1,9 +1,10 @@
 /**
  * One scenario in Chromium: a charter is signed (through the factory), the facilitator
  * uploads the CRM's lead report on the charter page, and the leader sees on the leadership
- * overview where the CRM drifts from what was signed. (The configuration export before the
- * upload belongs to the charter's CRM exports; this scenario starts at the upload.)
+ * overview where the CRM drifts from what was signed. Before the upload, the facilitator
+ * downloads the CRM configuration of the signed version, which names its fingerprint.
  */
+import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -31,6 +32,7 @@ describe.runIf(shouldRunBrowserTests)('evidence from the CRM in the browser', ()
 	// The signed charter is set-up (the factory, through the same endpoints the pages use).
 	let ws: CharterWorkshop;
 	let dana: Client;
+	let signedHash = '';
 	beforeAll(async () => {
 		const url = suite.server.url;
 		ws = await workshopWithCharterContent(url);
@@ -49,9 +51,10 @@ describe.runIf(shouldRunBrowserTests)('evidence from the CRM in the browser', ()
 			consent: 'yes'
 		});
 		if (signed.type !== 'success') throw new Error(`signing failed: ${JSON.stringify(signed)}`);
+		signedHash = version.hash;
 	});
 
-	test('sign, upload the lead report, see the drift on the leadership overview', async () => {
+	test('sign, export, upload the lead report, see the drift on the leadership overview', async () => {
 		const url = suite.server.url;
 		const leads = generateLeads(500, 11);
 		const june = leads
@@ -66,6 +69,12 @@ describe.runIf(shouldRunBrowserTests)('evidence from the CRM in the browser', ()
 		const page = await facilitator.newPage();
 		await page.goto(ws.charterPath);
 		await page.locator('body[data-hydrated="true"]').waitFor();
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('link', { name: 'Download lifecycle JSON' }).click()
+		]);
+		const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+		expect(JSON.stringify(exported)).toContain(signedHash);
 		await expect
 			.poll(() => page.getByTestId('evidence-privacy').textContent())
 			.toMatch(/Only counts per month are kept/);

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { roomDocName, stageDocName, teamDocName } from '../../src/lib/collab/doc-names';
+import { ROOM_SCHEMA_VERSION } from '../../src/lib/collab/room';
 import { hashToken } from '../../src/lib/server/auth/tokens';
 import { openDatabase } from '../../src/lib/server/db/open';
 import { session } from '../../src/lib/server/db/schema';
@@ -353,7 +354,7 @@ describe.each(databaseKinds())('realtime bad input on %s', (kind) => {
 			await Promise.all([reloaded.whenSynced(), reloadedRoom.whenSynced()]);
 			expect(entries(reloaded.doc).before).toBe('written before the fuzz');
 			expect(entries(reloaded.doc).after).toBe('written after the fuzz');
-			expect(reloadedRoom.doc.getMap('meta').get('schemaVersion')).toBe(1);
+			expect(reloadedRoom.doc.getMap('meta').get('schemaVersion')).toBe(ROOM_SCHEMA_VERSION);
 			expect(server.output()).not.toMatch(/skipped unreadable entry/);
 			console.log(`fuzz: ${sent} frames, ${closes} closed the socket`);
 			// A workload, not a timing: it takes about 20 s alone and longer beside other test files.

@@ -320,6 +320,40 @@ describe.each(databaseKinds())('the template library on %s', (kind) => {
 		expect(await library(author)).toEqual(['Acme format']);
 	});
 
+	test('a template shared with the firm reaches its members, never another firm; the firm’s owner may delete it', async () => {
+		// Ana invites a colleague (no mail server here: the link is shown to copy).
+		const invited = await author.action('/firm?/invite', {
+			email: 'cora@firm-a.example',
+			role: 'facilitator'
+		});
+		const path = /\/invitations\/[a-z2-7]{32}/.exec(
+			(invited.data?.invited as { link: string }).link
+		)![0];
+		const colleague = new Client(server.url);
+		await colleague.action(`/signup?next=${encodeURIComponent(path)}`, {
+			name: 'Cora Colleague',
+			email: 'cora@firm-a.example',
+			password: 'a long enough password'
+		});
+		expect(await colleague.action(path, {})).toMatchObject({ type: 'redirect' });
+
+		const shared = await importFile(colleague, fixture, 'firm');
+		const sharedId = (shared.data?.imported as { id: string }).id;
+		await importFile(colleague, fixture.replace('Partner-led lead review', 'Cora only'));
+		expect(await library(author)).toContain('Partner-led lead review');
+		expect(await library(author)).not.toContain('Cora only');
+		expect((await exported(author, sharedId)).status).toBe(200);
+		// Otto is a firm of his own: nothing of firm A's library reaches him.
+		expect(await library(other)).toEqual([]);
+		expect((await exported(other, sharedId)).status).toBe(404);
+		expect((await other.action('/templates?/delete', { templateId: sharedId })).status).toBe(404);
+		// Ana owns the firm: she may take the shared template out of its library.
+		expect((await author.action('/templates?/delete', { templateId: sharedId })).type).toBe(
+			'success'
+		);
+		expect(await library(colleague)).toEqual(['Cora only']);
+	});
+
 	test('the author deletes the template; it is gone for good', async () => {
 		const { facilitator } = await signUpFacilitator(server.url, 'Dee Deleter');
 		const result = await importFile(facilitator, fixture);

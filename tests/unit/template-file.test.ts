@@ -141,8 +141,10 @@ describe('the template file, version 1', () => {
 		);
 	});
 
-	test('only a facilitator keeps a template library', () => {
-		for (const role of ROLES) expect(can(role, 'template.manage')).toBe(role === 'facilitator');
+	test('only a facilitator or a firm’s owner keeps a template library', () => {
+		for (const role of ROLES) {
+			expect(can(role, 'template.manage')).toBe(role === 'facilitator' || role === 'owner');
+		}
 		expect(can(null, 'template.manage')).toBe(false);
 	});
 });
