@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { Client, type ActionResult } from '../support/http';
 import { facilitatorWithWorkshop } from '../factories/workshops';
+import { inviteLeader, workshopWithCharterContent } from '../factories/charter';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -559,5 +560,40 @@ describe.each(databaseKinds())('facilitator accounts on %s', (kind) => {
 		const opened = await lee.get(new URL(shown.link).pathname);
 		expect(opened.headers.get('location')).toBe(`/charters/${ws.workshopId}`);
 		expect((await lee.get(`/charters/${ws.workshopId}`)).status).toBe(200);
+	});
+
+	test('leaders still to sign are reminded by mail with a new link, which replaces the old one', async () => {
+		const ws = await workshopWithCharterContent(server.url);
+		const oldPath = await inviteLeader(ws, {
+			name: 'Rita Remind',
+			title: 'CMO',
+			email: 'rita@example.com'
+		});
+		await mailbox.next('rita@example.com', 0); // the invitation
+		const before = await ws.act('remind');
+		expect(before.status).toBe(409);
+		expect((before.data?.errors as Record<string, string>).remindError).toMatch(
+			/Publish a version first/
+		);
+		expect((await ws.act('publish')).type).toBe('success');
+		const seen = mailbox.to('rita@example.com').length;
+		const reminded = await ws.act('remind');
+		expect(reminded.data?.reminded).toEqual([
+			{ name: 'Rita Remind', mailedTo: 'rita@example.com', link: '' }
+		]);
+		const mail = await mailbox.next('rita@example.com', seen);
+		expect(mail.subject).toMatch(
+			/^Reminder: version 1 of the charter from .* waits for your signature$/
+		);
+		expect(mail.html).toBe(false);
+		const newPath = /https?:\/\/\S+(\/review\/\S+)/.exec(mail.text ?? '')![1]!;
+		expect(newPath).not.toBe(oldPath);
+		// The old link opens nothing any more; the new one opens the charter.
+		expect((await new Client(server.url).get(oldPath)).headers.get('location')).not.toBe(
+			`/charters/${ws.workshopId}`
+		);
+		expect((await new Client(server.url).get(newPath)).headers.get('location')).toBe(
+			`/charters/${ws.workshopId}`
+		);
 	});
 });

@@ -51,6 +51,7 @@ const EVENT_WORDS: Record<string, string> = {
 	signed: 'Signed',
 	'leader-invited': 'Leader invited',
 	'leader-revoked': 'Leader link withdrawn',
+	'leader-reminded': 'Leader reminded',
 	'measure-recorded': 'Measure recorded',
 	intervention: 'Facilitator intervention'
 };

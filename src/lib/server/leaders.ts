@@ -107,6 +107,80 @@ export async function invite(
 	});
 }
 
+/** The reminder mail: the version waiting for them, and a fresh personal link. */
+export function reminderMail(input: {
+	to: string;
+	leader: string;
+	facilitator: string;
+	workshop: string;
+	versionNumber: number;
+	link: string;
+}) {
+	return {
+		to: input.to,
+		subject: `Reminder: version ${input.versionNumber} of the charter from ${input.workshop} waits for your signature`,
+		text: [
+			`Hello ${input.leader},`,
+			'',
+			`${input.facilitator} reminds you that version ${input.versionNumber} of the charter from ${input.workshop} waits for your review and signature.`,
+			'',
+			'Your personal link (the one in earlier mails no longer opens it):',
+			input.link,
+			'',
+			'Please do not forward it: whoever opens it reviews and signs as you.'
+		].join('\n')
+	};
+}
+
+/**
+ * Every leader whose signature on the current version is still pending, with a fresh personal
+ * link each: only a token's hash is kept, so a reminder cannot resend the old link; the new
+ * one replaces it (sessions already opened stay). Withdrawn and expired links get nothing.
+ */
+export async function remindUnsigned(
+	workshopId: string,
+	actor: string
+): Promise<{ versionNumber: number; reminded: Array<{ invite: Invite; token: string }> }> {
+	return db().transaction(async (tx) => {
+		const [current] = await tx
+			.select({ id: charterVersion.id, number: charterVersion.number })
+			.from(charterVersion)
+			.where(and(eq(charterVersion.workshopId, workshopId), isNull(charterVersion.supersededAt)));
+		if (!current) {
+			throw new CharterRuleError('Publish a version first: there is nothing to sign yet.', 409);
+		}
+		const pending = await tx
+			.select({ invite: leaderInvite })
+			.from(charterSignature)
+			.innerJoin(leaderInvite, eq(leaderInvite.id, charterSignature.inviteId))
+			.where(
+				and(
+					eq(charterSignature.versionId, current.id),
+					eq(charterSignature.status, 'pending'),
+					isNull(leaderInvite.revokedAt)
+				)
+			);
+		const now = Date.now();
+		const reminded: Array<{ invite: Invite; token: string }> = [];
+		for (const { invite } of pending) {
+			if (invite.expiresAt.getTime() <= now) continue;
+			const token = generateToken();
+			await tx
+				.update(leaderInvite)
+				.set({ tokenHash: hashToken(token) })
+				.where(eq(leaderInvite.id, invite.id));
+			await charters.appendEvent(tx, workshopId, {
+				kind: 'leader-reminded',
+				actor,
+				versionId: current.id,
+				data: { leader: leaderLabel(invite) }
+			});
+			reminded.push({ invite, token });
+		}
+		return { versionNumber: current.number, reminded };
+	});
+}
+
 export async function list(workshopId: string): Promise<Invite[]> {
 	return db()
 		.select()

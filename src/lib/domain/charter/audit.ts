@@ -16,6 +16,7 @@ export const AUDIT_EVENT_KINDS = [
 	'signed',
 	'leader-invited',
 	'leader-revoked',
+	'leader-reminded',
 	'measure-recorded',
 	'intervention'
 ] as const;

@@ -177,6 +177,37 @@ export const actions: Actions = {
 		return { invited: { name: invite.name, link, mailedTo } };
 	},
 
+	/** Every leader still to sign the current version gets a fresh link (by mail when set up). */
+	remind: async (event) => {
+		const { workshop, label, actor } = await requireManager(event);
+		let result: Awaited<ReturnType<typeof leaders.remindUnsigned>>;
+		try {
+			result = await leaders.remindUnsigned(workshop.id, label);
+		} catch (e) {
+			return refused(e, 'remindError');
+		}
+		const reminded = result.reminded.map(({ invite, token }) => {
+			const link = publicOrigin(event.url) + leaders.linkPath(workshop.id, token);
+			const mailedTo = isMailConfigured() ? invite.email : null;
+			if (mailedTo) {
+				sendLater(
+					leaders.reminderMail({
+						to: mailedTo,
+						leader: invite.name,
+						facilitator: actor.account.name,
+						workshop: `${workshop.title} (${workshop.clientOrganisation})`,
+						versionNumber: result.versionNumber,
+						link
+					}),
+					'leader reminder'
+				);
+			}
+			// Without mail the facilitator sends the link: shown once, only its hash is kept.
+			return { name: invite.name, mailedTo, link: mailedTo ? '' : link };
+		});
+		return { reminded, remindedVersion: result.versionNumber };
+	},
+
 	revoke: async (event) => {
 		const { workshop, label } = await requireManager(event);
 		const inviteId = (await event.request.formData()).get('inviteId');
