@@ -90,6 +90,8 @@ export async function addCard(
 
 /** The console's "Bring everyone here" on a stage; answers once the console shows it current. */
 export async function bringEveryoneTo(console_: Page, stageKey: string, title: string) {
+	// The button is the page script's: a press before it runs goes nowhere.
+	await console_.locator('body[data-hydrated="true"]').waitFor();
 	await console_
 		.getByTestId(`console-stage-${stageKey}`)
 		.getByRole('button', { name: 'Bring everyone here' })
