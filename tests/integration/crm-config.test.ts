@@ -21,7 +21,7 @@ import {
 	type CharterWorkshop
 } from '../factories/charter';
 import { createWorkshop, joinAs, signUpFacilitator } from '../factories/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client, type ActionResult } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -61,7 +61,7 @@ const pipelineFile = (): [string, string] => {
 	return ['pipeline.json', JSON.stringify({ ...pipeline, label: MARKER })];
 };
 
-describe.each(databaseKinds())('CRM configuration from a charter on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('CRM configuration from a charter on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let ws: CharterWorkshop;

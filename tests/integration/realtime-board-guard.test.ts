@@ -26,7 +26,7 @@ import {
 	type Participant
 } from '../support/actors';
 import { addTerm } from '../support/board-text';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import type { Client } from '../support/http';
 import {
 	connectPeer,
@@ -51,7 +51,7 @@ const REFUSED_DELETE = {
 	reason: 'edit refused: deletes from a text that belongs to another team'
 };
 
-describe.each(databaseKinds())('board updates over Yjs on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('board updates over Yjs on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let facilitator: FacilitatorWithWorkshop;

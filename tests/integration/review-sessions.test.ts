@@ -17,7 +17,7 @@ import {
 	type CharterWorkshop
 } from '../factories/charter';
 import { facilitatorWithWorkshop, joinAs } from '../factories/workshops';
-import { databaseKinds } from '../support/databases';
+import { oneDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { waitFor } from '../support/realtime';
@@ -54,7 +54,7 @@ afterAll(async () => {
 	await mailbox?.close();
 });
 
-describe.each(databaseKinds())('review sessions on %s', (kind) => {
+describe.each(oneDatabase('pglite'))('review sessions on %s', (kind) => {
 	const suite = serverForSuite(kind, {
 		CG_TEST_CLOCK_OFFSET: String(OFFSET_MS),
 		REVIEW_REMINDER_INTERVAL_MS: '200',
