@@ -2,7 +2,7 @@
  * The rules of anonymous voting, as pure functions: what a valid ballot is, how ballots are
  * counted, which breakdowns may be shown, and when a consent poll passes.
  *
- * Anonymity is kept in the data (src/lib/server/polls.ts stores ballots with their team and
+ * Anonymity is kept in the data (src/lib/server/polls/ballots.ts stores ballots with their team and
  * never their participant); this module decides what of the count may leave the server. A
  * result that leaves it is built only by `publishResult`, so every screen, export and charter
  * gets the same suppression.
