@@ -12,9 +12,9 @@
  * - export.ts: the bulletin and the CSV of a revealed result;
  * - rules.ts: the poll's row and rules, and `PollRuleError`.
  *
- * Results leave only through `publishResult` (src/lib/domain/polls.ts), which hides small
- * teams and whatever would let them be worked out; after the reveal, the bulletin lists every
- * counted ballot's tracker and choice, so each device can find its own.
+ * Results leave only through `publishResult` (src/lib/domain/polls/k-rule.ts), which hides
+ * small teams and whatever would let them be worked out; after the reveal, the bulletin lists
+ * every counted ballot's tracker and choice, so each device can find its own.
  */
 export { cast, type CastAnswer, type CastRequest } from './ballots';
 export { bulletin, resultCsv, type BulletinLine } from './export';

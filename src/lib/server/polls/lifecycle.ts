@@ -2,8 +2,8 @@
  * A poll's life, run by the facilitator (who never votes): created as a draft, opened, closed,
  * revealed, repeated as a re-vote, or deleted while still a draft. Each step writes the poll's
  * view into the room; the reveal computes the result through `publishResult`
- * (src/lib/domain/polls.ts), which hides small teams and whatever would let them be worked out,
- * and stores it with the poll.
+ * (src/lib/domain/polls/k-rule.ts), which hides small teams and whatever would let them be
+ * worked out, and stores it with the poll.
  *
  * Ballots are not cast here: a device gets a voting token (tokens.ts) and casts with it,
  * without its session (ballots.ts), so eligibility and ballot never meet.

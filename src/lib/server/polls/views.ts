@@ -1,7 +1,7 @@
 /**
  * Polls as every screen sees them: the view written into the room document (question, rules,
  * status, turnout, public keys) and, once revealed, the published result. Nothing finer than
- * what `publishResult` lets out (src/lib/domain/polls.ts) ever reaches a view.
+ * what `publishResult` lets out (src/lib/domain/polls/k-rule.ts) ever reaches a view.
  */
 import { asc, eq } from 'drizzle-orm';
 import { roomDocName } from '../../collab/doc-names';
