@@ -4,9 +4,9 @@
  * per-request work (about 0.9 ms of CPU, and more under load) would be most of a burst's cost:
  *
  * - `POST /api/workshops/<id>/polls/<pollId>/token`: a participant's device, with its session,
- *   gets the blind signature for its token (src/lib/server/ballots/issue.ts).
+ *   gets the blind signature for its token (src/lib/server/polls/tokens.ts).
  * - `POST /api/workshops/<id>/polls/<pollId>/ballot`: a cast, with the token and no identity.
- *   This path reads no cookie, no session and no address (src/lib/server/ballots/cast.ts).
+ *   This path reads no cookie, no session and no address (src/lib/server/polls/ballots.ts).
  *
  * Neither logs anything per request. The contract is every other endpoint's: JSON in, JSON
  * out, `{ message }` in words meant for the person on refusal, 503 with `Retry-After` while
@@ -17,10 +17,15 @@ import * as v from 'valibot';
 import { parseCookieHeader, sessionCookieName } from '../src/lib/server/auth/cookies';
 import { readConfig } from '../src/lib/server/config';
 import { isSecureUpgrade } from './realtime/upgrade';
-import { cast } from '../src/lib/server/ballots/cast';
-import { issue, TokenError, voterOf } from '../src/lib/server/ballots/issue';
 import { asUnavailable, DATABASE_UNAVAILABLE_MESSAGE } from '../src/lib/server/db/availability';
-import { PollRuleError, publishTurnout } from '../src/lib/server/polls';
+import {
+	cast,
+	issue,
+	PollRuleError,
+	publishTurnout,
+	TokenError,
+	voterOf
+} from '../src/lib/server/polls';
 import { ballotSchema, tokenRequestSchema } from '../src/lib/schemas/polls';
 import { describeIssue } from '../src/lib/schemas/issues';
 import { log } from '../src/lib/server/logger';

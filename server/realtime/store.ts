@@ -41,7 +41,7 @@ export class PersistState {
 	catchingUp: Promise<void> | null = null;
 	catchUpAgain = false;
 	compacting: Promise<void> | null = null;
-	/** Runs before each catch-up (a board catches up its room first; see hub.ts). */
+	/** Runs before each catch-up (a board catches up its room first; see documents.ts). */
 	beforeCatchUp: (() => Promise<void>) | null = null;
 	/** The document was deleted: nothing of it may be written again. */
 	isDiscarded = false;

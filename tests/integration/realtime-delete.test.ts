@@ -18,6 +18,7 @@ import { db } from '../../src/lib/server/db';
 import { yjsSnapshot, yjsUpdate } from '../../src/lib/server/db/schema';
 import * as participants from '../../src/lib/server/participants';
 import * as rooms from '../../src/lib/server/rooms';
+import * as stageControls from '../../src/lib/server/stage-controls';
 import * as workshops from '../../src/lib/server/workshops';
 import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { put } from '../support/board-text';
@@ -96,7 +97,7 @@ describe.each(oneDatabase('postgres'))('deleting a workshop’s documents on %s'
 		const other = connectPeer(baseUrl, keptClient, stageDocName(kept.id, 'focus-value'));
 		peers.push(board, room, other);
 		await Promise.all([board.whenSynced(), room.whenSynced(), other.whenSynced()]);
-		await rooms.setStageLocked(doomed.id, 'focus-value', false);
+		await stageControls.setLocked(doomed.id, 'focus-value', false);
 		// Cards are the server's to write; clients type in a term's texts.
 		for (const workshopId of [doomed.id, kept.id]) {
 			await rooms.change(stageDocName(workshopId, 'focus-value'), (doc) =>

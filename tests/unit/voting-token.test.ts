@@ -6,8 +6,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { obtain, type KeptToken } from '../../src/lib/client/voting-token';
-import { writtenRows, type Issuance } from '../../src/lib/server/ballots/issue';
-import { blindSign, verifyToken } from '../../src/lib/server/ballots/keys';
+import { writtenRows, type Issuance } from '../../src/lib/server/polls/tokens';
+import { blindSign, verifyToken } from '../../src/lib/server/polls/keys';
 import {
 	fromBase64url,
 	keyIdOf,

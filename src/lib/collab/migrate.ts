@@ -6,7 +6,7 @@
  * A document records its version in its `meta` map (`schemaVersion`); a document without one
  * is at version 1 (boards carried none before versions existed). The realtime server migrates
  * a document when it loads it, as one update committed before any client receives it
- * (server/realtime/hub.ts), and refuses to load a document newer than it knows.
+ * (server/realtime/document-upgrade.ts), and refuses to load a document newer than it knows.
  */
 import type * as Y from 'yjs';
 

@@ -1,7 +1,7 @@
 /**
  * Polls in the room document: ROOM_KEYS.polls holds each poll's question, rules, status and
  * live turnout; ROOM_KEYS.results holds a poll's published result once it is revealed.
- * Only the server writes either (src/lib/server/polls.ts). Ballots never travel here: turnout
+ * Only the server writes either (src/lib/server/polls/). Ballots never travel here: turnout
  * counts people per team, and a result is what `publishResult` lets out, nothing finer.
  */
 import type * as Y from 'yjs';

@@ -7,8 +7,8 @@
  * never add one (server/realtime/board-guard.ts), and two devices creating the same text at
  * once would each make their own, one of them lost. So the server fits boards to the team
  * list: when a team is added (every loaded board and every stage board, at once) and whenever
- * a board is loaded (server/realtime/hub.ts), so a board stored before a team existed gets
- * that team's texts before anyone reads it.
+ * a board is loaded (server/realtime/document-upgrade.ts), so a board stored before a team
+ * existed gets that team's texts before anyone reads it.
  */
 import * as Y from 'yjs';
 import { cardsOf, TERM_TEXT, textOwner } from './cards';

@@ -26,6 +26,7 @@ import type { WorkshopMember } from './api';
 import { newId } from './ids';
 import * as projector from './projector';
 import * as rooms from './rooms';
+import * as stageControls from './stage-controls';
 import * as stages from './stages';
 import * as workshops from './workshops';
 
@@ -43,7 +44,7 @@ export class BoardRuleError extends Error {
 async function boardFor(member: WorkshopMember, workshopId: string, stageKey: string) {
 	const stage = await stages.get(workshopId, stageKey);
 	if (!stage) throw new BoardRuleError('This workshop has no such stage.', 404);
-	const state = await rooms.stageState(workshopId, stageKey);
+	const state = await stageControls.stateOf(workshopId, stageKey);
 	if (member.kind === 'participant') {
 		if (state.locked)
 			throw new BoardRuleError(

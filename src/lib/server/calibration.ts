@@ -27,7 +27,7 @@ import {
 	type ColumnMapping
 } from '../domain/calibration/leads';
 import type { PollOption } from '../domain/polls';
-import * as ballotKeys from './ballots/keys';
+import * as ballotKeys from './polls/keys';
 import { db } from './db';
 import { calibration, poll } from './db/schema';
 import { newId } from './ids';

@@ -1,19 +1,15 @@
 /**
- * The server's side of the shared documents, for form actions and endpoints: the room
- * document is written only through here (`rooms.change`), and stage locks, private writing
- * and reveals are applied here, so the realtime server enforces them on live connections at
- * once.
+ * The server's side of the shared documents, for form actions and endpoints: they read and
+ * write documents only through here (`rooms.read`, `rooms.change`), and nothing else writes
+ * the room document. Who is connected, and closing connections, are here too. Locking a
+ * stage, private writing and reveals are stage-controls.ts, which writes through here.
  *
  * The realtime server (server/realtime) runs in the same process but is a different module
  * graph from the SvelteKit bundle, so it registers itself on `globalThis` and this module
  * finds it there instead of importing it.
  */
-import * as Y from 'yjs';
-import { mergeBoard } from '../collab/board';
-import { roomDocName, stageDocName, teamDocName } from '../collab/doc-names';
+import type * as Y from 'yjs';
 import type { WhoIsHere } from '../collab/presence';
-import { readStageState, writeStageState, type StageState } from '../collab/room';
-import * as workshops from './workshops';
 
 /** What server/realtime offers this process; see server/realtime/hub.ts. */
 export interface RealtimeHub {
@@ -68,46 +64,11 @@ export function read<T>(docName: string, reader: (doc: Y.Doc) => T): Promise<T> 
 	return hub().read(docName, reader);
 }
 
-export function stageState(workshopId: string, stageKey: string): Promise<StageState> {
-	return hub().read(roomDocName(workshopId), (doc) => readStageState(doc, stageKey));
-}
-
-/** Locked: participants can only read the stage's board and their team board. */
-export function setStageLocked(workshopId: string, stageKey: string, locked: boolean) {
-	return change(roomDocName(workshopId), (doc) => writeStageState(doc, stageKey, { locked }));
-}
-
 /**
- * Private writing: each team writes on its own board, which other teams' devices do not
- * receive until `reveal`. Starting a new private round hides the boards again.
+ * Still reached from here by prework.ts, which is being changed elsewhere at the moment; new
+ * code calls stage-controls.ts (`stageControls.stateOf`, `stageControls.setPrivateWrite`).
  */
-export function setPrivateWrite(workshopId: string, stageKey: string, privateWrite: boolean) {
-	return change(roomDocName(workshopId), (doc) =>
-		writeStageState(
-			doc,
-			stageKey,
-			privateWrite ? { privateWrite: true, revealedAt: null } : { privateWrite: false }
-		)
-	);
-}
-
-/** Ends private writing and merges every team's board into the stage board. */
-export async function reveal(workshopId: string, stageKey: string): Promise<void> {
-	// First stop the writing, so nothing lands on a team board after it was merged.
-	await setPrivateWrite(workshopId, stageKey, false);
-	const teams = await workshops.teams(workshopId);
-	const states = await Promise.all(
-		teams.map((team) =>
-			hub().read(teamDocName(workshopId, stageKey, team.id), (doc) => Y.encodeStateAsUpdate(doc))
-		)
-	);
-	await change(stageDocName(workshopId, stageKey), (doc) => {
-		for (const state of states) mergeBoard(doc, state);
-	});
-	await change(roomDocName(workshopId), (doc) =>
-		writeStageState(doc, stageKey, { revealedAt: Date.now() })
-	);
-}
+export { setPrivateWrite, stateOf as stageState } from './stage-controls';
 
 /** The workshop's documents this instance holds in memory now (boards being used, mostly). */
 export function loaded(workshopId: string): string[] {

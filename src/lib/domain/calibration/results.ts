@@ -1,6 +1,6 @@
 /**
  * A calibration round's ballots and what of them may be shown. A round is a poll of kind
- * `classification` (the ballot protocol of src/lib/domain/polls.ts and src/lib/server/ballots):
+ * `classification` (the ballot protocol of src/lib/domain/polls/ and src/lib/server/polls/):
  * each voting token casts one ballot that classifies every lead of the round into one category,
  * optionally naming the field that decided it. The ballot carries the team its token proves and
  * nothing about its caster.

@@ -10,7 +10,7 @@
  * is later resolved with an empty result when the connection is reused. Reporting every close
  * as a plain close makes postgres.js fail whatever is still in flight with CONNECTION_CLOSED,
  * which callers see as "database unavailable" and retry (see ./availability.ts). The same
- * defect is reported upstream (porsager/postgres#1130); drop this once a release fixes it.
+ * defect is reported upstream to postgres.js; drop this once a release fixes it.
  */
 import net from 'node:net';
 import postgres from 'postgres';

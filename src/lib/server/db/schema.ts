@@ -358,7 +358,7 @@ export const poll = pgTable(
 /**
  * A poll's public keys for voting tokens (RFC 9474 blind RSA): one per team and per server
  * instance that issued tokens for the poll. The private halves live only in the memory of the
- * instance that made them (src/lib/server/ballots/keys.ts) and are never stored. A token that
+ * instance that made them (src/lib/server/polls/keys.ts) and are never stored. A token that
  * verifies under a team's key proves "a member of this team may vote once in this poll", and
  * nothing else.
  */
@@ -406,7 +406,7 @@ export const ballotToken = pgTable(
  * A ballot: the team its token proves, the choice and an optional reason, under the token's
  * tracker (SHA-256 of the signed token message). No participant, no time, no address, no
  * sequence. Ballots are written in batches, in random order, by transactions that write
- * nothing else (src/lib/server/ballots/cast.ts), so neither system columns nor the write-ahead
+ * nothing else (src/lib/server/polls/ballots.ts), so neither system columns nor the write-ahead
  * log tie one to a `ballot_token` row. Presenting the same token again changes the ballot.
  */
 export const ballot = pgTable(

@@ -11,7 +11,7 @@ import * as v from 'valibot';
 import { isStageKey } from '$lib/collab/doc-names';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as projector from '$lib/server/projector';
-import * as rooms from '$lib/server/rooms';
+import * as stageControls from '$lib/server/stage-controls';
 import * as stages from '$lib/server/stages';
 import { serialised } from '$lib/server/workshop-queue';
 import * as workshopEvents from '$lib/server/workshop-events';
@@ -42,21 +42,21 @@ export const POST: RequestHandler = async (event) => {
 	await serialised(workshop.id, async () => {
 		switch (action) {
 			case 'lock':
-				await rooms.setStageLocked(workshop.id, stageKey, true);
+				await stageControls.setLocked(workshop.id, stageKey, true);
 				break;
 			case 'unlock':
-				await rooms.setStageLocked(workshop.id, stageKey, false);
+				await stageControls.setLocked(workshop.id, stageKey, false);
 				break;
 			case 'startPrivate':
-				await rooms.setPrivateWrite(workshop.id, stageKey, true);
+				await stageControls.setPrivateWrite(workshop.id, stageKey, true);
 				await projector.refreshUnrevealed(workshop.id, stageKey);
 				break;
 			case 'reveal':
-				await rooms.reveal(workshop.id, stageKey);
+				await stageControls.reveal(workshop.id, stageKey);
 				await projector.refreshUnrevealed(workshop.id, stageKey);
 				break;
 		}
 		await workshopEvents.record(workshop.id, actor, action, stageKey);
 	});
-	return json(await rooms.stageState(workshop.id, stageKey));
+	return json(await stageControls.stateOf(workshop.id, stageKey));
 };

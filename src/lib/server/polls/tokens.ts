@@ -15,11 +15,12 @@
  * moment in one statement (group commit). Everything else happens only when that fails.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { fromBase64url, toBase64url, type TokenKey } from '../../domain/voting-token';
 import { NOT_ADMITTED } from '../admission';
 import { hashToken } from '../auth/tokens';
 import { db, rowsOf } from '../db';
+import { ballotToken } from '../db/schema';
 import { groupCommit } from './group-commit';
 import { blindSign, heldKey, ownKey } from './keys';
 
@@ -229,4 +230,16 @@ export async function issue(
 		blind_signature: blindSignature
 	});
 	return isNew ? { blindSignature } : settle();
+}
+
+/**
+ * Whether this participant was given a voting token for this poll: that they may vote, never
+ * whether they did (which only their device knows).
+ */
+export async function hasToken(pollId: string, participantId: string): Promise<boolean> {
+	const [found] = await db()
+		.select({ pollId: ballotToken.pollId })
+		.from(ballotToken)
+		.where(and(eq(ballotToken.pollId, pollId), eq(ballotToken.participantId, participantId)));
+	return Boolean(found);
 }

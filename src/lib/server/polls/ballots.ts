@@ -1,29 +1,44 @@
 /**
- * Casting: a ballot comes with a voting token and nothing else: no session, no participant.
- * The token's signature must verify under one of the poll's keys; the key says which team the
- * ballot counts for. The ballot is stored under the token's tracker, so presenting the same
- * token again changes it, and nothing on the issuing side is written or read.
+ * Casting a ballot: the code to read to audit the vote's anonymity, and the only code that
+ * writes the `ballot` table. A ballot comes with a voting token and nothing else: no session,
+ * no participant, no address (server/voting-endpoints.ts reads none of them on this path).
  *
- * Ballots that arrive together are written together (group commit): one statement per batch,
- * rows in random order, each answered once its batch has committed. So a ballot's row shares
- * its transaction id, its neighbours on the page and its place in the write-ahead log with the
- * ballots cast around it, and with no `ballot_token` row. Nothing here logs per request.
+ * What it guarantees: nothing it stores or answers ties a ballot to the person who cast it.
+ *
+ * Against a database administrator, a superuser reading every row, the system columns (`xmin`,
+ * the writing transaction; `ctid`, the place on the page), raw pages with the dead versions of
+ * changed ballots, the write-ahead log and PostgreSQL's own log:
+ * - A ballot row holds the poll, the token's tracker (SHA-256 of the token's message), the team
+ *   whose key signed the token, the choice and an optional reason. No participant, session,
+ *   time, address or sequence. The token was blind-signed (tokens.ts): the issuing side saw and
+ *   kept only the blinded message, which no tracker can be matched to.
+ * - Ballots are written by group commit: those that arrive together go in one statement, rows
+ *   in random order, in a transaction that writes ballots only (the poll's row is share-locked,
+ *   to see it open). Token records are written by transactions of their own. So a ballot shares
+ *   its `xmin`, its neighbours on the page and its place in the write-ahead log with the
+ *   ballots cast around it, and with no `ballot_token` row. Presenting the same token again
+ *   rewrites that ballot the same way.
+ * - Nothing here logs per request.
+ *
+ * Against a participant with a WebSocket client of their own, reading the room document and
+ * sending what they like:
+ * - Ballots never enter a shared document. The room carries turnout (people per team, written
+ *   at most every 250 ms: turnout.ts) and, after the reveal, only what `publishResult` lets out;
+ *   only the server writes the room (the realtime server drops a client's updates to it).
+ * - A cast counts only with a token that verifies under one of the poll's keys (keys.ts), and
+ *   changes only the ballot of that token: nobody can vote as someone else or overwrite them.
+ *
+ * Not covered here: whoever watches requests arrive (the server's operator, the network) can
+ * match a device that casts alone the instant it gets its token (README, "Limits").
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
-import {
-	BallotError,
-	checkChoice,
-	takesReason,
-	type Choice,
-	type PollRules
-} from '../../domain/polls';
+import { sql } from 'drizzle-orm';
+import { BallotError, checkChoice, takesReason, type Choice } from '../../domain/polls';
 import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../domain/voting-token';
 import { db, rowsOf } from '../db';
-import { poll } from '../db/schema';
-import { PollRuleError, rulesOf } from '../polls';
 import { groupCommit } from './group-commit';
 import { verifyingKey, verifyToken } from './keys';
+import { notOpen, PollRuleError, rulesFor } from './rules';
 
 export interface CastRequest {
 	keyId: string;
@@ -90,58 +105,6 @@ async function writeBatch(rows: Row[]): Promise<Outcome[]> {
 }
 
 const store = groupCommit(writeBatch);
-
-/**
- * A poll's rules (kind, options, dot budget) never change once it exists, so casting reads
- * them once per process; its status is checked by the write itself.
- */
-const rulesCache = new Map<string, Promise<{ workshopId: string; rules: PollRules } | null>>();
-
-/** Read once per poll and process, however many casts arrive at the same moment. */
-function readRules(pollId: string) {
-	let cached = rulesCache.get(pollId);
-	if (!cached) {
-		cached = (async () => {
-			const [row] = await db().select().from(poll).where(eq(poll.id, pollId));
-			if (!row) return null;
-			return { workshopId: row.workshopId, rules: rulesOf(row) };
-		})();
-		if (rulesCache.size >= 1000) rulesCache.clear();
-		rulesCache.set(pollId, cached);
-		// Neither a failure nor "no such poll" is kept: the next cast asks again.
-		cached.then(
-			(found) => found ?? rulesCache.delete(pollId),
-			() => rulesCache.delete(pollId)
-		);
-	}
-	return cached;
-}
-
-async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
-	const found = await readRules(pollId);
-	if (!found || found.workshopId !== workshopId) {
-		throw new PollRuleError('This workshop has no such poll.', 404);
-	}
-	return found.rules;
-}
-
-async function notOpen(workshopId: string, pollId: string): Promise<PollRuleError> {
-	const [row] = await db()
-		.select({ status: poll.status, kind: poll.kind })
-		.from(poll)
-		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-	if (!row) return new PollRuleError('This workshop has no such poll.', 404);
-	const isRound = row.kind === 'classification';
-	if (row.status === 'draft') {
-		return new PollRuleError(`This ${isRound ? 'round' : 'poll'} is not open yet.`, 409);
-	}
-	return new PollRuleError(
-		isRound
-			? 'This round is closed: classifications are no longer taken.'
-			: 'This poll is closed: votes are no longer taken.',
-		409
-	);
-}
 
 /** Casts or changes the ballot of this token. `onCreated` runs after a first cast commits. */
 export async function cast(
