@@ -18,7 +18,8 @@ import {
 } from '../factories/charter';
 import { facilitatorWithWorkshop, joinAs } from '../factories/workshops';
 import { databaseKinds } from '../support/databases';
-import { Client, type ActionResult } from '../support/http';
+import { Client, uploadAction, type ActionResult } from '../support/http';
+import { generateLeads, leadCsv } from '../support/lead-report';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { waitFor } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
@@ -560,6 +561,39 @@ describe.each(databaseKinds())('review sessions on %s', (kind) => {
 			const overview = await (await vic.get('/leadership')).text();
 			expect(overview).toContain(phoneItem.title);
 			expect(overview).toContain('Agree the hand-off fields before the quarter starts.');
+		}
+	);
+
+	test.runIf(kind === 'pglite')(
+		'the review session page shows, beside its clauses, the actuals for its period by hand and from the CRM',
+		async () => {
+			const period = clockDay(0).slice(0, 7);
+			const recorded = await ws.act('recordMeasure', {
+				measureId: ws.measureId,
+				period,
+				value: '23',
+				recordedBy: 'Marketing ops'
+			});
+			expect(recorded.type, JSON.stringify(recorded.data)).toBe('success');
+			const reviewPage = `/workshops/${ws.workshopId}/reviews/${reviewId}`;
+			const before = (await (await ws.facilitator.get(reviewPage)).text()).replace(
+				/<!--.*?-->/g,
+				''
+			);
+			expect(before).toContain(`Measures for ${period}`);
+			expect(before).toMatch(/data-testid="period-actual"[^>]*>23</);
+			expect(before).toContain('No lead report uploaded yet.');
+
+			const uploaded = await uploadAction(
+				vic,
+				`/charters/${ws.workshopId}?/uploadEvidence`,
+				{ timeZone: 'UTC' },
+				{ name: 'leads.csv', text: leadCsv(generateLeads(200)) }
+			);
+			expect(uploaded.type, JSON.stringify(uploaded)).toBe('success');
+			const after = await (await ws.facilitator.get(reviewPage)).text();
+			expect(after).toContain('MQLs touched by sales within the SLA (CRM)');
+			expect(after).not.toContain('No lead report uploaded yet.');
 		}
 	);
 });
