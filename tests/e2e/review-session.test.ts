@@ -9,7 +9,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inviteLeader, openLink, workshopWithCharterContent } from '../factories/charter';
-import { launchChromium, shouldRunBrowserTests } from '../support/browser';
+import { launchChromium, saveScreenshot, shouldRunBrowserTests } from '../support/browser';
 import { Client } from '../support/http';
 import {
 	castChoice,
@@ -93,6 +93,8 @@ describe.runIf(shouldRunBrowserTests)('a review session months after signing', (
 		await console_.getByRole('button', { name: 'Close the review and show the pulses' }).click();
 		await console_.getByTestId('clause-pulse').filter({ hasText: 'Needs a change: 2' }).waitFor();
 		await console_.getByText('“Fridays are missed.”').waitFor();
+		await console_.getByRole('heading', { name: /^Measures for \d{4}-\d{2}$/ }).waitFor();
+		await saveScreenshot(console_, 'review-session-measures');
 
 		const clause = console_.getByTestId('review-clause').filter({ hasText: sla });
 		await clause
@@ -117,9 +119,8 @@ describe.runIf(shouldRunBrowserTests)('a review session months after signing', (
 		const proposal = ann.getByRole('form', { name: 'Propose an item' });
 		await proposal.getByLabel('Title').fill(talk);
 		await proposal.getByLabel('Kind').selectOption({ label: 'Talk' });
-		expect(await proposal.getByLabel('Chosen by').inputValue()).toBe(
-			(await proposal.getByRole('option', { name: 'Sales' }).getAttribute('value'))!
-		);
+		const salesId = await proposal.getByRole('option', { name: 'Sales' }).getAttribute('value');
+		expect(await proposal.getByLabel('Chosen by').inputValue()).toBe(salesId);
 		await proposal.getByLabel('Owner').fill('Ann');
 		const inAWeek = new Date(Date.now() + NINETY_TWO_DAYS_MS + 7 * DAY_MS);
 		await proposal.getByLabel('Discussion date').fill(inAWeek.toISOString().slice(0, 10));
@@ -128,6 +129,10 @@ describe.runIf(shouldRunBrowserTests)('a review session months after signing', (
 			.getByRole('status')
 			.filter({ hasText: 'waits for the facilitator or a leader' })
 			.waitFor();
+		await saveScreenshot(ann, 'learning-agenda-phone-360');
+		// The form starts afresh, with Ann's team chosen again.
+		expect(await proposal.getByLabel('Title').inputValue()).toBe('');
+		expect(await proposal.getByLabel('Chosen by').inputValue()).toBe(salesId);
 		await ann
 			.getByTestId('learning-proposal')
 			.filter({ hasText: talk })
@@ -142,6 +147,7 @@ describe.runIf(shouldRunBrowserTests)('a review session months after signing', (
 			.getByRole('button', { name: 'Accept' })
 			.click();
 		await leader.getByTestId('learning-item').filter({ hasText: talk }).waitFor();
+		await saveScreenshot(leader, 'learning-agenda-leader');
 
 		await leader.goto('/leadership');
 		await leader.getByTestId('overview-learning-item').filter({ hasText: talk }).waitFor();
