@@ -121,7 +121,11 @@ describe.runIf(shouldRunBrowserTests)('two facilitators run one stage together',
 		await a.getByTestId('run-sheet-shared-terms').waitFor();
 		expect(await phone.getByText('Draw in Marketing').count()).toBe(0);
 
-		// A producer's console has no votes or charter to run: the server refuses them.
+		// A producer's console has no votes or charter to run: it shows no poll controls, and the
+		// server refuses them.
+		await a.getByRole('button', { name: 'New poll' }).waitFor();
+		await b.getByTestId('polls-for-producer').waitFor();
+		expect(await b.getByRole('button', { name: 'New poll' }).count()).toBe(0);
 		const poll = await secondSession.json('POST', `/api/workshops/${id}/polls`, {
 			kind: 'consent',
 			question: 'Adopt the SAL wording?'

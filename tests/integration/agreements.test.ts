@@ -7,12 +7,12 @@ import {
 	signUpFacilitator,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, waitFor } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 
-describe.each(databaseKinds())('the agreement register on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('the agreement register on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;

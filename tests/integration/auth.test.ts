@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client, type ActionResult } from '../support/http';
 import { facilitatorWithWorkshop } from '../factories/workshops';
 import { inviteLeader, workshopWithCharterContent } from '../factories/charter';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { startServer, type RunningServer } from '../support/server';
 
-describe.each(databaseKinds())('facilitator accounts on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('facilitator accounts on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let mailbox: Mailbox;

@@ -13,12 +13,12 @@ import {
 	joinAs,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { databaseKinds } from '../support/databases';
+import { oneDatabase } from '../support/databases';
 import type { Client } from '../support/http';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
 
-describe.each(databaseKinds())('editing boards on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('editing boards on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let ws: FacilitatorWithWorkshop;
 	let sales: Client;

@@ -20,14 +20,14 @@ import {
 	joinAs,
 	signUpFacilitator
 } from '../factories/workshops';
-import { databaseKinds } from '../support/databases';
+import { oneDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, waitFor } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
 
 type Json = Record<string, unknown>;
 
-describe.each(databaseKinds())('the charter on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('the charter on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let ws: CharterWorkshop;
 	let dana: Client;

@@ -22,14 +22,14 @@ import {
 	signUpFacilitator,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 
 const STAGE = 'shared-terms';
 
-describe.each(databaseKinds())('co-facilitation on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('co-facilitation on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;

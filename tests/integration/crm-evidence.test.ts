@@ -15,7 +15,7 @@ import {
 	type CharterWorkshop
 } from '../factories/charter';
 import { facilitatorWithWorkshop, joinAs } from '../factories/workshops';
-import { databaseKinds } from '../support/databases';
+import { oneDatabase } from '../support/databases';
 import { Client, uploadAction, type ActionResult } from '../support/http';
 import { expectedOf, generateLeads, HUBSPOT_HEADER, leadCsv } from '../support/lead-report';
 import { serverForSuite } from '../support/suite';
@@ -35,7 +35,7 @@ const good = {
 const message = (r: ActionResult) =>
 	String((r.data?.errors as { evidence?: string } | undefined)?.evidence ?? r.error?.message);
 
-describe.each(databaseKinds())('evidence from a CRM lead report on %s', (kind) => {
+describe.each(oneDatabase('pglite'))('evidence from a CRM lead report on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let ws: CharterWorkshop;
 	let dana: Client;

@@ -18,11 +18,11 @@ import * as boards from '../../src/lib/server/boards';
 import { readConfig } from '../../src/lib/server/config';
 import * as participants from '../../src/lib/server/participants';
 import * as workshops from '../../src/lib/server/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 
-describe.each(databaseKinds())('recording a dot vote on the barriers on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('recording a dot vote on the barriers on %s', (kind) => {
 	let database: TestDatabase;
 	let runtime: Runtime;
 	let app: AppServer;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import sharp from 'sharp';
 import { roomDocName } from '../../src/lib/collab/doc-names';
 import { createWorkshop, joinAs, signUpFacilitator, teamsOnJoinPage } from '../factories/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { headersOf, upgradeStatus } from '../support/realtime';
@@ -54,7 +54,7 @@ async function postFile(
 	return (await response.json()) as { type: string; status: number; data?: string };
 }
 
-describe.each(databaseKinds())('a firm and its clients on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('a firm and its clients on %s', (kind) => {
 	let database: TestDatabase;
 	let mailbox: Mailbox;
 	let server: RunningServer;

@@ -8,12 +8,12 @@ import {
 	signUpFacilitator,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, headersOf, upgradeStatus, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 
-describe.each(databaseKinds())('running a workshop on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('running a workshop on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;

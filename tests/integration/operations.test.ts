@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { stageDocName } from '../../src/lib/collab/doc-names';
 import { facilitatorWithWorkshop, joinAsParticipant } from '../support/actors';
 import { addTerm, put } from '../support/board-text';
-import { databaseKinds } from '../support/databases';
+import { oneDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, upgradeStatus, type Peer } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
@@ -27,7 +27,7 @@ function sample(text: string, series: string): number | undefined {
 	return undefined;
 }
 
-describe.each(databaseKinds())('operating the server on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('operating the server on %s', (kind) => {
 	const suite = serverForSuite(kind, {
 		METRICS_TOKEN,
 		REQUEST_ID_HEADER: 'x-request-id',

@@ -16,7 +16,7 @@ import {
 	teamsOnJoinPage,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
@@ -79,7 +79,7 @@ function termsWithSlots(doc: Y.Doc, teamId: string): string[] {
 		.map((term) => term.text);
 }
 
-describe.each(databaseKinds())('preparing the people of a workshop on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('preparing the people of a workshop on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;

@@ -19,7 +19,7 @@ import { yjsSnapshot, yjsUpdate } from '../../src/lib/server/db/schema';
 import * as participants from '../../src/lib/server/participants';
 import * as rooms from '../../src/lib/server/rooms';
 import * as workshops from '../../src/lib/server/workshops';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { put } from '../support/board-text';
 import { Client } from '../support/http';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
@@ -36,7 +36,7 @@ async function rowsOf(prefix: string): Promise<number> {
 	return Number(updates!.n) + Number(snapshots!.n);
 }
 
-describe.each(databaseKinds())('deleting a workshop’s documents on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('deleting a workshop’s documents on %s', (kind) => {
 	let database: TestDatabase;
 	let runtime: Runtime;
 	let app: AppServer;

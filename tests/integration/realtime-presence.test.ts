@@ -7,7 +7,7 @@ import {
 	type FacilitatorWithWorkshop,
 	type Participant
 } from '../support/actors';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -22,7 +22,7 @@ function presenceMessages(peer: Peer): number {
 	return peer.sockets.reduce((n, s) => n + s.received.filter((m) => m[0] === 1).length, 0);
 }
 
-describe.each(databaseKinds())('presence on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('presence on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let facilitator: FacilitatorWithWorkshop;

@@ -12,7 +12,7 @@ import {
 	type FacilitatorWithWorkshop,
 	type Participant
 } from '../support/actors';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 import {
 	connectPeer,
 	headersOf,
@@ -37,7 +37,7 @@ function cards(peer: Peer) {
 	};
 }
 
-describe.each(databaseKinds())('realtime documents on %s', (kind) => {
+describe.each(oneDatabase('pglite'))('realtime documents on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let facilitator: FacilitatorWithWorkshop;

@@ -6,11 +6,11 @@ import { hashToken } from '../../src/lib/server/auth/tokens';
 import { db, registerDatabase, type Database } from '../../src/lib/server/db';
 import { openDatabase } from '../../src/lib/server/db/open';
 import { session } from '../../src/lib/server/db/schema';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-describe.each(databaseKinds())('sessions on %s', (kind) => {
+describe.each(oneDatabase('pglite'))('sessions on %s', (kind) => {
 	let testDb: TestDatabase;
 	let database: Database;
 	let accountId: string;

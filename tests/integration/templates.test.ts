@@ -6,7 +6,7 @@ import { stageDocName } from '../../src/lib/collab/doc-names';
 import { journeyOrder } from '../../src/lib/collab/journey';
 import { createWorkshop, joinAs, signUpFacilitator, teamsOnJoinPage } from '../factories/workshops';
 import { addTerm } from '../support/board-text';
-import { databaseKinds } from '../support/databases';
+import { oneDatabase } from '../support/databases';
 import { Client, type ActionResult } from '../support/http';
 import { connectPeer } from '../support/realtime';
 import type { RunningServer } from '../support/server';
@@ -71,7 +71,7 @@ async function exported(client: Client, templateId: string) {
 const createdId = (result: ActionResult) =>
 	/\/workshops\/([a-z2-7]+)$/.exec(result.location ?? '')?.[1];
 
-describe.each(databaseKinds())('the template library on %s', (kind) => {
+describe.each(oneDatabase('pglite'))('the template library on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let server: RunningServer;
 	let author: Client;

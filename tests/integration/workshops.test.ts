@@ -9,13 +9,13 @@ import {
 	teamsOnJoinPage,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { databaseKinds } from '../support/databases';
+import { oneDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer } from '../support/realtime';
 import type { RunningServer } from '../support/server';
 import { serverForSuite } from '../support/suite';
 
-describe.each(databaseKinds())('workshops and joining on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('workshops and joining on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;
@@ -190,7 +190,7 @@ describe.each(databaseKinds())('workshops and joining on %s', (kind) => {
 	});
 });
 
-describe.each(databaseKinds())('what a new workshop starts from on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('what a new workshop starts from on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let server: RunningServer;
 
@@ -292,7 +292,7 @@ async function stageTitles(facilitator: Client, workshopId: string): Promise<str
 	);
 }
 
-describe.each(databaseKinds())('preparing the stages on %s', (kind) => {
+describe.each(oneDatabase('postgres'))('preparing the stages on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let server: RunningServer;
 	let ws: FacilitatorWithWorkshop;

@@ -19,8 +19,32 @@ export interface TestDatabase {
 	drop(): Promise<void>;
 }
 
+/**
+ * Both databases, for the files whose subject is storage itself: ballots and their anonymity,
+ * the signed charter's integrity, durability across crashes and outages, concurrent casting,
+ * start-up and migrations. There the two engines' connections, locks and files differ.
+ */
 export function databaseKinds(): DatabaseKind[] {
 	return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/**
+ * One database, for the files whose subject is behaviour above storage: forms, permissions,
+ * the realtime protocol. PGlite is PostgreSQL's own engine and the SQL is the same, so running
+ * them twice would test the HTTP layer twice. Each such file names the database it runs on;
+ * the browser scenarios run on PGlite, so most of these name PostgreSQL, and without
+ * DATABASE_URL every file runs on PGlite.
+ */
+export function oneDatabase(kind: DatabaseKind): DatabaseKind[] {
+	return process.env.DATABASE_URL ? [kind] : ['pglite'];
+}
+
+/**
+ * In a file that runs on both databases, whether `kind` is the one its tests of behaviour above
+ * storage run on (`if (onOne(kind)) test(…)`).
+ */
+export function onOne(kind: DatabaseKind, prefer: DatabaseKind = 'postgres'): boolean {
+	return oneDatabase(prefer)[0] === kind;
 }
 
 /**

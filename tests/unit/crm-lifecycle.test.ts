@@ -20,6 +20,7 @@ import {
 	UnreadableCharterError,
 	type SignedVersion
 } from '../../src/lib/domain/lifecycle/model';
+import { openFacts } from '../../src/lib/domain/lifecycle/open-facts';
 import { lifecycleSchemaErrors } from '../../src/lib/domain/lifecycle/validate';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/crm');
@@ -130,6 +131,17 @@ describe('the lifecycle model of a signed version', () => {
 				basis: 'no SLA agreed for this hand-off'
 			},
 			{ name: 'Hand-off SLA', from: null, to: 'Sales', hours: 4, basis: 'business' }
+		]);
+	});
+
+	test('names each fact it leaves undefined and where in the workshop the room sets it', () => {
+		expect(openFacts(model)).toEqual([
+			'Exit criteria for SAL is not defined: set it on the Shared terms board (SAL, Lifecycle details: “Exit criteria”).',
+			'Required fields for SAL are not defined: list them on the Shared terms board (SAL, “Fields each team needs on a lead”).',
+			'Opportunity is not defined, so no CRM receives it: agree a merged wording for Opportunity on the Shared terms board.',
+			'Business or calendar hours for the hand-off “Follow-up within the SLA: accepted (SAL) or returned” are not defined: set them on the Connections board (Edit step: “Business hours” or “Calendar hours”).',
+			'The SLA of the hand-off “Returned to nurture with a reason” is not defined: set it on the Connections board (Edit step: “SLA (hours)”).',
+			'The team handing off under “Hand-off SLA” is not defined: set it on the Shared terms board (Hand-off SLA, Lifecycle details: “Handed over by”).'
 		]);
 	});
 

@@ -63,7 +63,7 @@ export async function add(
 ): Promise<string> {
 	const docName = await boardFor(member, workshopId, stageKey);
 	const teamIds = (await workshops.teams(workshopId)).map((t) => t.id);
-	for (const key of ['aboutTeamId', 'ownerTeamId'] as const) {
+	for (const key of ['aboutTeamId', 'ownerTeamId', 'fromTeamId'] as const) {
 		const value = input[key];
 		if (value && !teamIds.includes(value))
 			throw new BoardRuleError('That team is not part of this workshop.', 404);
@@ -95,9 +95,25 @@ const SHARED_BARRIER_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The lifecycle facts of a term (its typed value, owner and handing-off team, exit criteria,
+ * hours basis, attempts and reasons): the room agrees them together, as it drafts the merged
+ * wording, so any participant may set them on any term while the stage is open. The term's
+ * name, hint and kind of value stay with the team that wrote it (or the facilitator).
+ */
+const SHARED_TERM_FIELDS: ReadonlySet<string> = new Set([
+	'value',
+	'ownerTeamId',
+	'fromTeamId',
+	'exitCriteria',
+	'hoursBasis',
+	'attempts',
+	'reasons'
+]);
+
+/**
  * Who may change which fields: the facilitator everything; a participant their own team's
- * cards, the steps of the journey their team owns, the shared fields of any barrier, and the
- * verdict on an empathy card about their team.
+ * cards, the steps of the journey their team owns, the shared fields of any barrier and of
+ * any term, and the verdict on an empathy card about their team.
  */
 function mayChange(member: WorkshopMember, card: Card, patch: Record<string, unknown>): boolean {
 	if (member.kind === 'facilitator') return true;
@@ -105,6 +121,7 @@ function mayChange(member: WorkshopMember, card: Card, patch: Record<string, unk
 	if (card.type === 'step' && card.ownerTeamId === member.teamId) return true;
 	const keys = Object.keys(patch);
 	if (card.type === 'barrier' && keys.every((k) => SHARED_BARRIER_FIELDS.has(k))) return true;
+	if (card.type === 'term' && keys.every((k) => SHARED_TERM_FIELDS.has(k))) return true;
 	const verdictOnly = keys.every((k) => k === 'verdict' || k === 'correction');
 	return verdictOnly && card.aboutTeamId === member.teamId;
 }
@@ -124,10 +141,12 @@ export async function change(
 	patch: Partial<CardFields> & { text?: string }
 ): Promise<void> {
 	const docName = await boardFor(member, workshopId, stageKey);
-	if (patch.ownerTeamId) {
+	if (patch.ownerTeamId || patch.fromTeamId) {
 		const teamIds = (await workshops.teams(workshopId)).map((t) => t.id);
-		if (!teamIds.includes(patch.ownerTeamId))
-			throw new BoardRuleError('That team is not part of this workshop.', 404);
+		for (const teamId of [patch.ownerTeamId, patch.fromTeamId]) {
+			if (teamId && !teamIds.includes(teamId))
+				throw new BoardRuleError('That team is not part of this workshop.', 404);
+		}
 	}
 	// Checked and written in one synchronous step, so nobody's change slips in between.
 	await rooms.change(docName, (doc) => {

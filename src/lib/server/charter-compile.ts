@@ -59,6 +59,8 @@ function lifecycleFacts(card: Card, teamName: (id: string | null) => string): Js
 	const facts: JsonObject = {};
 	const owner = teamName(card.ownerTeamId ?? null);
 	if (owner) facts.ownerTeam = owner;
+	const from = teamName(card.fromTeamId ?? null);
+	if (from) facts.fromTeam = from;
 	if (card.exitCriteria?.trim()) facts.exitCriteria = card.exitCriteria.trim();
 	if (card.hoursBasis) facts.hoursBasis = card.hoursBasis;
 	if (typeof card.attempts === 'number') facts.attempts = card.attempts;

@@ -7,7 +7,8 @@
 import { fail } from '@sveltejs/kit';
 import { exportFile, type ExportKind } from '../domain/lifecycle/exports';
 import { CrmUploadError, dryRun, type FileCheck, type Upload } from '../domain/lifecycle/dry-run';
-import { lifecycleOf, type Lifecycle } from '../domain/lifecycle/model';
+import { lifecycleOf, UnreadableCharterError, type Lifecycle } from '../domain/lifecycle/model';
+import { openFacts } from '../domain/lifecycle/open-facts';
 import * as charters from './charters';
 
 export class CrmExportError extends Error {
@@ -54,10 +55,21 @@ export async function signedLifecycle(
 	return lifecycleOf(version, verifyUrl(origin, version.id));
 }
 
-/** The version a CRM may be configured from now, or null before any version is signed. */
+/**
+ * The version a CRM may be configured from now, or null before any version is signed, with
+ * the lifecycle facts it leaves undefined, each saying where the room sets it.
+ */
 export async function exportableVersion(workshopId: string) {
 	const signed = await charters.latestSigned(workshopId);
-	return signed ? { id: signed.id, number: signed.number, hash: signed.hash } : null;
+	if (!signed) return null;
+	let open: string[] = [];
+	try {
+		// The link is not part of what is open; the downloads name the real one.
+		open = openFacts(lifecycleOf(signed, 'about:blank'));
+	} catch (e) {
+		if (!(e instanceof UnreadableCharterError)) throw e;
+	}
+	return { id: signed.id, number: signed.number, hash: signed.hash, openFacts: open };
 }
 
 export async function download(

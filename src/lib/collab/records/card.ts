@@ -130,8 +130,10 @@ export const cardFieldEntries = {
 	 * Terms, for the lead lifecycle a CRM receives: when a lead leaves the stage, the hours an
 	 * SLA counts (business or calendar; steps too), the attempts before a lead returns to
 	 * nurture, and the reasons (disqualification, recycling) as a list written as text. A term's
-	 * `ownerTeamId` is the team that owns the stage, or that must act within the SLA.
+	 * `ownerTeamId` is the team that owns the stage, or that must act within the SLA;
+	 * `fromTeamId` is the team that hands the lead over under that SLA.
 	 */
+	fromTeamId: v.optional(id),
 	exitCriteria: v.optional(shortText('the exit criteria', MAX_CARD_TEXT)),
 	hoursBasis: v.optional(
 		v.nullable(v.picklist(['business', 'calendar'], 'Hours are business hours or calendar hours.'))

@@ -4,12 +4,23 @@
  * card and the columns of the tables (incentives, measures, cadence), on the phone and in the
  * console alike, so a new card type is a new row rather than a new component.
  */
-import type { CardFields, CardType } from '$lib/collab/cards';
+import type { Card, CardFields, CardType } from '$lib/collab/cards';
+import { termRole } from '$lib/domain/lifecycle/model';
 import type { StageKind } from '$lib/domain/template';
 
 export { BROKEN_LABELS } from '$lib/domain/template';
 
-export type FieldKind = 'text' | 'number' | 'team' | 'category' | 'date' | 'checkbox' | 'broken';
+export type FieldKind =
+	| 'text'
+	| 'longtext'
+	| 'number'
+	| 'whole-number'
+	| 'team'
+	| 'category'
+	| 'date'
+	| 'checkbox'
+	| 'broken'
+	| 'hours-basis';
 
 export interface FieldSpec {
 	name: keyof CardFields;
@@ -17,7 +28,15 @@ export interface FieldSpec {
 	kind: FieldKind;
 	/** Shown after a number, e.g. "hours". */
 	unit?: string;
+	/** A line under the input saying what the value is for. */
+	hint?: string;
 }
+
+/** The two ways an SLA counts hours, as the forms name them. */
+export const HOURS_BASIS_LABELS = {
+	business: 'Business hours',
+	calendar: 'Calendar hours'
+} as const;
 
 export interface CardTypeSpec {
 	type: CardType;
@@ -103,6 +122,7 @@ export const CARD_TYPE_SPECS: Record<CardType, CardTypeSpec> = {
 			{ name: 'ownerTeamId', label: 'Owner team', kind: 'team' },
 			{ name: 'system', label: 'System', kind: 'text' },
 			{ name: 'slaHours', label: 'SLA', kind: 'number', unit: 'hours' },
+			{ name: 'hoursBasis', label: 'SLA hours counted', kind: 'hours-basis' },
 			{ name: 'isReturnPath', label: 'Back to nurture', kind: 'checkbox' },
 			{ name: 'broken', label: 'Broken connection', kind: 'broken' },
 			{ name: 'note', label: 'What breaks', kind: 'text' }
@@ -169,6 +189,71 @@ export const CARD_TYPES_BY_STAGE: Record<StageKind, readonly CardType[]> = {
 };
 
 /**
+ * The lifecycle facts a term carries for the CRM (src/lib/domain/lifecycle/model.ts), by what
+ * the term stands for: a stage has exit criteria and an owner team (its entry criteria are
+ * the merged wording, its required fields each team's list of fields); a hand-off SLA its
+ * hours, how they are counted and the two teams; a score threshold its points; the return to
+ * nurture the attempts before it and its reasons; the disqualification its reasons.
+ */
+export function lifecycleFieldsOf(term: Pick<Card, 'text' | 'valueType'>): FieldSpec[] {
+	const fields: FieldSpec[] = [];
+	const role = termRole(term.text);
+	if (role === 'stage') {
+		fields.push(
+			{
+				name: 'exitCriteria',
+				label: 'Exit criteria',
+				kind: 'longtext',
+				hint: 'When a lead leaves this stage.'
+			},
+			{ name: 'ownerTeamId', label: 'Owner team', kind: 'team', hint: 'The team that owns it.' }
+		);
+	}
+	if (term.valueType === 'points') {
+		fields.push({
+			name: 'value',
+			label: 'MQL score threshold',
+			kind: 'number',
+			unit: 'points',
+			hint: 'The score at which a lead becomes an MQL.'
+		});
+	}
+	if (term.valueType === 'hours') {
+		fields.push(
+			{ name: 'value', label: 'Hand-off SLA', kind: 'number', unit: 'hours' },
+			{ name: 'hoursBasis', label: 'Hours counted', kind: 'hours-basis' },
+			{ name: 'fromTeamId', label: 'Handed over by', kind: 'team' },
+			{
+				name: 'ownerTeamId',
+				label: 'Owner team',
+				kind: 'team',
+				hint: 'The team that must act within the SLA.'
+			}
+		);
+	}
+	if (role === 'recycle') {
+		fields.push(
+			{ name: 'attempts', label: 'Attempts before return to nurture', kind: 'whole-number' },
+			{
+				name: 'reasons',
+				label: 'Recycle reasons',
+				kind: 'longtext',
+				hint: 'One per line, or separated by semicolons.'
+			}
+		);
+	}
+	if (role === 'disqualification') {
+		fields.push({
+			name: 'reasons',
+			label: 'Disqualification reasons',
+			kind: 'longtext',
+			hint: 'A fixed list: one per line, or separated by semicolons.'
+		});
+	}
+	return fields;
+}
+
+/**
  * A card form's values as the endpoints take them: numbers as numbers, checkboxes as
  * booleans. Adding leaves empty fields out; editing sends them emptied (null for a number, a
  * team or a broken connection), so a value can be taken back.
@@ -178,8 +263,25 @@ export function fieldsFromForm(
 	data: FormData,
 	mode: 'add' | 'edit'
 ): Record<string, unknown> {
-	const card: Record<string, unknown> = { text: String(data.get('text') ?? '') };
-	for (const field of spec.fields) {
+	return { text: String(data.get('text') ?? ''), ...fieldValues(spec.fields, data, mode) };
+}
+
+const CLEARED_AS_NULL: ReadonlySet<FieldKind> = new Set([
+	'number',
+	'whole-number',
+	'team',
+	'broken',
+	'hours-basis'
+]);
+
+/** The values of `fields` in a form, as `fieldsFromForm` reads them (without the text). */
+export function fieldValues(
+	fields: readonly FieldSpec[],
+	data: FormData,
+	mode: 'add' | 'edit'
+): Record<string, unknown> {
+	const card: Record<string, unknown> = {};
+	for (const field of fields) {
 		const raw = data.get(field.name);
 		if (field.kind === 'checkbox') {
 			card[field.name] = raw === 'on';
@@ -188,11 +290,11 @@ export function fieldsFromForm(
 		const value = typeof raw === 'string' ? raw.trim() : '';
 		if (value === '') {
 			if (mode === 'add') continue;
-			card[field.name] =
-				field.kind === 'number' || field.kind === 'team' || field.kind === 'broken' ? null : '';
+			card[field.name] = CLEARED_AS_NULL.has(field.kind) ? null : '';
 			continue;
 		}
-		card[field.name] = field.kind === 'number' ? Number(value) : value;
+		card[field.name] =
+			field.kind === 'number' || field.kind === 'whole-number' ? Number(value) : value;
 	}
 	return card;
 }

@@ -241,6 +241,7 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 					if (list.length) add(`Fields ${str(f.team)} needs`, list.join(', '));
 				}
 			}
+			add('Handed over by', str(d.fromTeam));
 			add('Owner', str(d.ownerTeam));
 			add('Exit criteria', str(d.exitCriteria));
 			if (str(d.hoursBasis)) add('Hours counted', `${str(d.hoursBasis)} hours`);

@@ -118,7 +118,24 @@ export function stageOfTerm(term: string): StageKey | null {
 	return null;
 }
 
-const STAGE_LABELS: Record<StageKey, string> = {
+/** Terms whose reasons are the disqualification reasons, and the recycle reasons. */
+const DISQUALIFICATION_TERM = /disqualif/;
+const RECYCLE_TERM = /recycl|nurture/;
+
+/**
+ * What a term of the Shared terms board stands for in the lifecycle, by its name: a stage,
+ * the disqualification or the return to nurture; null for the others (whose typed value, an
+ * SLA in hours or a score threshold in points, still counts).
+ */
+export function termRole(term: string): 'stage' | 'disqualification' | 'recycle' | null {
+	if (stageOfTerm(term)) return 'stage';
+	const t = term.toLowerCase();
+	if (DISQUALIFICATION_TERM.test(t)) return 'disqualification';
+	if (RECYCLE_TERM.test(t)) return 'recycle';
+	return null;
+}
+
+export const STAGE_LABELS: Record<StageKey, string> = {
 	mql: 'MQL',
 	sal: 'SAL',
 	sql: 'SQL',
@@ -260,8 +277,8 @@ export function lifecycleOf(version: SignedVersion, verificationUrl: string): Li
 		otherRequiredFields: definitions
 			.filter((d) => stageOfTerm(termName(d)) === null && fieldsOf(d).length > 0)
 			.map((d) => ({ term: termName(d), clauseId: d.id, fields: fieldsOf(d) })),
-		disqualification: closing(/disqualif/, 'disqualification'),
-		recycle: closing(/recycl|nurture/, 'return to nurture')
+		disqualification: closing(DISQUALIFICATION_TERM, 'disqualification'),
+		recycle: closing(RECYCLE_TERM, 'return to nurture')
 	};
 }
 
