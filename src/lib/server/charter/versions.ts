@@ -7,25 +7,25 @@
  * the change itself, so the trail cannot miss an event that happened.
  */
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import { type JsonObject, contentHash, normalise } from '../domain/charter/canon';
+import { type JsonObject, contentHash, normalise } from '../../domain/charter/canon';
 import {
 	isEmptyCharter,
 	measuresOf,
 	nextReviewDate,
 	SECTION_KINDS,
 	type CharterContent
-} from '../domain/charter/content';
-import { applyEdit, CharterEditError, type CharterEdit } from '../domain/charter/edit';
+} from '../../domain/charter/content';
+import { applyEdit, CharterEditError, type CharterEdit } from '../../domain/charter/edit';
 import {
 	nextEvent,
 	verifyChain,
 	type AuditEvent,
 	type AuditEventKind,
 	type ChainCheck
-} from '../domain/charter/audit';
-import { measureStatus, type MeasureStatus } from '../domain/charter/follow-up';
-import { compile } from './charter-compile';
-import { db, type Db } from './db';
+} from '../../domain/charter/audit';
+import { measureStatus, type MeasureStatus } from '../../domain/charter/follow-up';
+import { compile } from './compile';
+import { db, type Db } from '../db';
 import {
 	charter,
 	charterEvent,
@@ -33,10 +33,10 @@ import {
 	charterSignature,
 	charterVersion,
 	leaderInvite
-} from './db/schema';
-import { newId } from './ids';
-import { moduleLogger } from './logger';
-import { upcastCharter } from '../domain/charter/upcast';
+} from '../db/schema';
+import { newId } from '../ids';
+import { moduleLogger } from '../logger';
+import { upcastCharter } from '../../domain/charter/upcast';
 
 const log = moduleLogger('charters');
 

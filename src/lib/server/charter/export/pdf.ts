@@ -17,7 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { JsonValue } from '../domain/charter/canon';
+import type { JsonValue } from '../../../domain/charter/canon';
 import {
 	evidenceOf,
 	factsOf,
@@ -27,8 +27,8 @@ import {
 	type CharterContent,
 	type CharterItem,
 	type SectionKind
-} from '../domain/charter/content';
-import type { Verification } from './charters';
+} from '../../../domain/charter/content';
+import type { Verification } from '../versions';
 
 const require = createRequire(import.meta.url);
 const FONTS = {

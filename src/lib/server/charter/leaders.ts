@@ -3,23 +3,23 @@
  * request changes) and signatures, and the leadership overview.
  */
 import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
-import { contentHash } from '../domain/charter/canon';
-import { describeChange, diffCharters } from '../domain/charter/diff';
-import { mustWaitFor, versionStatus, type CharterStatus } from '../domain/charter/signing';
-import type { LeaderActor } from './auth/leader-sessions';
-import * as leaderSessions from './auth/leader-sessions';
-import { generateToken, hashToken } from './auth/tokens';
-import * as charters from './charters';
-import { CharterRuleError } from './charters';
-import { db } from './db';
+import { contentHash } from '../../domain/charter/canon';
+import { describeChange, diffCharters } from '../../domain/charter/diff';
+import { mustWaitFor, versionStatus, type CharterStatus } from '../../domain/charter/signing';
+import type { LeaderActor } from '../auth/leader-sessions';
+import * as leaderSessions from '../auth/leader-sessions';
+import { generateToken, hashToken } from '../auth/tokens';
+import * as charters from './versions';
+import { CharterRuleError } from './versions';
+import { db } from '../db';
 import {
 	charterReview,
 	charterSignature,
 	charterVersion,
 	leaderInvite,
 	workshop
-} from './db/schema';
-import { newId } from './ids';
+} from '../db/schema';
+import { newId } from '../ids';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -1,0 +1,2 @@
+/** Exports of a published charter version. */
+export * from './pdf';
