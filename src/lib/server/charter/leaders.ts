@@ -9,8 +9,8 @@ import { mustWaitFor, versionStatus, type CharterStatus } from '../../domain/cha
 import type { LeaderActor } from '../auth/leader-sessions';
 import * as leaderSessions from '../auth/leader-sessions';
 import { generateToken, hashToken } from '../auth/tokens';
-import * as charters from './versions';
-import { CharterRuleError } from './versions';
+import * as charters from './index';
+import { CharterRuleError } from './rules';
 import { db } from '../db';
 import {
 	charterReview,

@@ -2,7 +2,7 @@
  * What every export of a charter version shares: its input, the words of its audit trail,
  * dates, signature lines and one-line fields.
  */
-import type { Verification } from '../versions';
+import type { Verification } from '../verify';
 
 export const EVENT_WORDS: Record<string, string> = {
 	published: 'Published',
