@@ -18,8 +18,8 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { nextReviewDate, type CharterContent } from '../domain/charter/content';
 import { PULSE_OPTIONS, type PublishedResult } from '../domain/polls';
-import * as charters from './charters';
-import { CharterRuleError } from './charters';
+import * as charters from './charter';
+import { CharterRuleError } from './charter';
 import * as clock from './clock';
 import { db } from './db';
 import {

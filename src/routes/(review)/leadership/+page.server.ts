@@ -1,10 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { can } from '$lib/domain/permissions';
 import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/server/auth/cookies';
-import { CharterRuleError } from '$lib/server/charters';
+import { CharterRuleError } from '$lib/server/charter';
 import { invalid } from '$lib/server/forms';
 import * as crmEvidence from '$lib/server/crm-evidence';
-import * as leaders from '$lib/server/leaders';
+import * as leaders from '$lib/server/charter/leaders';
 import * as learning from '$lib/server/learning';
 import * as reviews from '$lib/server/reviews';
 import { openCharterSchema } from '$lib/schemas/charter';

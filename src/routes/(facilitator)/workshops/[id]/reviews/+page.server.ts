@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import * as charters from '$lib/server/charters';
-import { CharterRuleError } from '$lib/server/charters';
+import * as charters from '$lib/server/charter';
+import { CharterRuleError } from '$lib/server/charter';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as clock from '$lib/server/clock';

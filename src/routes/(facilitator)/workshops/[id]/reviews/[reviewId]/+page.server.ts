@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { CharterRuleError } from '$lib/server/charters';
+import { CharterRuleError } from '$lib/server/charter';
 import * as crmEvidence from '$lib/server/crm-evidence';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
