@@ -17,7 +17,7 @@ import {
 	teamsOnJoinPage,
 	type FacilitatorWithWorkshop
 } from '../factories/workshops';
-import { oneDatabase } from '../support/databases';
+import { databaseKinds } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, headersOf, waitFor, type Peer } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
@@ -55,7 +55,7 @@ function upgrade(
 const errorsOf = (result: { data?: Record<string, unknown> }) =>
 	(result.data?.errors ?? {}) as Record<string, string>;
 
-describe.each(oneDatabase('postgres'))('joining a workshop on %s', (kind) => {
+describe.each(databaseKinds())('joining a workshop on %s', (kind) => {
 	const suite = serverForSuite(kind, {
 		ADDRESS_HEADER: 'x-forwarded-for',
 		XFF_DEPTH: '1',

@@ -13,7 +13,7 @@ import {
 	type FacilitatorWithWorkshop,
 	type Team
 } from '../support/actors';
-import { createTestDatabase, oneDatabase, type TestDatabase } from '../support/databases';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { Client } from '../support/http';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { connectPeer, headersOf, upgradeStatus, waitFor, type Peer } from '../support/realtime';
@@ -29,7 +29,7 @@ interface Prompt {
 	text: string;
 }
 
-describe.each(oneDatabase('pglite'))('pre-work on %s', (kind) => {
+describe.each(databaseKinds())('pre-work on %s', (kind) => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let mailbox: Mailbox;

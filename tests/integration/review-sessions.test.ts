@@ -17,7 +17,7 @@ import {
 	type CharterWorkshop
 } from '../factories/charter';
 import { facilitatorWithWorkshop, joinAs } from '../factories/workshops';
-import { oneDatabase } from '../support/databases';
+import { databaseKinds } from '../support/databases';
 import { Client, uploadAction, type ActionResult } from '../support/http';
 import { generateLeads, leadCsv } from '../support/lead-report';
 import { startMailbox, type Mailbox } from '../support/mailbox';
@@ -59,7 +59,7 @@ afterAll(async () => {
 	await mailbox?.close();
 });
 
-describe.each(oneDatabase('pglite'))('review sessions on %s', (kind) => {
+describe.each(databaseKinds())('review sessions on %s', (kind) => {
 	const suite = serverForSuite(kind, {
 		CG_TEST_CLOCK_OFFSET: String(OFFSET_MS),
 		REVIEW_REMINDER_INTERVAL_MS: '200',
