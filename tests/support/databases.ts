@@ -22,7 +22,8 @@ export interface TestDatabase {
 /**
  * Both databases, for the files whose subject is storage itself: ballots and their anonymity,
  * the signed charter's integrity, durability across crashes and outages, concurrent casting,
- * start-up and migrations. There the two engines' connections, locks and files differ.
+ * start-up and migrations. There the two engines' connections, locks and files differ. Also the
+ * flows promised on both: joining (admission, rate limits), pre-work and review sessions.
  */
 export function databaseKinds(): DatabaseKind[] {
 	return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
