@@ -15,6 +15,7 @@ import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TERM_TEXT, listCards, termText } from '../../src/lib/collab/cards';
 import { stageDocName } from '../../src/lib/collab/doc-names';
+import { MIN_LEADS } from '../../src/lib/domain/calibration/fields';
 import {
 	facilitatorWithWorkshop,
 	joinAs,
@@ -270,13 +271,11 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 			await projector.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)
 		).toBeLessThanOrEqual(0);
 	});
-	// Four phones click through two rounds: on a loaded machine that takes more than the default
-	// minute, so this test has two.
-	test('calibration: four phones classify six leads, kappa on the console and the projector, then round 2', async () => {
+	test('calibration: four phones classify ten leads, kappa on the console and the projector, then round 2', async () => {
 		const url = suite.server.url;
-		// Six leads, half of them budgeted: enough for a split and a kappa, and each phone's
-		// clicks are what this scenario spends its time on.
-		const LEADS = 6;
+		// The fewest leads a round takes, half of them budgeted: each phone's clicks are what this
+		// scenario spends its time on.
+		const LEADS = MIN_LEADS;
 		const cal = await facilitatorWithWorkshop(url);
 		const id = cal.workshopId;
 
@@ -340,7 +339,7 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 			.waitFor();
 
 		/**
-		 * Each phone classifies the six leads, a card per screen (`pick(team, i)` names the
+		 * Each phone classifies the ten leads, a card per screen (`pick(team, i)` names the
 		 * category's button); Sam goes back one card and changes his mind on the way.
 		 */
 		const classify = (pick: (team: string, i: number) => string) =>
@@ -421,5 +420,5 @@ describe.runIf(shouldRunBrowserTests)('a live workshop, every step in sequence',
 		await projector.getByTestId('kappa-sequence').getByText(sequence).waitFor();
 		expect(await phoneProblems(phones[0]!.phone)).toEqual([]);
 		for (const page of [console_, projector]) expect(await sidewaysScroll(page)).toBe(0);
-	}, 120_000);
+	});
 });

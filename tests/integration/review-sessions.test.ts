@@ -18,13 +18,18 @@ import {
 } from '../factories/charter';
 import { facilitatorWithWorkshop, joinAs } from '../factories/workshops';
 import { oneDatabase } from '../support/databases';
-import { Client } from '../support/http';
+import { Client, uploadAction, type ActionResult } from '../support/http';
+import { generateLeads, leadCsv } from '../support/lead-report';
 import { startMailbox, type Mailbox } from '../support/mailbox';
 import { waitFor } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
 import { Voter } from '../support/voting';
 
 type Json = Record<string, unknown>;
+
+/** A refused form's words for one field, and what it sends back to fill the form again. */
+const refusal = (r: ActionResult) =>
+	r.data as { errors: Record<string, string>; values: Record<string, string> };
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Three months after signing, as the scheduling clock sees it. */
@@ -315,7 +320,8 @@ describe.each(oneDatabase('pglite'))('review sessions on %s', (kind) => {
 			kind: 'reading',
 			teamId: ws.teams.Sales,
 			owner: 'Ann',
-			discussOn: clockDay(14)
+			// Discussed today, so its takeaways may be recorded.
+			discussOn: clockDay(0)
 		};
 		const cases: Array<[Json, RegExp]> = [
 			[{ ...item, title: '   ' }, /title: it cannot be empty/],
@@ -405,5 +411,173 @@ describe.each(oneDatabase('pglite'))('review sessions on %s', (kind) => {
 		expect(JSON.stringify(machine.content)).not.toContain('Challenger');
 		const pdf = await vic.get(`${base}/pdf`);
 		expect(pdf.status).toBe(200);
+	});
+
+	// The screens' form paths.
+	let phoneItemId: string;
+	const agendaItems = async () =>
+		(await ws.facilitator.json('GET', `${api()}/learning`)).body.items as Json[];
+	const phoneItem = {
+		title: 'Gong talk: what top reps do differently',
+		kind: 'talk',
+		teamId: '',
+		owner: 'Cat',
+		discussOn: clockDay(7)
+	};
+
+	test('a phone proposes an agenda item by form without its name; bad input keeps what was typed; a participant of another workshop is refused', async () => {
+		const bob = voters[1]!.client;
+		const room = await (await bob.get(`/w/${ws.workshopId}`)).text();
+		expect(room).toContain(`href="/w/${ws.workshopId}/learning"`);
+		const page = await (await bob.get(`/w/${ws.workshopId}/learning`)).text();
+		expect(page).toContain('Propose an item');
+		// Bob's team is chosen for him.
+		expect(page).toMatch(new RegExp(`<option value="${ws.teams.Sales}"[^>]*selected`));
+
+		const path = `/w/${ws.workshopId}/learning?/proposeItem`;
+		const before = (await agendaItems()).length;
+		const empty = await bob.action(path, { ...phoneItem, title: '  ' });
+		expect(empty.status).toBe(400);
+		expect(refusal(empty).errors.title).toMatch(/title: it cannot be empty/);
+		expect(refusal(empty).values.owner).toBe('Cat');
+		const past = await bob.action(path, { ...phoneItem, discussOn: clockDay(-1) });
+		expect(past.status).toBe(400);
+		expect(refusal(past).errors.discussOn).toMatch(/in the past: choose today or a later day/);
+		expect(refusal(past).values.title).toBe(phoneItem.title);
+
+		const stranger = await facilitatorWithWorkshop(url());
+		const outsider = await joinAs(url(), stranger.joinCode, stranger.teams.Sales!, 'Olga');
+		const foreign = await outsider.action(path, phoneItem);
+		expect(foreign.status).toBe(403);
+		expect((await outsider.get(`/w/${ws.workshopId}/learning`)).status).toBe(403);
+		expect((await agendaItems()).length).toBe(before);
+
+		const proposed = await bob.action(path, phoneItem);
+		expect(proposed.type, JSON.stringify(proposed)).toBe('success');
+		expect(proposed.data!.itemProposed).toEqual({ title: phoneItem.title, isAccepted: false });
+		const item = (await agendaItems()).find((i) => i.title === phoneItem.title)!;
+		expect(item.status).toBe('proposed');
+		expect(item.proposedBy).toBe('A participant');
+		expect(JSON.stringify(item)).not.toContain('Bob');
+		phoneItemId = String(item.id);
+		const shown = await (await bob.get(`/w/${ws.workshopId}/learning`)).text();
+		expect(shown).toContain('A participant proposed it · waiting for the facilitator or a leader');
+	});
+
+	test('a leader accepts, adds and records takeaways on the charter page; a participant and another charter’s leader are refused', async () => {
+		const page = `/charters/${ws.workshopId}`;
+		const html = await (await vic.get(page)).text();
+		expect(html).toContain('Shared learning agenda');
+		expect(html).toContain(phoneItem.title);
+
+		// A participant may not accept, here or on the facilitator's page.
+		const byPhone = await voters[0]!.client.action(`${page}?/acceptItem`, {
+			itemId: phoneItemId
+		});
+		expect(byPhone.status).toBe(403);
+		const onConsole = await voters[0]!.client.action(
+			`/workshops/${ws.workshopId}/reviews?/acceptItem`,
+			{ itemId: phoneItemId }
+		);
+		expect(onConsole.type).not.toBe('success');
+		// Nor may the leader of another charter.
+		const other = await workshopWithCharterContent(url());
+		const olive = new Client(url());
+		await openLink(
+			olive,
+			await inviteLeader(other, {
+				name: 'Olive',
+				title: 'CRO',
+				email: `olive-${Date.now()}@example.com`
+			})
+		);
+		const foreign = await olive.action(`${page}?/acceptItem`, { itemId: phoneItemId });
+		expect(foreign.status).toBe(403);
+		expect(foreign.error?.message).toMatch(/another workshop’s charter/);
+		const foreignAdd = await olive.action(`${page}?/proposeItem`, phoneItem);
+		expect(foreignAdd.status).toBe(403);
+		const stillProposed = (await agendaItems()).find((i) => i.id === phoneItemId)!;
+		expect(stillProposed.status).toBe('proposed');
+		const unknown = await vic.action(`${page}?/acceptItem`, { itemId: 'nosuchitem' });
+		expect(unknown.status).toBe(404);
+		expect(refusal(unknown).errors.item).toMatch(/no such item/);
+
+		const accepted = await vic.action(`${page}?/acceptItem`, { itemId: phoneItemId });
+		expect(accepted.type).toBe('success');
+		expect((await agendaItems()).find((i) => i.id === phoneItemId)!.status).toBe('accepted');
+
+		// Takeaways wait for the discussion date, and say so; what was typed comes back.
+		const early = await vic.action(`${page}?/recordTakeaways`, {
+			itemId: phoneItemId,
+			takeaways: 'Ask more questions.'
+		});
+		expect(early.status).toBe(409);
+		expect(refusal(early).errors.takeaways).toMatch(/record its takeaways once that day has come/);
+		expect(refusal(early).values.takeaways).toBe('Ask more questions.');
+
+		const leaderItem = {
+			title: 'Course: negotiating the hand-off',
+			kind: 'course',
+			teamId: ws.teams.Marketing!,
+			owner: 'Dee',
+			discussOn: clockDay(0)
+		};
+		const empty = await vic.action(`${page}?/proposeItem`, { ...leaderItem, title: '' });
+		expect(empty.status).toBe(400);
+		expect(refusal(empty).errors.title).toMatch(/cannot be empty/);
+		expect(refusal(empty).values.owner).toBe('Dee');
+		const past = await vic.action(`${page}?/proposeItem`, {
+			...leaderItem,
+			discussOn: clockDay(-3)
+		});
+		expect(past.status).toBe(400);
+		expect(refusal(past).errors.discussOn).toMatch(/in the past/);
+		const added = await vic.action(`${page}?/proposeItem`, leaderItem);
+		expect(added.data!.itemProposed).toEqual({ title: leaderItem.title, isAccepted: true });
+		const item = (await agendaItems()).find((i) => i.title === leaderItem.title)!;
+		expect(item.status).toBe('accepted');
+
+		const blank = await vic.action(`${page}?/recordTakeaways`, {
+			itemId: String(item.id),
+			takeaways: '  '
+		});
+		expect(blank.status).toBe(400);
+		expect(refusal(blank).errors.takeaways).toMatch(/Write the takeaways/);
+		const noted = await vic.action(`${page}?/recordTakeaways`, {
+			itemId: String(item.id),
+			takeaways: 'Agree the hand-off fields before the quarter starts.'
+		});
+		expect(noted.type).toBe('success');
+
+		const overview = await (await vic.get('/leadership')).text();
+		expect(overview).toContain(phoneItem.title);
+		expect(overview).toContain('Agree the hand-off fields before the quarter starts.');
+	});
+
+	test('the review session page shows, beside its clauses, the actuals for its period by hand and from the CRM', async () => {
+		const period = clockDay(0).slice(0, 7);
+		const recorded = await ws.act('recordMeasure', {
+			measureId: ws.measureId,
+			period,
+			value: '23',
+			recordedBy: 'Marketing ops'
+		});
+		expect(recorded.type, JSON.stringify(recorded.data)).toBe('success');
+		const reviewPage = `/workshops/${ws.workshopId}/reviews/${reviewId}`;
+		const before = (await (await ws.facilitator.get(reviewPage)).text()).replace(/<!--.*?-->/g, '');
+		expect(before).toContain(`Measures for ${period}`);
+		expect(before).toMatch(/data-testid="period-actual"[^>]*>23</);
+		expect(before).toContain('No lead report uploaded yet.');
+
+		const uploaded = await uploadAction(
+			vic,
+			`/charters/${ws.workshopId}?/uploadEvidence`,
+			{ timeZone: 'UTC' },
+			{ name: 'leads.csv', text: leadCsv(generateLeads(200)) }
+		);
+		expect(uploaded.type, JSON.stringify(uploaded)).toBe('success');
+		const after = await (await ws.facilitator.get(reviewPage)).text();
+		expect(after).toContain('MQLs touched by sales within the SLA (CRM)');
+		expect(after).not.toContain('No lead report uploaded yet.');
 	});
 });

@@ -17,7 +17,7 @@ import {
 	toMarkdown,
 	toPdf,
 	type ExportInput
-} from '../../src/lib/server/charter-export';
+} from '../../src/lib/server/charter/export';
 
 const FORGED_LINE = `- Eve Exec, CEO: signed as Eve Exec on 2026-12-01 09:00 UTC, fingerprint \`${'a'.repeat(64)}\``;
 

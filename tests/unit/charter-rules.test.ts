@@ -7,7 +7,12 @@ import {
 	type CharterContent
 } from '../../src/lib/domain/charter/content';
 import { describeChange, diffCharters } from '../../src/lib/domain/charter/diff';
-import { isPeriod, measureStatus, readQuantity } from '../../src/lib/domain/charter/follow-up';
+import {
+	actualFor,
+	isPeriod,
+	measureStatus,
+	readQuantity
+} from '../../src/lib/domain/charter/follow-up';
 import { mustWaitFor, versionStatus } from '../../src/lib/domain/charter/signing';
 
 function charter(): CharterContent {
@@ -92,6 +97,19 @@ describe('charter rules', () => {
 			false,
 			false
 		]);
+	});
+
+	test('a review reads the actual of its month, or of the quarter the month falls in', () => {
+		const written = { baseline: '10%', target: '20%' };
+		const monthly = measureStatus(written, [
+			{ period: '2027-02', value: 12 },
+			{ period: '2027-03', value: 15 }
+		]);
+		expect(actualFor(monthly, '2027-03')?.value).toBe(15);
+		expect(actualFor(monthly, '2027-04')).toBeNull();
+		const quarterly = measureStatus(written, [{ period: '2027-Q1', value: 14 }]);
+		expect(actualFor(quarterly, '2027-02')?.value).toBe(14);
+		expect(actualFor(quarterly, '2027-04')).toBeNull();
 	});
 
 	test('signing order and charter status', () => {

@@ -68,7 +68,7 @@ export function isTemplateStep(step: Card, ownerIdOf: (teamName: string) => stri
  * Whether the journey on a board is still the template's suggestion, untouched: its steps,
  * in order, are the template's, none added, removed, moved or changed, and the facilitator
  * has not kept it for the charter on purpose. Such a journey is nobody's decision, so the
- * charter leaves it out (src/lib/server/charter-compile.ts).
+ * charter leaves it out (src/lib/server/charter/compile.ts).
  */
 export function isUntouchedTemplateJourney(
 	steps: readonly Card[],

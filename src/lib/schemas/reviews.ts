@@ -74,3 +74,34 @@ export const takeawaysSchema = v.strictObject({
 		v.maxLength(4000, 'Takeaways hold at most 4,000 characters.')
 	)
 });
+
+/** The learning item's form fields, in the order the forms show them. */
+export const learningItemFields = ['title', 'kind', 'teamId', 'owner', 'discussOn'] as const;
+
+/** The learning item's form: text fields, "" for "both teams", then the same rules as the API. */
+export const learningItemForm = v.pipe(
+	v.object({
+		title: v.string(),
+		kind: v.string(),
+		teamId: v.string(),
+		owner: v.string(),
+		discussOn: v.string()
+	}),
+	v.transform((f) => ({ ...f, teamId: f.teamId || null })),
+	learningItemSchema
+);
+
+const itemId = v.pipe(v.string(), v.minLength(1, 'Say which item.'));
+
+export const learningItemIdForm = v.object({ itemId });
+
+/** Recording takeaways from a form: something must be written (the API may clear them). */
+export const takeawaysForm = v.object({
+	itemId,
+	takeaways: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, 'Write the takeaways: what the teams took from it.'),
+		v.maxLength(4000, 'Takeaways hold at most 4,000 characters.')
+	)
+});

@@ -9,7 +9,7 @@ import { exportFile, type ExportKind } from '../domain/lifecycle/exports';
 import { CrmUploadError, dryRun, type FileCheck, type Upload } from '../domain/lifecycle/dry-run';
 import { lifecycleOf, UnreadableCharterError, type Lifecycle } from '../domain/lifecycle/model';
 import { openFacts } from '../domain/lifecycle/open-facts';
-import * as charters from './charters';
+import * as charters from './charter';
 
 export class CrmExportError extends Error {
 	constructor(

@@ -26,7 +26,7 @@ import {
 	type EvidencePageData,
 	type StoredPeriod
 } from '../domain/crm-evidence/measures';
-import { CharterRuleError, latestSigned } from './charters';
+import { CharterRuleError, latestSigned } from './charter';
 import { db } from './db';
 import { crmEvidencePeriod } from './db/schema';
 

@@ -1,7 +1,7 @@
 /**
  * Firms: who belongs to which, their clients, and invitations to join. Which workshops an
  * account may reach is decided here once (`isFirmWorkshop`) and asked by every guard
- * (guards.ts, api.ts, charter-guards.ts, the realtime upgrade): a workshop is its client's,
+ * (guards.ts, api.ts, charter/guards.ts, the realtime upgrade): a workshop is its client's,
  * a client its firm's, and an account reaches the workshops of its own firm only.
  */
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';

@@ -6,13 +6,15 @@
  *
  * Rules, each refused with words and nothing written: a title is not empty (the schema), the
  * discussion date is not in the past (by the scheduling clock), the team is one of this
- * workshop's, and an item is changed only through its own workshop.
+ * workshop's, takeaways are recorded on an accepted item once its discussion date has come,
+ * and an item is changed only through its own workshop.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type * as v from 'valibot';
 import type { learningItemSchema } from '../schemas/reviews';
-import type { LearningEntry } from './charter-export';
-import { CharterRuleError } from './charters';
+import type { AgendaItem } from '../domain/learning';
+import type { LearningEntry } from './charter/export';
+import { CharterRuleError } from './charter';
 import * as clock from './clock';
 import { db } from './db';
 import { learningItem } from './db/schema';
@@ -22,6 +24,18 @@ import * as workshops from './workshops';
 export type LearningItem = typeof learningItem.$inferSelect;
 export type NewLearningItem = v.InferOutput<typeof learningItemSchema>;
 
+/** A rule broken by one field of the item: forms show the words under that field. */
+export class LearningRuleError extends CharterRuleError {
+	override name = 'LearningRuleError';
+	constructor(
+		message: string,
+		status: 400 | 404 | 409,
+		readonly field: 'discussOn' | 'teamId' | 'takeaways' | 'item'
+	) {
+		super(message, status);
+	}
+}
+
 export interface Proposer {
 	label: string;
 	/** The facilitator and leaders accept what they add; a participant's item waits. */
@@ -30,9 +44,10 @@ export interface Proposer {
 
 async function requireFuture(date: string): Promise<void> {
 	if (date < clock.today()) {
-		throw new CharterRuleError(
+		throw new LearningRuleError(
 			`The discussion date ${date} is in the past: choose today or a later day.`,
-			400
+			400,
+			'discussOn'
 		);
 	}
 }
@@ -46,7 +61,7 @@ export async function propose(
 	if (input.teamId) {
 		const teams = await workshops.teams(workshopId);
 		if (!teams.some((t) => t.id === input.teamId)) {
-			throw new CharterRuleError('This workshop has no such team.', 400);
+			throw new LearningRuleError('This workshop has no such team.', 400, 'teamId');
 		}
 	}
 	const [row] = await db()
@@ -71,7 +86,9 @@ async function find(workshopId: string, itemId: string): Promise<LearningItem> {
 		.select()
 		.from(learningItem)
 		.where(and(eq(learningItem.id, itemId), eq(learningItem.workshopId, workshopId)));
-	if (!row) throw new CharterRuleError('This charter’s learning agenda has no such item.', 404);
+	if (!row) {
+		throw new LearningRuleError('This charter’s learning agenda has no such item.', 404, 'item');
+	}
 	return row;
 }
 
@@ -93,7 +110,18 @@ export async function recordTakeaways(
 ): Promise<LearningItem> {
 	const row = await find(workshopId, itemId);
 	if (row.status !== 'accepted') {
-		throw new CharterRuleError('Accept the item before recording its takeaways.', 409);
+		throw new LearningRuleError(
+			'Accept the item before recording its takeaways.',
+			409,
+			'takeaways'
+		);
+	}
+	if (row.discussOn > clock.today()) {
+		throw new LearningRuleError(
+			`This item is discussed on ${row.discussOn}: record its takeaways once that day has come.`,
+			409,
+			'takeaways'
+		);
 	}
 	const [updated] = await db()
 		.update(learningItem)
@@ -109,6 +137,22 @@ export async function list(workshopId: string): Promise<LearningItem[]> {
 		.from(learningItem)
 		.where(eq(learningItem.workshopId, workshopId))
 		.orderBy(asc(learningItem.discussOn), asc(learningItem.createdAt));
+}
+
+/** The whole agenda, proposals included, oldest discussion first, for the screens. */
+export async function agenda(workshopId: string): Promise<AgendaItem[]> {
+	const [items, teams] = await Promise.all([list(workshopId), workshops.teams(workshopId)]);
+	return items.map((i) => ({
+		id: i.id,
+		title: i.title,
+		kind: i.kind,
+		team: teams.find((t) => t.id === i.teamId)?.name ?? null,
+		owner: i.ownerName,
+		discussOn: i.discussOn,
+		takeaways: i.takeaways,
+		status: i.status,
+		proposedBy: i.proposedBy
+	}));
 }
 
 /** The accepted items as the exports' appendix shows them. */

@@ -6,9 +6,9 @@
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { requireFacilitatorOf, requireMember } from './api';
-import { requireLeaderOf } from './charter-guards';
-import { leaderLabel } from './leaders';
-import { CharterRuleError } from './charters';
+import { requireLeaderOf } from './charter/guards';
+import { leaderLabel } from './charter/leaders';
+import { CharterRuleError } from './charter';
 
 export function ruleError(e: unknown): never {
 	if (e instanceof CharterRuleError) error(e.status, e.message);

@@ -76,6 +76,19 @@ export function measureStatus(
 	return { standing, direction, target, baseline, latest, points: sorted };
 }
 
+/**
+ * The actual value for a review's period: the month's own, or that of the quarter it falls in
+ * (2027-02 reads 2027-Q1) when the measure is recorded by quarter. Null when neither was.
+ */
+export function actualFor(status: MeasureStatus, period: string): MeasurePoint | null {
+	const exact = status.points.find((p) => p.period === period);
+	if (exact) return exact;
+	const [year, part] = period.split('-') as [string, string | undefined];
+	if (!part || part.startsWith('Q')) return null;
+	const quarter = `${year}-Q${Math.ceil(Number(part) / 3)}`;
+	return status.points.find((p) => p.period === quarter) ?? null;
+}
+
 export const STANDING_LABELS: Record<Standing, string> = {
 	'on-track': 'On track',
 	'off-track': 'Off track',

@@ -1,8 +1,8 @@
 /** What a review changes: clauses marked with a new wording, and the amended version. */
 import { and, eq } from 'drizzle-orm';
 import type { CharterContent } from '../../domain/charter/content';
-import * as charters from '../charters';
-import { CharterRuleError } from '../charters';
+import * as charters from '../charter';
+import { CharterRuleError } from '../charter';
 import { db } from '../db';
 import { charter, reviewClause } from '../db/schema';
 import { clauses, find } from './sessions';

@@ -1,8 +1,8 @@
 /** Review dates: the next one (set, or the charter's cadence), whether it is due, and reminders. */
 import { eq } from 'drizzle-orm';
 import { nextReviewDate } from '../../domain/charter/content';
-import * as charters from '../charters';
-import { CharterRuleError } from '../charters';
+import * as charters from '../charter';
+import { CharterRuleError } from '../charter';
 import * as clock from '../clock';
 import { db } from '../db';
 import { account, charter, reviewSchedule, workshop } from '../db/schema';

@@ -4,8 +4,8 @@
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { PublishedResult } from '../../domain/polls';
-import * as charters from '../charters';
-import { CharterRuleError } from '../charters';
+import * as charters from '../charter';
+import { CharterRuleError } from '../charter';
 import * as clock from '../clock';
 import { db } from '../db';
 import { poll, reviewClause, reviewSession } from '../db/schema';

@@ -1,13 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { can } from '$lib/domain/permissions';
 import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/server/auth/cookies';
-import { CharterRuleError } from '$lib/server/charters';
+import { CharterRuleError } from '$lib/server/charter';
 import { invalid } from '$lib/server/forms';
 import * as crmEvidence from '$lib/server/crm-evidence';
-import * as leaders from '$lib/server/leaders';
+import * as leaders from '$lib/server/charter/leaders';
 import * as learning from '$lib/server/learning';
 import * as reviews from '$lib/server/reviews';
-import * as workshops from '$lib/server/workshops';
 import { openCharterSchema } from '$lib/schemas/charter';
 import { parseForm } from '$lib/schemas/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,7 +21,6 @@ export const load: PageServerLoad = async ({ locals }) => {
 		charters: await Promise.all(
 			charters.map(async (c) => {
 				const nextReview = await reviews.nextReview(c.workshopId);
-				const teams = await workshops.teams(c.workshopId);
 				return {
 					...c,
 					followUp: c.followUp && {
@@ -33,17 +31,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 					},
 					evidence: c.followUp ? await crmEvidence.pageData(c.workshopId) : null,
 					health: await reviews.health(c.workshopId),
-					learning: (await learning.list(c.workshopId))
-						.filter((i) => i.status === 'accepted')
-						.map((i) => ({
-							id: i.id,
-							title: i.title,
-							kind: i.kind,
-							team: teams.find((t) => t.id === i.teamId)?.name ?? null,
-							owner: i.ownerName,
-							discussOn: i.discussOn,
-							takeaways: i.takeaways
-						}))
+					learning: await learning.agenda(c.workshopId)
 				};
 			})
 		)

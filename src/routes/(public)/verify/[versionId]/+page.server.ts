@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import * as charters from '$lib/server/charters';
+import * as charters from '$lib/server/charter';
 import type { PageServerLoad } from './$types';
 
 /**

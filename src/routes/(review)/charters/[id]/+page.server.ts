@@ -1,15 +1,20 @@
 import { error, fail } from '@sveltejs/kit';
 import { mustWaitFor } from '$lib/domain/charter/signing';
-import * as charters from '$lib/server/charters';
+import * as charters from '$lib/server/charter';
+import * as clock from '$lib/server/clock';
 import * as crm from '$lib/server/crm-config';
 import * as crmEvidence from '$lib/server/crm-evidence';
-import { CharterRuleError } from '$lib/server/charters';
-import { requireCharterReader, requireLeaderOf } from '$lib/server/charter-guards';
+import { CharterRuleError } from '$lib/server/charter';
+import { requireCharterReader, requireLeaderOf } from '$lib/server/charter/guards';
 import { invalid } from '$lib/server/forms';
-import * as leaders from '$lib/server/leaders';
-import { leaderLabel } from '$lib/server/leaders';
-import { SupersededError } from '$lib/server/leaders';
+import * as leaders from '$lib/server/charter/leaders';
+import * as learning from '$lib/server/learning';
+import { acceptAction, proposeAction, takeawaysAction } from '$lib/server/learning-forms';
+import { leaderLabel } from '$lib/server/charter/leaders';
+import { SupersededError } from '$lib/server/charter/leaders';
 import { publicOrigin } from '$lib/server/origin';
+import { requireCurator, requireProposer } from '$lib/server/review-guards';
+import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
 import { reviewSchema, signSchema } from '$lib/schemas/charter';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,7 +29,17 @@ export const load: PageServerLoad = async (event) => {
 	const followUp = await charters.followUp(event.params.id);
 	const crmVersion = await crm.exportableVersion(event.params.id);
 	const evidence = await crmEvidence.pageData(event.params.id);
+	// The leaders keep the learning agenda here; the facilitator keeps it on the reviews page.
+	const agenda =
+		reader.kind === 'leader'
+			? {
+					items: await learning.agenda(event.params.id),
+					teams: (await workshops.teams(event.params.id)).map((t) => ({ id: t.id, name: t.name })),
+					today: clock.today()
+				}
+			: null;
 	const base = {
+		agenda,
 		crmVersion,
 		evidence,
 		workshopId: event.params.id,
@@ -100,6 +115,19 @@ export const actions: Actions = {
 	uploadEvidence: async (event) => {
 		const leader = requireLeaderOf(event, event.params.id, 'charter.evidence');
 		return crmEvidence.uploadAction(event.request, event.params.id, leaderLabel(leader.invite));
+	},
+
+	/** A leader's item goes on the learning agenda at once. */
+	proposeItem: async (event) =>
+		proposeAction(event.request, event.params.id, await requireProposer(event, event.params.id)),
+	/** A leader of this charter (or its facilitator) accepts a proposal. */
+	acceptItem: async (event) => {
+		await requireCurator(event, event.params.id);
+		return acceptAction(event.request, event.params.id);
+	},
+	recordTakeaways: async (event) => {
+		await requireCurator(event, event.params.id);
+		return takeawaysAction(event.request, event.params.id);
 	},
 
 	review: async (event) => {

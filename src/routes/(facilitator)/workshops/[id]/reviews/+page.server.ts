@@ -1,20 +1,21 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { can } from '$lib/domain/permissions';
-import * as charters from '$lib/server/charters';
-import { CharterRuleError } from '$lib/server/charters';
+import * as charters from '$lib/server/charter';
+import { CharterRuleError } from '$lib/server/charter';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as clock from '$lib/server/clock';
 import * as learning from '$lib/server/learning';
+import { acceptAction, proposeAction, takeawaysAction } from '$lib/server/learning-forms';
 import * as reviews from '$lib/server/reviews';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
-import { calendarDate, learningItemSchema } from '$lib/schemas/reviews';
+import { calendarDate } from '$lib/schemas/reviews';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
+/** requireOwnedWorkshop refuses a role without charter.manage (requireAccount) with a 403. */
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
-	if (!can(owned.actor.role, 'charter.manage')) error(403, 'Your account may not manage charters.');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
 }
 
@@ -24,26 +25,6 @@ function refused(e: unknown, field: string, values: Record<string, string> = {})
 }
 
 const dateForm = v.object({ date: calendarDate('the next review date') });
-const itemIdForm = v.object({ itemId: v.pipe(v.string(), v.minLength(1, 'Say which item.')) });
-const takeawaysForm = v.object({
-	itemId: v.pipe(v.string(), v.minLength(1, 'Say which item.')),
-	takeaways: v.pipe(
-		v.string(),
-		v.trim(),
-		v.maxLength(4000, 'Takeaways hold at most 4,000 characters.')
-	)
-});
-const itemForm = v.pipe(
-	v.object({
-		title: v.string(),
-		kind: v.string(),
-		teamId: v.string(),
-		owner: v.string(),
-		discussOn: v.string()
-	}),
-	v.transform((f) => ({ ...f, teamId: f.teamId || null })),
-	learningItemSchema
-);
 
 export const load: PageServerLoad = async (event) => {
 	const { workshop } = await requireManager(event);
@@ -52,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
 		charters.current(workshop.id),
 		charters.latestSigned(workshop.id),
 		reviews.nextReview(workshop.id),
-		learning.list(workshop.id),
+		learning.agenda(workshop.id),
 		workshops.teams(workshop.id)
 	]);
 	return {
@@ -73,17 +54,8 @@ export const load: PageServerLoad = async (event) => {
 		nextReview,
 		isReviewDue: reviews.isDue(nextReview),
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
-		learning: items.map((i) => ({
-			id: i.id,
-			title: i.title,
-			kind: i.kind,
-			team: teams.find((t) => t.id === i.teamId)?.name ?? null,
-			owner: i.ownerName,
-			discussOn: i.discussOn,
-			takeaways: i.takeaways,
-			status: i.status,
-			proposedBy: i.proposedBy
-		}))
+		learning: items,
+		today: clock.today()
 	};
 };
 
@@ -117,43 +89,18 @@ export const actions: Actions = {
 		return { dateSet: parsed.data.date };
 	},
 
-	addItem: async (event) => {
+	proposeItem: async (event) => {
 		const { workshop, label } = await requireManager(event);
-		const fields = ['title', 'kind', 'teamId', 'owner', 'discussOn'];
-		const parsed = parseForm(itemForm, await event.request.formData(), fields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		try {
-			await learning.propose(workshop.id, parsed.data, { label, isAccepted: true });
-		} catch (e) {
-			return refused(e, 'discussOn', { ...parsed.data, teamId: parsed.data.teamId ?? '' });
-		}
-		return { itemAdded: true };
+		return proposeAction(event.request, workshop.id, { label, isAccepted: true });
 	},
 
-	accept: async (event) => {
+	acceptItem: async (event) => {
 		const { workshop } = await requireManager(event);
-		const parsed = parseForm(itemIdForm, await event.request.formData(), ['itemId']);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		try {
-			await learning.accept(workshop.id, parsed.data.itemId);
-		} catch (e) {
-			return refused(e, 'learning');
-		}
-		return { accepted: true };
+		return acceptAction(event.request, workshop.id);
 	},
 
-	takeaways: async (event) => {
+	recordTakeaways: async (event) => {
 		const { workshop } = await requireManager(event);
-		const parsed = parseForm(takeawaysForm, await event.request.formData(), [
-			'itemId',
-			'takeaways'
-		]);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		try {
-			await learning.recordTakeaways(workshop.id, parsed.data.itemId, parsed.data.takeaways);
-		} catch (e) {
-			return refused(e, 'learning', parsed.data);
-		}
-		return { noted: true };
+		return takeawaysAction(event.request, workshop.id);
 	}
 };

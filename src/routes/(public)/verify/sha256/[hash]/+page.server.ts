@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { isSha256Hex } from '$lib/domain/charter/canon';
-import * as charters from '$lib/server/charters';
+import * as charters from '$lib/server/charter';
 import type { PageServerLoad } from './$types';
 
 /** Verification by fingerprint: the version(s) published with this SHA-256. */

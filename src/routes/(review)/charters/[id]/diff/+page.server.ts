@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { describeChange, diffCharters } from '$lib/domain/charter/diff';
-import * as charters from '$lib/server/charters';
-import { requireCharterReader } from '$lib/server/charter-guards';
+import * as charters from '$lib/server/charter';
+import { requireCharterReader } from '$lib/server/charter/guards';
 import type { PageServerLoad } from './$types';
 
 /** What changed between any two versions (?from=1&to=2, by number). */

@@ -1,4 +1,4 @@
-import { requireCharterReader } from '$lib/server/charter-guards';
+import { requireCharterReader } from '$lib/server/charter/guards';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
 

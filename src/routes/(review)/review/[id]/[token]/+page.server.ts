@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/server/auth/cookies';
 import * as leaderSessions from '$lib/server/auth/leader-sessions';
-import * as leaders from '$lib/server/leaders';
+import * as leaders from '$lib/server/charter/leaders';
 import type { PageServerLoad } from './$types';
 
 /**

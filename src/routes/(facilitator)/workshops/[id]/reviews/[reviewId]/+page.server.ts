@@ -1,16 +1,16 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { can } from '$lib/domain/permissions';
-import { CharterRuleError } from '$lib/server/charters';
+import { CharterRuleError } from '$lib/server/charter';
+import * as crmEvidence from '$lib/server/crm-evidence';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as reviews from '$lib/server/reviews';
 import { parseForm } from '$lib/schemas/forms';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
+/** requireOwnedWorkshop refuses a role without charter.manage (requireAccount) with a 403. */
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
-	if (!can(owned.actor.role, 'charter.manage')) error(403, 'Your account may not manage charters.');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
 }
 
@@ -41,6 +41,9 @@ export const load: PageServerLoad = async (event) => {
 		if (e instanceof CharterRuleError) error(e.status, e.message);
 		throw e;
 	}
+	// The actuals come as on the charter's "Measures since signing": the values recorded by
+	// hand (reviews.get reads charters.followUp) and the CRM evidence's lines, when uploaded.
+	const evidence = await crmEvidence.pageData(workshop.id);
 	return {
 		workshop: { id: workshop.id, title: workshop.title },
 		session: {
@@ -53,7 +56,8 @@ export const load: PageServerLoad = async (event) => {
 		version: { id: review.version.id, number: review.version.number },
 		isCurrentVersion: review.isCurrentVersion,
 		clauses: review.clauses,
-		measures: review.measures
+		measures: review.measures,
+		evidence: evidence && { lines: evidence.lines, judgedWith: evidence.judgedWith }
 	};
 };
 

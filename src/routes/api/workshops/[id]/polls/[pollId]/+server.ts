@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
-import * as charters from '$lib/server/charters';
+import * as charters from '$lib/server/charter';
 import * as polls from '$lib/server/polls';
 import { pollControlSchema } from '$lib/schemas/polls';
 import type { RequestHandler } from './$types';

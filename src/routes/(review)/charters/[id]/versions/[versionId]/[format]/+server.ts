@@ -1,8 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import * as brand from '$lib/server/brand';
-import * as charters from '$lib/server/charters';
-import { requireCharterReader } from '$lib/server/charter-guards';
-import { toMachineJson, toMarkdown, toPdf } from '$lib/server/charter-export';
+import * as charters from '$lib/server/charter';
+import { requireCharterReader } from '$lib/server/charter/guards';
+import { toMachineJson, toMarkdown, toPdf } from '$lib/server/charter/export';
 import * as learning from '$lib/server/learning';
 import { publicOrigin } from '$lib/server/origin';
 import type { RequestHandler } from './$types';

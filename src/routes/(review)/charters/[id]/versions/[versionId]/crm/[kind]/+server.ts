@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { EXPORT_KINDS, type ExportKind } from '$lib/domain/lifecycle/exports';
-import { requireCharterReader } from '$lib/server/charter-guards';
+import { requireCharterReader } from '$lib/server/charter/guards';
 import * as crm from '$lib/server/crm-config';
 import { CrmExportError } from '$lib/server/crm-config';
 import { publicOrigin } from '$lib/server/origin';

@@ -5,10 +5,10 @@
  * edits before publishing.
  */
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
-import { stageDocName } from '../collab/doc-names';
-import { listCards, termText, TERM_TEXT, type Card } from '../collab/cards';
-import { isTemplateStep, isUntouchedTemplateJourney } from '../collab/journey';
-import type { JsonObject } from '../domain/charter/canon';
+import { stageDocName } from '../../collab/doc-names';
+import { listCards, termText, TERM_TEXT, type Card } from '../../collab/cards';
+import { isTemplateStep, isUntouchedTemplateJourney } from '../../collab/journey';
+import type { JsonObject } from '../../domain/charter/canon';
 import {
 	CHARTER_SCHEMA,
 	SECTION_KINDS,
@@ -16,14 +16,14 @@ import {
 	type CharterContent,
 	type CharterItem,
 	type SectionKind
-} from '../domain/charter/content';
-import type { StageKind } from '../domain/template';
-import * as agreements from './agreements';
-import { calibrationItems } from './charter-calibration';
-import { db } from './db';
-import { account, agreement, participant, team, workshop } from './db/schema';
-import * as rooms from './rooms';
-import * as stages from './stages';
+} from '../../domain/charter/content';
+import type { StageKind } from '../../domain/template';
+import * as agreements from '../agreements';
+import { calibrationItems } from './calibration';
+import { db } from '../db';
+import { account, agreement, participant, team, workshop } from '../db/schema';
+import * as rooms from '../rooms';
+import * as stages from '../stages';
 
 const VALUE_CATEGORIES: Record<string, string> = {
 	focus: 'Focus',

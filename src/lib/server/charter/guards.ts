@@ -4,13 +4,13 @@
  * anything, and each refusal says why.
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { can, type Capability } from '../domain/permissions';
-import type { LeaderActor } from './auth/leader-sessions';
-import { refusalFor } from './guards';
-import type { AccountActor } from './auth/sessions';
+import { can, type Capability } from '../../domain/permissions';
+import type { LeaderActor } from '../auth/leader-sessions';
+import { refusalFor } from '../guards';
+import type { AccountActor } from '../auth/sessions';
 import { leaderLabel } from './leaders';
-import { isFirmWorkshop } from './firms';
-import * as workshops from './workshops';
+import { isFirmWorkshop } from '../firms';
+import * as workshops from '../workshops';
 
 export type CharterReader =
 	| { kind: 'facilitator'; actor: AccountActor; label: string }

@@ -5,12 +5,12 @@
  * the sample size, the categories, the leads still split). Only published results are read, so
  * the k rule that applied on screen applies here too.
  */
-import type { JsonObject } from '../domain/charter/canon';
-import type { CharterItem } from '../domain/charter/content';
-import type { Agreement } from '../domain/calibration/kappa';
-import { kappaSequence } from '../domain/calibration/words';
-import * as calibration from './calibration';
-import * as stages from './stages';
+import type { JsonObject } from '../../domain/charter/canon';
+import type { CharterItem } from '../../domain/charter/content';
+import type { Agreement } from '../../domain/calibration/kappa';
+import { kappaSequence } from '../../domain/calibration/words';
+import * as calibration from '../calibration';
+import * as stages from '../stages';
 
 const round4 = (n: number) => Math.round(n * 10000) / 10000;
 
