@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Card } from '../../src/lib/collab/cards';
 import { journeyOrder, moveInJourney } from '../../src/lib/collab/journey';
+import { arrowLabel, layoutLinks, slaText } from '../../src/lib/components/workshop/journey-layout';
 
 function step(id: string, position: number, isReturnPath = false): Card {
 	return { id, type: 'step', text: id, teamId: null, createdAt: 1, position, isReturnPath };
@@ -42,5 +43,40 @@ describe('the lead journey', () => {
 		const after = journeyOrder(apply(steps, moves));
 		expect(ids(after)).toEqual(['a', 'c', 'b']);
 		expect(after.map((s) => s.position)).toEqual([5, 6, 7]);
+	});
+});
+
+describe('the journey diagram’s arrows', () => {
+	const box = (x: number, y: number) => ({ x, y, w: 100, h: 40 });
+
+	test('an arrow runs across a row, down a column, or from a row’s end to the next row', () => {
+		const steps = [step('a', 0), step('b', 1), step('c', 2), step('d', 3)];
+		const links = layoutLinks(
+			steps,
+			[box(0, 0), box(200, 0), box(200, 100), box(0, 200)],
+			16,
+			false
+		);
+		expect(links.map((l) => [l.key, l.d, l.anchor])).toEqual([
+			['a-b', 'M100 20H198', 'above'],
+			['b-c', 'M240 40V98', 'right'],
+			['c-d', 'M250 140V170H40V198', 'above']
+		]);
+	});
+
+	test('the return to nurture loops back into the first step, labelled so', () => {
+		const steps = [step('a', 0), step('back', 1, true)];
+		const links = layoutLinks(steps, [box(20, 0), box(20, 100)], 16, true);
+		expect(links.at(-1)).toMatchObject({ key: 'loop', isLoop: true, label: 'back to step 1' });
+		expect(links.at(-1)?.d).toBe('M60 140V157.6H10V20H18');
+	});
+
+	test('an arrow carries the SLA, with a warning sign into a broken step', () => {
+		expect(arrowLabel({ slaHours: 4 })).toBe('SLA 4 h');
+		expect(arrowLabel({ slaHours: 4, broken: 'human' })).toBe('⚠ SLA 4 h');
+		expect(arrowLabel({ broken: 'human' })).toBe('⚠');
+		expect(arrowLabel({})).toBeNull();
+		expect(slaText(1)).toBe('1 hour');
+		expect(slaText(24)).toBe('24 hours');
 	});
 });

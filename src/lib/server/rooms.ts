@@ -64,12 +64,6 @@ export function read<T>(docName: string, reader: (doc: Y.Doc) => T): Promise<T> 
 	return hub().read(docName, reader);
 }
 
-/**
- * Still reached from here by prework.ts, which is being changed elsewhere at the moment; new
- * code calls stage-controls.ts (`stageControls.stateOf`, `stageControls.setPrivateWrite`).
- */
-export { setPrivateWrite, stateOf as stageState } from './stage-controls';
-
 /** The workshop's documents this instance holds in memory now (boards being used, mostly). */
 export function loaded(workshopId: string): string[] {
 	return hub().loaded(workshopId);

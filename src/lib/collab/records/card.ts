@@ -161,7 +161,7 @@ export const serverWrittenEntries = {
 	dots: v.optional(v.nullable(v.number())),
 	rank: v.optional(v.nullable(v.number())),
 	keptInCharter: v.optional(v.boolean()),
-	/** A pre-work answer (src/lib/server/prework.ts): the question the note answers. */
+	/** A pre-work answer (src/lib/server/prework/answers.ts): the question the note answers. */
 	prompt: v.optional(v.string())
 };
 

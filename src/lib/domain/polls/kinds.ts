@@ -26,7 +26,7 @@ export const CONSENT_LABELS: Record<ConsentChoice, string> = {
 export const SCALE_OPTIONS = ['1', '2', '3', '4', '5'] as const;
 
 /**
- * `pulse` is a review session's question on one charter clause (src/lib/server/reviews.ts):
+ * `pulse` is a review session's question on one charter clause (src/lib/server/reviews/sessions.ts):
  * a single choice among these three, with an optional reason that travels with the ballot.
  */
 export const PULSE_OPTIONS = ['holds', 'change', 'broken'] as const;

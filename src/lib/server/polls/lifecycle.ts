@@ -283,7 +283,7 @@ export async function remove(workshopId: string, pollId: string): Promise<void> 
 
 /**
  * A review session's pulse on one clause: a draft poll of kind `pulse` (fixed options, a
- * reason allowed), with its keys made like every poll's. Made by src/lib/server/reviews.ts,
+ * reason allowed), with its keys made like every poll's. Made by src/lib/server/reviews/sessions.ts,
  * never through the polls endpoint.
  */
 export async function createPulse(
