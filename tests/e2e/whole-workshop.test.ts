@@ -208,7 +208,7 @@ describe.runIf(shouldRunBrowserTests)('a whole workshop, from joining to a signe
 					[Mia, 'Source']
 				] as const
 			).map(async ([page, field]) => {
-				await mql(page).getByText('Fields each team needs on a lead').click();
+				await mql(page).getByText('Fields each team needs on a lead', { exact: true }).click();
 				await mql(page)
 					.getByRole('button', { name: `Add ${field}` })
 					.click();
