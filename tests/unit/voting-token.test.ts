@@ -1,7 +1,7 @@
 /**
  * The token protocol end to end without a server: the device's side is the app's own
  * (src/lib/client/voting-token.ts over @cloudflare/blindrsa-ts), the server's side is the
- * native RSA of src/lib/server/ballots/keys.ts.
+ * native RSA of src/lib/server/polls/keys.ts.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * Input of review sessions and the shared learning agenda, at the API boundary. Rules that
  * need the database or the clock (a date not in the past, a team of this workshop) are checked
- * in src/lib/server/reviews.ts and learning.ts.
+ * in src/lib/server/reviews/ and learning.ts.
  */
 import * as v from 'valibot';
 
