@@ -97,9 +97,11 @@ describe.runIf(shouldRunBrowserTests)('the projector at 1920×1080 with three te
 	};
 	const controls = () => console_.getByTestId('projector-controls');
 	/** Once the work is laid out: nothing overflows or is too small; then the screenshot. */
+	// The projector fits its content to the screen after it renders (rows are measured, then
+	// trimmed): on a loaded machine that takes a moment, so the check waits for it to settle.
 	const checkScreen = async (name: string) => {
+		await expect.poll(() => projectorProblems(projector), { message: name }).toEqual([]);
 		await projector.screenshot({ path: `${ARTIFACTS}/${name}.png` });
-		expect(await projectorProblems(projector), name).toEqual([]);
 	};
 	const pageLabel = () => projector.getByTestId('projector-page');
 
