@@ -37,22 +37,40 @@ export async function createWorkshop(facilitator: Client, title = 'Q3 Alignment'
 	return { workshopId: id, joinCode };
 }
 
+export interface Team {
+	id: string;
+	name: string;
+}
+
+/** The teams offered on the join page, in its order, read from its radio buttons. */
+export async function teamListOnJoinPage(baseUrl: string, joinCode: string): Promise<Team[]> {
+	const html = await (await new Client(baseUrl).get(`/j/${joinCode}`)).text();
+	const teams: Team[] = [];
+	const pattern = /name="teamId" value="([a-z0-9]+)"[^>]*>(?:\s|<!--[^>]*-->)*([^<]+?)\s*</g;
+	for (const match of html.matchAll(pattern)) teams.push({ id: match[1]!, name: match[2]! });
+	return teams;
+}
+
+/** The same teams as name → id. */
 export async function teamsOnJoinPage(
 	baseUrl: string,
 	joinCode: string
 ): Promise<Record<string, string>> {
-	const html = await (await new Client(baseUrl).get(`/j/${joinCode}`)).text();
-	const teams: Record<string, string> = {};
-	for (const match of html.matchAll(/name="teamId" value="([a-z2-7]+)"[^>]*>\s*([^<]+?)\s*</g)) {
-		teams[match[2]!] = match[1]!;
-	}
-	return teams;
+	const teams = await teamListOnJoinPage(baseUrl, joinCode);
+	return Object.fromEntries(teams.map((team) => [team.name, team.id]));
 }
 
-export async function facilitatorWithWorkshop(baseUrl: string): Promise<FacilitatorWithWorkshop> {
+/** The one way tests get a signed-up facilitator who has created a workshop. */
+export async function facilitatorWithWorkshop(
+	baseUrl: string,
+	title?: string
+): Promise<FacilitatorWithWorkshop & { teamList: Team[] }> {
 	const signedUp = await signUpFacilitator(baseUrl);
-	const workshop = await createWorkshop(signedUp.facilitator);
-	return { ...signedUp, ...workshop, teams: await teamsOnJoinPage(baseUrl, workshop.joinCode) };
+	const workshop = await createWorkshop(signedUp.facilitator, title);
+	const teamList = await teamListOnJoinPage(baseUrl, workshop.joinCode);
+	if (teamList.length === 0) throw new Error('the join page lists no teams');
+	const teams = Object.fromEntries(teamList.map((team) => [team.name, team.id]));
+	return { ...signedUp, ...workshop, teams, teamList };
 }
 
 /** A participant's device that has joined; `client` carries the participant cookie. */
