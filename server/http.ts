@@ -13,6 +13,9 @@ const log = moduleLogger('http');
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** How long an idle kept-alive connection stays open: longer than a proxy's 60 s. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export type RequestHandler = (
 	req: http.IncomingMessage,
 	res: http.ServerResponse,
@@ -89,6 +92,11 @@ export function createAppServer(
 		});
 	});
 
+	// Behind the TLS proxy the README asks for, phones' requests reach us over the proxy's pool
+	// of kept-alive connections. Node closes an idle one after 5 s by default, which races the
+	// proxy reusing it (a 502 for whoever's request lost); outliving the usual 60 s upstream
+	// idle time leaves closing to the proxy. A vote burst then costs no connection set-up here.
+	server.keepAliveTimeout = KEEP_ALIVE_MS;
 	return {
 		server,
 		listen: (port, host) =>

@@ -11,7 +11,8 @@
  *    (finalize), which a phone does on its own processor. All N devices share this process's
  *    one thread, so the unblinding is timed per device and added, not queued behind the others;
  *    the wall time until the last device in this process holds its token is printed beside it.
- * 3. Casts: every device casts at the same moment, with its token and no cookie. Ack latency
+ * 3. Casts: every device casts at the same moment, with its token and no cookie, through a
+ *    proxy's connection pool or a connection each (VIA, below). Ack latency
  *    (sent → answered, which the server gives once the ballot's batch is committed), ballots
  *    per second over the burst, and whether the revealed tally and the bulletin are exactly
  *    what was cast.
@@ -20,7 +21,7 @@
  *
  * Runs on PostgreSQL when DATABASE_URL is set, else PGlite (`VOTES_DB` picks one). Prints
  * figures, asserts nothing. Last line:
- *   votes N=500 db=postgres exact=<bool> p99=<ms> per_s=<n> token_p99=<ms> ceiling_ratio=<x>
+ *   votes N=500 db=postgres via=<pool|direct> exact=<bool> p99=<ms> per_s=<n> token_p99=<ms> ceiling_ratio=<x>
  * Targets on a 2-core machine with the clients on it: exact, p99 < 250 ms, token_p99 < 2000 ms,
  * ceiling_ratio ≥ 0.5.
  */
@@ -48,6 +49,15 @@ import { cpuMs } from './process-stats';
 import { formatMs, formatRate, percentile, table } from './stats';
 
 const N = Number(process.env.VOTES_N || 500);
+/**
+ * How casts reach the app. `pool` (the default): through a TLS proxy's pool of kept-alive
+ * connections, as the README's deployment has it (HAProxy's `maxconn`, Envoy's connection
+ * pool): at most VOTES_POOL requests at once, the rest wait their turn in the proxy, and no
+ * connection is set up during the burst. `direct`: each phone opens its own connection to the
+ * app, as without a proxy.
+ */
+const VIA = process.env.VOTES_VIA === 'direct' ? 'direct' : 'pool';
+const POOL = Number(process.env.VOTES_POOL || 64);
 const CHOICES = ['agree', 'live', 'object'] as const;
 
 type Pending = NonNullable<KeptToken['pending']>;
@@ -79,12 +89,13 @@ values ('poll', md5(random()::text || clock_timestamp()::text) || md5(random()::
  * phones share this one process, and fetch's own CPU per request (about 1.5 ms here) would
  * make the burst measure this process instead of the server.
  */
-function postJson(url: string, body: unknown): Promise<number> {
+function postJson(url: string, body: unknown, agent?: http.Agent): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const text = JSON.stringify(body);
 		const req = http.request(
 			url,
 			{
+				agent,
 				method: 'POST',
 				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }
 			},
@@ -96,6 +107,27 @@ function postJson(url: string, body: unknown): Promise<number> {
 		req.on('error', reject);
 		req.end(text);
 	});
+}
+
+/** The proxy's pool, its connections opened (as a proxy's are before a burst). */
+async function warmPool(url: string): Promise<http.Agent> {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: POOL });
+	await Promise.all(
+		Array.from(
+			{ length: POOL },
+			() =>
+				new Promise<void>((resolve, reject) => {
+					// A GET on the ballot path: answered 405 at once, and the connection stays.
+					const req = http.request(url, { agent }, (res) => {
+						res.resume();
+						res.on('end', () => resolve());
+					});
+					req.on('error', reject);
+					req.end();
+				})
+		)
+	);
+	return agent;
 }
 
 async function run(kind: DatabaseKind) {
@@ -199,6 +231,8 @@ async function run(kind: DatabaseKind) {
 		const tokensWallMs = performance.now() - opened;
 
 		// Casts.
+		const agent =
+			VIA === 'pool' ? await warmPool(`${server.url}${api}/polls/${pollId}/ballot`) : undefined;
 		const expected: Record<string, number> = { agree: 0, live: 0, object: 0 };
 		const latencies: number[] = [];
 		let refused = 0;
@@ -212,7 +246,8 @@ async function run(kind: DatabaseKind) {
 				const sent = performance.now();
 				const status = await postJson(
 					`${server.url}${api}/polls/${pollId}/ballot`,
-					castBody(token, choice)
+					castBody(token, choice),
+					agent
 				);
 				latencies.push(performance.now() - sent);
 				if (status === 201) expected[choice]! += 1;
@@ -220,6 +255,7 @@ async function run(kind: DatabaseKind) {
 			})
 		);
 		const burstMs = performance.now() - burstStarted;
+		agent?.destroy();
 		const serverCpuMs = cpuMs(server.child.pid) - cpuBefore;
 		const clientCpu = process.cpuUsage(clientCpuBefore);
 		const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
@@ -284,7 +320,9 @@ const kinds = databaseKinds().filter((k) =>
 );
 const results = [];
 for (const kind of kinds) {
-	console.log(`votes: ${N} participants on ${kind}, load average ${os.loadavg()[0]!.toFixed(2)}…`);
+	console.log(
+		`votes: ${N} participants on ${kind}, casts via ${VIA === 'pool' ? `a proxy's pool of ${POOL} connections` : 'a connection each'}, load average ${os.loadavg()[0]!.toFixed(2)}…`
+	);
 	results.push(await run(kind));
 }
 console.log(
@@ -348,6 +386,6 @@ console.log(
 console.log(`load average after: ${os.loadavg()[0]!.toFixed(2)}`);
 for (const r of results) {
 	console.log(
-		`votes N=${N} db=${r.kind} exact=${r.exact} p99=${Math.round(r.p99)} per_s=${Math.round(r.perSecond)} token_p99=${Math.round(r.tokenP99)} ceiling_ratio=${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(2)}`
+		`votes N=${N} db=${r.kind} via=${VIA} exact=${r.exact} p99=${Math.round(r.p99)} per_s=${Math.round(r.perSecond)} token_p99=${Math.round(r.tokenP99)} ceiling_ratio=${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(2)}`
 	);
 }
