@@ -29,28 +29,16 @@ import * as rooms from './rooms';
 import * as stageControls from './stage-controls';
 import * as stages from './stages';
 import * as workshops from './workshops';
-
-export class BoardRuleError extends Error {
-	override name = 'BoardRuleError';
-	constructor(
-		message: string,
-		readonly status: 400 | 403 | 404 | 409
-	) {
-		super(message);
-	}
-}
+import { RuleError } from './rules';
 
 /** The board a member writes on now: their team's while private writing is on. */
 async function boardFor(member: WorkshopMember, workshopId: string, stageKey: string) {
 	const stage = await stages.get(workshopId, stageKey);
-	if (!stage) throw new BoardRuleError('This workshop has no such stage.', 404);
+	if (!stage) throw new RuleError('This workshop has no such stage.', 404);
 	const state = await stageControls.stateOf(workshopId, stageKey);
 	if (member.kind === 'participant') {
 		if (state.locked)
-			throw new BoardRuleError(
-				'This stage is locked: the facilitator has closed it for edits.',
-				409
-			);
+			throw new RuleError('This stage is locked: the facilitator has closed it for edits.', 409);
 		if (state.privateWrite) return teamDocName(workshopId, stageKey, member.teamId);
 	}
 	return stageDocName(workshopId, stageKey);
@@ -67,7 +55,7 @@ export async function add(
 	for (const key of ['aboutTeamId', 'ownerTeamId', 'fromTeamId'] as const) {
 		const value = input[key];
 		if (value && !teamIds.includes(value))
-			throw new BoardRuleError('That team is not part of this workshop.', 404);
+			throw new RuleError('That team is not part of this workshop.', 404);
 	}
 	const id = newId();
 	await rooms.change(docName, (doc) => {
@@ -146,20 +134,20 @@ export async function change(
 		const teamIds = (await workshops.teams(workshopId)).map((t) => t.id);
 		for (const teamId of [patch.ownerTeamId, patch.fromTeamId]) {
 			if (teamId && !teamIds.includes(teamId))
-				throw new BoardRuleError('That team is not part of this workshop.', 404);
+				throw new RuleError('That team is not part of this workshop.', 404);
 		}
 	}
 	// Checked and written in one synchronous step, so nobody's change slips in between.
 	await rooms.change(docName, (doc) => {
 		const card = cardIn(doc, cardId);
-		if (!card) throw new BoardRuleError('This board has no such card.', 404);
+		if (!card) throw new RuleError('This board has no such card.', 404);
 		if (!mayChange(member, card, patch))
-			throw new BoardRuleError('Only the team that wrote this card may change it.', 403);
+			throw new RuleError('Only the team that wrote this card may change it.', 403);
 		const { groupId, groupTitle, ...rest } = patch;
 		// Everything is checked before anything is written: a refusal changes nothing.
 		const regroup = groupId === undefined ? null : planRegroup(doc, card, groupId);
 		if (groupTitle !== undefined && !card.groupId && !regroup)
-			throw new BoardRuleError('This barrier is in no group to give a title.', 409);
+			throw new RuleError('This barrier is in no group to give a title.', 409);
 		updateCard(doc, cardId, rest);
 		if (regroup) regroup();
 		if (groupTitle !== undefined) {
@@ -178,7 +166,7 @@ export async function change(
  * dissolved. Returns the writes to make once every check has passed.
  */
 function planRegroup(doc: Y.Doc, card: Card, withId: string | null): () => void {
-	if (card.type !== 'barrier') throw new BoardRuleError('Only barriers are put in groups.', 400);
+	if (card.type !== 'barrier') throw new RuleError('Only barriers are put in groups.', 400);
 	const barriers = listCards(doc, 'barrier');
 	const leaving = card.groupId ?? null;
 	/** Dissolves the card's old group if only one card is left in it. */
@@ -194,13 +182,10 @@ function planRegroup(doc: Y.Doc, card: Card, withId: string | null): () => void 
 		};
 	}
 	if (withId === card.id)
-		throw new BoardRuleError('A barrier cannot be put in a group with itself.', 400);
+		throw new RuleError('A barrier cannot be put in a group with itself.', 400);
 	const other = barriers.find((c) => c.id === withId);
 	if (!other)
-		throw new BoardRuleError(
-			'That card is not a barrier on this board: it cannot be grouped.',
-			404
-		);
+		throw new RuleError('That card is not a barrier on this board: it cannot be grouped.', 404);
 	const group = other.groupId ?? other.id;
 	const title = barriers.find((c) => c.groupId === group && c.groupTitle)?.groupTitle ?? '';
 	return () => {
@@ -224,13 +209,13 @@ export async function move(
 	const docName = await boardFor(member, workshopId, stageKey);
 	await rooms.change(docName, (doc) => {
 		const card = cardIn(doc, cardId);
-		if (!card) throw new BoardRuleError('This board has no such card.', 404);
-		if (card.type !== 'step') throw new BoardRuleError('Only journey steps are reordered.', 400);
+		if (!card) throw new RuleError('This board has no such card.', 404);
+		if (card.type !== 'step') throw new RuleError('Only journey steps are reordered.', 400);
 		if (!mayChange(member, card, { position: true }))
-			throw new BoardRuleError('Only the team that wrote or owns this step may move it.', 403);
+			throw new RuleError('Only the team that wrote or owns this step may move it.', 403);
 		const moves = moveInJourney(listCards(doc, 'step'), cardId, direction);
 		if (!moves)
-			throw new BoardRuleError(
+			throw new RuleError(
 				direction === 'earlier'
 					? 'This step is already the first of its part of the journey.'
 					: 'This step is already the last of its part of the journey.',
@@ -258,7 +243,7 @@ export async function recordDotResults(
 	if (new Set(ranking.map((entry) => entry.cardId)).size !== ranking.length)
 		throw new RangeError('A ranking names each card once.');
 	const stage = await stages.get(workshopId, stageKey);
-	if (!stage) throw new BoardRuleError('This workshop has no such stage.', 404);
+	if (!stage) throw new RuleError('This workshop has no such stage.', 404);
 	await rooms.change(stageDocName(workshopId, stageKey), (doc) => {
 		const barriers = new Set(listCards(doc, 'barrier').map((c) => c.id));
 		const counted = ranking.filter((entry) => barriers.has(entry.cardId));
@@ -283,9 +268,9 @@ export async function remove(
 ) {
 	const docName = await boardFor(member, workshopId, stageKey);
 	const card = await rooms.read(docName, (doc) => cardIn(doc, cardId));
-	if (!card) throw new BoardRuleError('This board has no such card.', 404);
+	if (!card) throw new RuleError('This board has no such card.', 404);
 	if (member.kind !== 'facilitator' && card.teamId !== member.teamId) {
-		throw new BoardRuleError('Only the team that wrote this card may remove it.', 403);
+		throw new RuleError('Only the team that wrote this card may remove it.', 403);
 	}
 	await rooms.change(docName, (doc) => void deleteCard(doc, cardId));
 	await countIfPrivate(docName, workshopId, stageKey);
@@ -365,11 +350,11 @@ export async function prefill(workshopId: string, template: TemplateContent): Pr
  */
 export async function keepInCharter(workshopId: string, stageKey: string): Promise<void> {
 	const stage = await stages.get(workshopId, stageKey);
-	if (!stage) throw new BoardRuleError('This workshop has no such stage.', 404);
+	if (!stage) throw new RuleError('This workshop has no such stage.', 404);
 	await rooms.change(stageDocName(workshopId, stageKey), (doc) => {
 		const steps = listCards(doc, 'step');
 		if (steps.length === 0)
-			throw new BoardRuleError('This stage has no lead journey to keep in the charter.', 409);
+			throw new RuleError('This stage has no lead journey to keep in the charter.', 409);
 		for (const step of steps) {
 			if (step.keptInCharter !== true) cardsOf(doc).get(step.id)!.set('keptInCharter', true);
 		}

@@ -26,9 +26,11 @@ import {
 	type EvidencePageData,
 	type StoredPeriod
 } from '../domain/crm-evidence/measures';
-import { CharterRuleError, latestSigned } from './charter';
+import { latestSigned } from './charter';
 import { db } from './db';
 import { crmEvidencePeriod } from './db/schema';
+import { failRefusal } from './refusals';
+import { RuleError } from './rules';
 
 /** 16 MiB: a 50,000-lead export with the columns the evidence reads fits well within it. */
 export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
@@ -56,7 +58,7 @@ export async function signedTerms(
 ): Promise<{ versionNumber: number; terms: CharterTerms }> {
 	const signed = await latestSigned(workshopId);
 	if (!signed) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'Evidence from the CRM is measured against a signed charter: no version is signed yet. Upload the lead report once every leader has signed.',
 			409
 		);
@@ -230,8 +232,7 @@ export async function uploadAction(request: Request, workshopId: string, actor: 
 		return { evidence: result };
 	} catch (e) {
 		if (e instanceof EvidenceFileError) return refusal(400, e.message, values, e.missing);
-		if (e instanceof CharterRuleError) return refusal(e.status, e.message, values);
-		throw e;
+		return failRefusal(e, (refused) => refusalData(refused.message, values));
 	}
 }
 
@@ -241,7 +242,16 @@ function refusal(
 	values: Record<string, string> = {},
 	missing: EvidenceField[] = []
 ) {
-	return fail(status, { errors: { evidence: message }, values, missing });
+	return fail(status, refusalData(message, values, missing));
+}
+
+/** What the evidence form shows of a refusal: the words, what was chosen, the columns missing. */
+function refusalData(
+	message: string,
+	values: Record<string, string>,
+	missing: EvidenceField[] = []
+) {
+	return { errors: { evidence: message }, values, missing };
 }
 
 /** What a page shows of the evidence: the lines, the terms the upload will use, in words. */

@@ -11,6 +11,7 @@ import { generateToken, hashToken } from './auth/tokens';
 import { db } from './db';
 import { account, client, firm, firmInvitation, firmMember, workshop } from './db/schema';
 import { newId } from './ids';
+import { RuleError } from './rules';
 
 type Tx = Parameters<Parameters<ReturnType<typeof db>['transaction']>[0]>[0];
 
@@ -98,16 +99,6 @@ export async function clientNamed(tx: Tx, firmId: string, name: string): Promise
 	return row!.id;
 }
 
-export class FirmRuleError extends Error {
-	override name = 'FirmRuleError';
-	constructor(
-		message: string,
-		readonly status: 400 | 403 | 404 | 409 = 400
-	) {
-		super(message);
-	}
-}
-
 /** Changes a member's role; the firm always keeps an owner. */
 export async function changeRole(firmId: string, accountId: string, role: FirmRole) {
 	await db().transaction(async (tx) => {
@@ -116,7 +107,7 @@ export async function changeRole(firmId: string, accountId: string, role: FirmRo
 			.from(firmMember)
 			.where(and(eq(firmMember.firmId, firmId), eq(firmMember.accountId, accountId)))
 			.for('update');
-		if (!found) throw new FirmRuleError('This person is not a member of the firm.', 404);
+		if (!found) throw new RuleError('This person is not a member of the firm.', 404);
 		if (found.role === 'owner' && role !== 'owner') await keepAnOwner(tx, firmId);
 		await tx
 			.update(firmMember)
@@ -133,7 +124,7 @@ export async function removeMember(firmId: string, accountId: string) {
 			.from(firmMember)
 			.where(and(eq(firmMember.firmId, firmId), eq(firmMember.accountId, accountId)))
 			.for('update');
-		if (!found) throw new FirmRuleError('This person is not a member of the firm.', 404);
+		if (!found) throw new RuleError('This person is not a member of the firm.', 404);
 		if (found.role === 'owner') await keepAnOwner(tx, firmId);
 		await tx
 			.delete(firmMember)
@@ -147,7 +138,7 @@ async function keepAnOwner(tx: Tx, firmId: string) {
 		.from(firmMember)
 		.where(and(eq(firmMember.firmId, firmId), eq(firmMember.role, 'owner')));
 	if ((row?.n ?? 0) <= 1) {
-		throw new FirmRuleError('The firm needs an owner: make someone else owner first.', 409);
+		throw new RuleError('The firm needs an owner: make someone else owner first.', 409);
 	}
 }
 
@@ -241,7 +232,7 @@ export async function accept(token: string, accountId: string): Promise<{ firmNa
 			)
 			.for('update', { of: firmInvitation });
 		if (!invitation) {
-			throw new FirmRuleError(
+			throw new RuleError(
 				'This invitation link was already used or has expired. Ask for a new one.',
 				404
 			);
@@ -261,7 +252,7 @@ export async function accept(token: string, accountId: string): Promise<{ firmNa
 				.innerJoin(client, eq(client.id, workshop.clientId))
 				.where(eq(client.firmId, current.firmId));
 			if ((others?.n ?? 0) > 1 || (held?.n ?? 0) > 0) {
-				throw new FirmRuleError(
+				throw new RuleError(
 					'Your account already belongs to a firm with workshops or colleagues. An account belongs to one firm: sign up with another address to join this one.',
 					409
 				);

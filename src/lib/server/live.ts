@@ -24,17 +24,7 @@ import * as rooms from './rooms';
 import * as runSheet from './run-sheet';
 import * as stages from './stages';
 import * as workshops from './workshops';
-
-/** A rule of the live run was broken; the message says which, for the facilitator. */
-export class LiveRuleError extends Error {
-	override name = 'LiveRuleError';
-	constructor(
-		message: string,
-		readonly status: 400 | 404 | 409 = 400
-	) {
-		super(message);
-	}
-}
+import { RuleError } from './rules';
 
 export function state(workshopId: string): Promise<LiveState> {
 	return rooms.read(roomDocName(workshopId), readLive);
@@ -62,7 +52,7 @@ export async function publishAgenda(workshopId: string): Promise<void> {
 /** The stage, or a 404 refusal of the live run. */
 export async function requireStage(workshopId: string, stageKey: string) {
 	const found = await stages.get(workshopId, stageKey);
-	if (!found) throw new LiveRuleError('This workshop has no such stage.', 404);
+	if (!found) throw new RuleError('This workshop has no such stage.', 404);
 	return found;
 }
 
@@ -92,7 +82,7 @@ export async function timer(
 	await requireStage(workshopId, stageKey);
 	const now = await state(workshopId);
 	if (now.stageKey !== stageKey || !now.timer || now.timer.stageKey !== stageKey) {
-		throw new LiveRuleError(
+		throw new RuleError(
 			'The timer runs on the current stage only: move everyone there first.',
 			409
 		);
@@ -122,9 +112,9 @@ export async function spotlight(
 	if (input) {
 		await requireStage(workshopId, input.stageKey);
 		const text = input.text.trim();
-		if (!text) throw new LiveRuleError('There is nothing to put in the spotlight.');
+		if (!text) throw new RuleError('There is nothing to put in the spotlight.');
 		if (text.length > MAX_SPOTLIGHT_LENGTH) {
-			throw new LiveRuleError(`A spotlight shows at most ${MAX_SPOTLIGHT_LENGTH} characters.`);
+			throw new RuleError(`A spotlight shows at most ${MAX_SPOTLIGHT_LENGTH} characters.`);
 		}
 		// Every phone and the projector show the spotlight: a card still on its team's private
 		// board would reach the other teams before the reveal.
@@ -134,7 +124,7 @@ export async function spotlight(
 				cardsOf(doc).has(itemId)
 			);
 			if (!isShared) {
-				throw new LiveRuleError(
+				throw new RuleError(
 					'This card is not on the shared board: a card still private to its team can go in the spotlight once the round is revealed.',
 					409
 				);

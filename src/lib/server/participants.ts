@@ -4,24 +4,16 @@ import { participant, team, workshop } from './db/schema';
 import { newId } from './ids';
 import * as sessions from './auth/sessions';
 import * as polls from './polls';
-
-export class UnknownTeamError extends Error {
-	override name = 'UnknownTeamError';
-}
+import { RuleError } from './rules';
 
 /**
  * The facilitator removed (or refused) someone on this device or under this name: removal is
  * a decision, so joining again with the code does not undo it. Only "Let back in" does.
  */
-export class RemovedFromWorkshopError extends Error {
-	override name = 'RemovedFromWorkshopError';
-	constructor(readonly by: 'device' | 'name') {
-		super(
-			by === 'device'
-				? 'The facilitator removed you from this workshop. Ask them to let you back in.'
-				: 'The facilitator removed someone of that name from this workshop. Ask them to let you back in.'
-		);
-	}
+export function removedMessage(by: 'device' | 'name'): string {
+	return by === 'device'
+		? 'The facilitator removed you from this workshop. Ask them to let you back in.'
+		: 'The facilitator removed someone of that name from this workshop. Ask them to let you back in.';
 }
 
 /** Names compare without case and extra spaces: "Sam  Smith" is "sam smith". */
@@ -48,7 +40,7 @@ export async function join(input: {
 		.from(team)
 		.where(and(eq(team.id, input.teamId), eq(team.workshopId, input.workshopId)))
 		.limit(1);
-	if (!chosen) throw new UnknownTeamError('That team is not part of this workshop.');
+	if (!chosen) throw new RuleError('Pick one of the teams listed.', 400, 'teamId');
 	const [removed] = await db()
 		.select({ deviceHash: participant.deviceHash })
 		.from(participant)
@@ -64,9 +56,8 @@ export async function join(input: {
 		)
 		.limit(1);
 	if (removed) {
-		throw new RemovedFromWorkshopError(
-			input.deviceHash && removed.deviceHash === input.deviceHash ? 'device' : 'name'
-		);
+		const by = input.deviceHash && removed.deviceHash === input.deviceHash ? 'device' : 'name';
+		throw new RuleError(removedMessage(by), 403, 'displayName');
 	}
 	const id = newId();
 	const [inserted] = await db()

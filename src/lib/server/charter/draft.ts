@@ -5,8 +5,8 @@ import { applyEdit, CharterEditError, type CharterEdit } from '../../domain/char
 import { db } from '../db';
 import { charter } from '../db/schema';
 import { newId } from '../ids';
+import { RuleError } from '../rules';
 import { compile } from './compile';
-import { CharterRuleError } from './rules';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -73,7 +73,7 @@ export async function edit(
 			change.op === 'add-clause' ? { ...change, id: newId() } : (change as CharterEdit)
 		);
 	} catch (e) {
-		if (e instanceof CharterEditError) throw new CharterRuleError(e.message, 404);
+		if (e instanceof CharterEditError) throw new RuleError(e.message, 404);
 		throw e;
 	}
 	await db()

@@ -11,8 +11,8 @@ import { generateToken, hashToken } from '../auth/tokens';
 import { db } from '../db';
 import { charterSignature, charterVersion, leaderInvite } from '../db/schema';
 import { newId } from '../ids';
+import { RuleError } from '../rules';
 import * as charters from './index';
-import { CharterRuleError } from './rules';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -140,7 +140,7 @@ export async function remindUnsigned(
 			.from(charterVersion)
 			.where(and(eq(charterVersion.workshopId, workshopId), isNull(charterVersion.supersededAt)));
 		if (!current) {
-			throw new CharterRuleError('Publish a version first: there is nothing to sign yet.', 409);
+			throw new RuleError('Publish a version first: there is nothing to sign yet.', 409);
 		}
 		const pending = await tx
 			.select({ invite: leaderInvite })
@@ -196,7 +196,7 @@ export async function revoke(workshopId: string, inviteId: string, actor: string
 				)
 			)
 			.returning();
-		if (!found) throw new CharterRuleError('No open invitation of this workshop has that id.', 404);
+		if (!found) throw new RuleError('No open invitation of this workshop has that id.', 404);
 		await tx
 			.update(charterSignature)
 			.set({ status: 'void', voidedAt: new Date() })

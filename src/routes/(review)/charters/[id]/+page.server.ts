@@ -4,7 +4,6 @@ import * as charters from '$lib/server/charter';
 import * as clock from '$lib/server/clock';
 import * as crm from '$lib/server/crm-config';
 import * as crmEvidence from '$lib/server/crm-evidence';
-import { CharterRuleError } from '$lib/server/charter';
 import { requireCharterReader, requireLeaderOf } from '$lib/server/charter/guards';
 import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/charter/leaders';
@@ -13,6 +12,7 @@ import { acceptAction, proposeAction, takeawaysAction } from '$lib/server/learni
 import { leaderLabel } from '$lib/server/charter/leaders';
 import { SupersededError } from '$lib/server/charter/leaders';
 import { publicOrigin } from '$lib/server/origin';
+import { failRefusal } from '$lib/server/refusals';
 import { requireCurator, requireProposer } from '$lib/server/review-guards';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
@@ -101,8 +101,7 @@ function refused(e: unknown, values: Record<string, string>) {
 			superseded: { read: e.read, current: e.current, changes: e.changes }
 		});
 	}
-	if (e instanceof CharterRuleError) return invalid(e.status, { form: e.message }, values);
-	throw e;
+	return failRefusal(e, 'form', values);
 }
 
 export const actions: Actions = {
