@@ -1,11 +1,10 @@
 import { error, json, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { MAX_FILE_BYTES } from '$lib/domain/calibration/fields';
-import { readJson, requireFacilitatorOf } from '$lib/server/api';
+import { parseJson, readJson, requireFacilitatorOf } from '$lib/server/api';
 import * as calibration from '$lib/server/calibration';
 import { throwRefusal } from '$lib/server/refusals';
 import { columnMappingSchema, typedLeadSchema } from '$lib/schemas/calibration';
-import { describeIssue } from '$lib/schemas/issues';
 import type { RequestHandler } from './$types';
 
 const TOO_LARGE =
@@ -28,15 +27,7 @@ async function readUpload(event: RequestEvent) {
 	let mapping: v.InferOutput<typeof columnMappingSchema> = {};
 	const rawMapping = form.get('mapping');
 	if (typeof rawMapping === 'string' && rawMapping.trim()) {
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(rawMapping);
-		} catch {
-			error(400, 'The column mapping is not valid JSON.');
-		}
-		const checked = v.safeParse(columnMappingSchema, parsed);
-		if (!checked.success) error(400, describeIssue(checked.issues[0]));
-		mapping = checked.output;
+		mapping = parseJson(rawMapping, columnMappingSchema, 'The column mapping is not valid JSON.');
 	}
 	return {
 		bytes: new Uint8Array(await file.arrayBuffer()),
