@@ -6,6 +6,7 @@
 import { fail } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import * as v from 'valibot';
+import { decodeUpload } from '../domain/csv';
 import { charterTerms, type CharterTerms } from '../domain/crm-evidence/terms';
 import { isTimeZone } from '../domain/crm-evidence/hours';
 import {
@@ -68,18 +69,17 @@ export async function signedTerms(
 
 /** Decodes the file's bytes as UTF-8 (a BOM is dropped); refuses another encoding. */
 export function decode(bytes: Uint8Array): string {
-	if (bytes.length > MAX_UPLOAD_BYTES) {
-		throw new EvidenceFileError(
-			'The file is larger than 16 MiB. Export only the columns the evidence reads, or a shorter period.'
-		);
-	}
-	try {
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		throw new EvidenceFileError(
-			'The file is not UTF-8 text. Export it from the CRM as CSV (UTF-8) and upload it again.'
-		);
-	}
+	return decodeUpload(
+		bytes,
+		{
+			maxBytes: MAX_UPLOAD_BYTES,
+			tooLarge:
+				'The file is larger than 16 MiB. Export only the columns the evidence reads, or a shorter period.',
+			notUtf8:
+				'The file is not UTF-8 text. Export it from the CRM as CSV (UTF-8) and upload it again.'
+		},
+		(message) => new EvidenceFileError(message)
+	);
 }
 
 export async function upload(
