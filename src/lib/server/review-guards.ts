@@ -6,7 +6,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { requireFacilitatorOf, requireMember } from './api';
 import { requireLeaderOf } from './charter/guards';
-import { leaderLabel } from './charter/leaders';
+import { leaderLabel } from './charter/leader';
 
 /** A facilitator's or leader's session for this workshop: they may accept and record. */
 export async function requireCurator(

@@ -3,7 +3,7 @@
  * (`import * as leaders from '$lib/server/charter/leaders'`): here, invitations with personal
  * links (inviting, reminding, withdrawing, checking a link); reviews (comment, approve,
  * request changes) and signatures in signing.ts; the facilitator's summary and the
- * leadership overview in leadership.ts.
+ * leadership overview in leadership.ts; a leader's name and the signing order in leader.ts.
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import * as leaderSessions from '../auth/leader-sessions';
@@ -13,12 +13,9 @@ import { charterSignature, charterVersion, leaderInvite } from '../db/schema';
 import { newId } from '../ids';
 import { RuleError } from '../rules';
 import * as charters from './index';
+import { leaderLabel, type Invite } from './leader';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-export type Invite = typeof leaderInvite.$inferSelect;
-
-export const leaderLabel = (l: { name: string; title: string }) => `${l.name}, ${l.title}`;
 
 /** The path of a personal link; the token appears nowhere else and is stored only hashed. */
 export const linkPath = (workshopId: string, token: string) => `/review/${workshopId}/${token}`;
@@ -252,5 +249,6 @@ export async function checkLink(workshopId: string, token: string): Promise<Link
 	return { ok: true, invite: found };
 }
 
+export { leaderLabel, mustSignFirst, type Invite } from './leader';
 export { review, reviews, sign, SupersededError, type ReviewLine } from './signing';
 export { overview, summary, switchTo, type CharterSummary } from './leadership';

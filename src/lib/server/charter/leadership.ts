@@ -7,7 +7,7 @@ import { db } from '../db';
 import { charterReview, charterSignature, charterVersion, workshop } from '../db/schema';
 import { RuleError } from '../rules';
 import * as charters from './index';
-import { leaderLabel } from './leaders';
+import { leaderLabel } from './leader';
 
 export interface CharterSummary {
 	workshopId: string;

@@ -5,14 +5,13 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { contentHash } from '../../domain/charter/canon';
 import { describeChange, diffCharters } from '../../domain/charter/diff';
-import { mustWaitFor } from '../../domain/charter/signing';
 import type { LeaderActor } from '../auth/leader-sessions';
 import { db } from '../db';
 import { charterReview, charterSignature, charterVersion, leaderInvite } from '../db/schema';
 import { newId } from '../ids';
 import { RuleError } from '../rules';
 import * as charters from './index';
-import { leaderLabel } from './leaders';
+import { leaderLabel, mustSignFirst } from './leader';
 
 /**
  * The version a leader acted on was superseded while they read it: nothing was recorded. It
@@ -155,17 +154,7 @@ export async function sign(
 		throw new RuleError('You are not asked to sign this version.', 403);
 	}
 	if (mine.status === 'signed') throw new RuleError('You have already signed this version.', 409);
-	const waitingFor = mustWaitFor(
-		lines
-			.filter((l) => l.status !== 'void')
-			.map((l) => ({
-				inviteId: l.inviteId,
-				name: l.name,
-				order: l.signingOrder,
-				hasSigned: l.status === 'signed'
-			})),
-		leader.invite.id
-	);
+	const waitingFor = mustSignFirst(lines, leader.invite.id);
 	if (waitingFor.length) {
 		throw new RuleError(
 			`The signing order asks ${waitingFor.map((s) => s.name).join(' and ')} to sign before you.`,
