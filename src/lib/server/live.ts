@@ -30,23 +30,41 @@ export function state(workshopId: string): Promise<LiveState> {
 	return rooms.read(roomDocName(workshopId), readLive);
 }
 
+/**
+ * The stages and teams as the database has them, in the shape the room carries them: what
+ * the room gets, and what a screen paints first while the room connects.
+ */
+export async function agenda(
+	workshopId: string
+): Promise<{ stages: AgendaStage[]; teams: AgendaTeam[] }> {
+	const [stageRows, teamRows] = await Promise.all([
+		stages.list(workshopId),
+		workshops.teams(workshopId)
+	]);
+	return {
+		stages: stageRows.map((s) => ({
+			key: s.key,
+			kind: s.kind,
+			title: s.title,
+			prompt: s.prompt,
+			timeboxMinutes: s.timeboxMinutes
+		})),
+		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour }))
+	};
+}
+
 /** Copies the stages and teams from the database into the room, when they differ. */
 export async function publishAgenda(workshopId: string): Promise<void> {
-	const [stageRows, teamRows, current] = await Promise.all([
-		stages.list(workshopId),
-		workshops.teams(workshopId),
-		state(workshopId)
-	]);
-	const agenda: AgendaStage[] = stageRows.map((s) => ({
-		key: s.key,
-		kind: s.kind,
-		title: s.title,
-		prompt: s.prompt,
-		timeboxMinutes: s.timeboxMinutes
-	}));
-	const teams: AgendaTeam[] = teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour }));
-	if (JSON.stringify([agenda, teams]) === JSON.stringify([current.stages, current.teams])) return;
-	await rooms.change(roomDocName(workshopId), (doc) => writeAgenda(doc, agenda, teams));
+	const [stored, current] = await Promise.all([agenda(workshopId), state(workshopId)]);
+	if (
+		JSON.stringify([stored.stages, stored.teams]) ===
+		JSON.stringify([current.stages, current.teams])
+	) {
+		return;
+	}
+	await rooms.change(roomDocName(workshopId), (doc) =>
+		writeAgenda(doc, stored.stages, stored.teams)
+	);
 }
 
 /** The stage, or a 404 refusal of the live run. */
