@@ -42,13 +42,7 @@ export async function agenda(
 		workshops.teams(workshopId)
 	]);
 	return {
-		stages: stageRows.map((s) => ({
-			key: s.key,
-			kind: s.kind,
-			title: s.title,
-			prompt: s.prompt,
-			timeboxMinutes: s.timeboxMinutes
-		})),
+		stages: stageRows.map(stages.describe),
 		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour }))
 	};
 }
