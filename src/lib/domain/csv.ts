@@ -1,7 +1,8 @@
 /**
  * What every CSV upload (a calibration sample, a CRM lead report) reads first: the bytes as
- * UTF-8 text, then the header and the data lines (Papa Parse). Each upload refuses with its
- * own error class and its own words for size and encoding.
+ * UTF-8 text, then the header and the data lines (Papa Parse); and the cells both refuse, those
+ * a spreadsheet would run as a formula. Each upload refuses with its own error class and its
+ * own words for size and encoding.
  */
 import Papa from 'papaparse';
 
@@ -47,4 +48,20 @@ export function splitCsv(
 		);
 	}
 	return { header, rows };
+}
+
+/**
+ * Whether a spreadsheet would run this cell as a formula (OWASP: CSV injection): it starts
+ * with = + - @, a tab or a carriage return. A lone "-" means "none" and runs nothing.
+ */
+export function isFormula(cell: string): boolean {
+	return /^[=+\-@\t\r]/.test(cell) && cell !== '-';
+}
+
+/** The formula's first character, in words a message can show. */
+export function describeStart(cell: string): string {
+	const first = cell[0];
+	if (first === '\t') return 'a tab';
+	if (first === '\r') return 'a carriage return';
+	return `“${first}”`;
 }

@@ -18,7 +18,7 @@
  * are not refused: the preview says so and proposes dropping them, and an import that does not
  * say what to do with such a column drops it.
  */
-import { decodeUpload, splitCsv } from '../csv';
+import { decodeUpload, describeStart, isFormula, splitCsv } from '../csv';
 import {
 	fieldLabel,
 	LEAD_FIELD_KEYS,
@@ -30,6 +30,8 @@ import {
 	type Lead,
 	type LeadField
 } from './fields';
+
+export { isFormula } from '../csv';
 
 export class LeadFileError extends Error {
 	override name = 'LeadFileError';
@@ -116,18 +118,6 @@ function personalData(name: string, cells: string[]): ColumnAnalysis['personal']
 		return { kind: 'name', why: 'it looks like people’s full names' };
 	}
 	return null;
-}
-
-/** Whether a spreadsheet would run this cell as a formula (OWASP: CSV injection). */
-export function isFormula(cell: string): boolean {
-	return /^[=+\-@\t\r]/.test(cell) && cell !== '-';
-}
-
-function describeStart(cell: string): string {
-	const first = cell[0];
-	if (first === '\t') return 'a tab';
-	if (first === '\r') return 'a carriage return';
-	return `“${first}”`;
 }
 
 function cellProblem(cell: string, line: number, column: string): string | null {

@@ -31,7 +31,7 @@ import {
 	type EvidenceMapping,
 	type ExportKind
 } from './columns';
-import { splitCsv } from '../csv';
+import { describeStart, isFormula, splitCsv } from '../csv';
 import { DATE_FORMATS_HINT, parseDate } from './dates';
 import { hoursBetween, monthOf, type HourMode } from './hours';
 
@@ -88,18 +88,6 @@ export interface EvidenceReading {
 	notMqls: number;
 	verdicts: LeadVerdict[];
 	periods: PeriodEvidence[];
-}
-
-/** Whether a spreadsheet would run this cell as a formula (OWASP: CSV injection). */
-export function isFormula(cell: string): boolean {
-	return /^[=+\-@\t\r]/.test(cell) && cell !== '-';
-}
-
-function describeStart(cell: string): string {
-	const first = cell[0];
-	if (first === '\t') return 'a tab';
-	if (first === '\r') return 'a carriage return';
-	return `“${first}”`;
 }
 
 const NURTURE = /nurtur|recycl/i;
