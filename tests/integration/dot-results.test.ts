@@ -147,7 +147,7 @@ describe.each(oneDatabase('postgres'))('recording a dot vote on the barriers on 
 			])
 		).rejects.toThrow(/each card once/);
 		await expect(boards.recordDotResults(workshopId, 'no-such-stage', [])).rejects.toMatchObject({
-			name: 'BoardRuleError',
+			name: 'RuleError',
 			status: 404
 		});
 		// The previous vote still stands.

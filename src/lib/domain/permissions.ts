@@ -84,27 +84,35 @@ export type Capability =
 	 */
 	| 'console.run';
 
+/**
+ * Running the room: people, stages and the timer, the boards, the projector and the console.
+ * The facilitator does it, and the producer who co-runs the session with them.
+ */
+const RUN_THE_ROOM: readonly Capability[] = [
+	'workshop.list',
+	'workshop.manage',
+	'workshop.read',
+	'account.changePassword',
+	'room.read',
+	'board.read',
+	'board.write',
+	'board.writeLocked',
+	'teamBoard.writeAny',
+	'teamText.writeAny',
+	'projector.run',
+	'console.run'
+];
+
 const GRANTS: Record<Role, readonly Capability[]> = {
 	facilitator: [
+		...RUN_THE_ROOM,
 		'workshop.create',
 		'workshop.remove',
-		'workshop.list',
-		'workshop.manage',
-		'workshop.read',
-		'account.changePassword',
-		'room.read',
-		'board.read',
-		'board.write',
-		'board.writeLocked',
-		'teamBoard.writeAny',
-		'teamText.writeAny',
 		'poll.manage',
 		'charter.manage',
 		'charter.read',
-		'projector.run',
 		'template.manage',
-		'charter.evidence',
-		'console.run'
+		'charter.evidence'
 	],
 	participant: [
 		'room.participate',
@@ -131,21 +139,7 @@ const GRANTS: Record<Role, readonly Capability[]> = {
 	 * Runs the room with the facilitator: people (admission, teams), stages and the timer, the
 	 * boards and the projector; never the votes (poll.manage) nor the charter (charter.*).
 	 */
-	producer: [
-		'workshop.list',
-		'workshop.manage',
-		'workshop.read',
-		'account.changePassword',
-		'room.read',
-		'board.read',
-		'board.write',
-		'board.writeLocked',
-		'teamBoard.writeAny',
-		'teamText.writeAny',
-		'projector.run',
-		'console.run',
-		'firm.read'
-	],
+	producer: [...RUN_THE_ROOM, 'firm.read'],
 	account: ['account.changePassword', 'workshop.list']
 };
 GRANTS.facilitator = [...GRANTS.facilitator, 'firm.read', 'client.manage'];

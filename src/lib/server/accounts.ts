@@ -4,16 +4,13 @@ import { account, trustedDevice } from './db/schema';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './auth/passwords';
 import { newId } from './ids';
 import { createOfOne } from './firms';
+import { RuleError } from './rules';
 
 export interface AccountSummary {
 	id: string;
 	email: string;
 	name: string;
 	role: 'facilitator' | 'leader';
-}
-
-export class DuplicateEmailError extends Error {
-	override name = 'DuplicateEmailError';
 }
 
 export function normaliseEmail(email: string): string {
@@ -44,7 +41,13 @@ export async function createFacilitator(input: {
 		await createOfOne(tx, id, input.name.trim());
 		return true;
 	});
-	if (!isCreated) throw new DuplicateEmailError(`An account with ${email} already exists.`);
+	if (!isCreated) {
+		throw new RuleError(
+			'An account with this email already exists. Sign in instead.',
+			409,
+			'email'
+		);
+	}
 	return { id, email, name: input.name.trim(), role: 'facilitator' };
 }
 

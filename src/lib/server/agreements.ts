@@ -13,18 +13,9 @@ import { agreement, agreementEvidence, poll, team } from './db/schema';
 import { newId } from './ids';
 import * as rooms from './rooms';
 import * as stages from './stages';
+import { RuleError } from './rules';
 
 export type { Evidence, RegisterEntry };
-
-export class AgreementRuleError extends Error {
-	override name = 'AgreementRuleError';
-	constructor(
-		message: string,
-		readonly status: 400 | 404 | 409
-	) {
-		super(message);
-	}
-}
 
 export async function register(workshopId: string): Promise<RegisterEntry[]> {
 	const rows = await db()
@@ -94,10 +85,10 @@ export async function create(
 			.select({ id: team.id })
 			.from(team)
 			.where(and(eq(team.id, input.ownerTeamId), eq(team.workshopId, workshopId)));
-		if (!owner) throw new AgreementRuleError('That team is not part of this workshop.', 404);
+		if (!owner) throw new RuleError('That team is not part of this workshop.', 404);
 	}
 	if (input.stageKey && !(await stages.get(workshopId, input.stageKey))) {
-		throw new AgreementRuleError('This workshop has no such stage.', 404);
+		throw new RuleError('This workshop has no such stage.', 404);
 	}
 	const id = newId();
 	await db().transaction(async (tx) => {
@@ -133,7 +124,7 @@ async function requireAgreement(workshopId: string, agreementId: string): Promis
 		.select({ id: agreement.id })
 		.from(agreement)
 		.where(and(eq(agreement.id, agreementId), eq(agreement.workshopId, workshopId)));
-	if (!found) throw new AgreementRuleError('This workshop has no such agreement.', 404);
+	if (!found) throw new RuleError('This workshop has no such agreement.', 404);
 }
 
 export async function addEvidence(
@@ -165,10 +156,10 @@ export async function citeCalibration(
 		.where(
 			and(eq(poll.id, roundId), eq(poll.workshopId, workshopId), eq(poll.kind, 'classification'))
 		);
-	if (!round) throw new AgreementRuleError('This workshop has no such calibration round.', 404);
+	if (!round) throw new RuleError('This workshop has no such calibration round.', 404);
 	const result = round.result?.calibration;
 	if (round.status !== 'revealed' || !result) {
-		throw new AgreementRuleError('Only a revealed calibration round can be cited.', 409);
+		throw new RuleError('Only a revealed calibration round can be cited.', 409);
 	}
 	const [already] = await db()
 		.select({ id: agreementEvidence.id })
@@ -179,7 +170,7 @@ export async function citeCalibration(
 				eq(agreementEvidence.calibrationPollId, roundId)
 			)
 		);
-	if (already) throw new AgreementRuleError('This agreement already cites that round.', 409);
+	if (already) throw new RuleError('This agreement already cites that round.', 409);
 	const stage = round.stageKey ? await stages.get(workshopId, round.stageKey) : undefined;
 	await db()
 		.insert(agreementEvidence)

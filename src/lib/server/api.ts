@@ -24,11 +24,20 @@ export async function readJson<TSchema extends v.GenericSchema>(
 	}
 	const text = await event.request.text();
 	if (text.length > MAX_JSON_BYTES) error(413, 'The request body is too large.');
+	return parseJson(text, schema, 'The request body is not valid JSON.');
+}
+
+/** JSON text as valibot output (a body, or a form field that carries JSON); 400 otherwise. */
+export function parseJson<TSchema extends v.GenericSchema>(
+	text: string,
+	schema: TSchema,
+	notJson: string
+): v.InferOutput<TSchema> {
 	let body: unknown;
 	try {
 		body = JSON.parse(text);
 	} catch {
-		error(400, 'The request body is not valid JSON.');
+		error(400, notJson);
 	}
 	const parsed = v.safeParse(schema, body);
 	if (!parsed.success) error(400, describeIssue(parsed.issues[0]));

@@ -10,14 +10,11 @@ import sharp from 'sharp';
 import { accentProblem } from '../domain/brand';
 import { db } from './db';
 import { client, firm, workshop } from './db/schema';
+import { RuleError } from './rules';
 
 export const MAX_LOGO_BYTES = 1024 * 1024;
 /** The stored logo fits in this square; it is shown small (a header, a PDF's corner). */
 export const LOGO_BOX = 512;
-
-export class BrandRuleError extends Error {
-	override name = 'BrandRuleError';
-}
 
 type Kind = 'png' | 'jpeg' | 'webp';
 
@@ -36,19 +33,19 @@ function sniff(bytes: Uint8Array): Kind | 'svg' | null {
 
 /** The logo as it is stored: re-encoded PNG without metadata; refused with a reason otherwise. */
 export async function encodeLogo(bytes: Uint8Array): Promise<Uint8Array> {
-	if (bytes.byteLength === 0) throw new BrandRuleError('Choose a logo file to upload.');
+	if (bytes.byteLength === 0) throw new RuleError('Choose a logo file to upload.');
 	if (bytes.byteLength > MAX_LOGO_BYTES) {
-		throw new BrandRuleError(
+		throw new RuleError(
 			`The logo is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; upload one of at most 1 MB.`
 		);
 	}
 	const kind = sniff(bytes);
 	if (kind === 'svg') {
-		throw new BrandRuleError(
+		throw new RuleError(
 			'SVG logos are refused: an SVG can carry scripts and links that would run for everyone who sees it. Upload a PNG, JPEG or WebP.'
 		);
 	}
-	if (!kind) throw new BrandRuleError('The logo must be a PNG, JPEG or WebP image.');
+	if (!kind) throw new RuleError('The logo must be a PNG, JPEG or WebP image.');
 	try {
 		// rotate() applies the EXIF orientation before the metadata goes; limitInputPixels
 		// refuses a small file that would decode to a huge image.
@@ -59,7 +56,7 @@ export async function encodeLogo(bytes: Uint8Array): Promise<Uint8Array> {
 			.toBuffer();
 		return new Uint8Array(output);
 	} catch {
-		throw new BrandRuleError(
+		throw new RuleError(
 			'This file could not be read as an image (damaged, or larger than 4096 × 4096 pixels).'
 		);
 	}
@@ -67,7 +64,7 @@ export async function encodeLogo(bytes: Uint8Array): Promise<Uint8Array> {
 
 export function checkAccent(colour: string): string {
 	const problem = accentProblem(colour);
-	if (problem) throw new BrandRuleError(problem);
+	if (problem) throw new RuleError(problem);
 	return colour.toLowerCase();
 }
 

@@ -35,16 +35,7 @@ import * as polls from './polls';
 import * as rooms from './rooms';
 import * as stages from './stages';
 import * as workshops from './workshops';
-
-export class CalibrationError extends Error {
-	override name = 'CalibrationError';
-	constructor(
-		message: string,
-		readonly status: 400 | 404 | 409
-	) {
-		super(message);
-	}
-}
+import { RuleError } from './rules';
 
 type Row = typeof calibration.$inferSelect;
 
@@ -56,9 +47,9 @@ const FALLBACK_CATEGORIES = ['MQL', 'SAL', 'SQL', 'Nurture', 'Disqualified'];
 
 async function requireStage(workshopId: string, stageKey: string) {
 	const stage = await stages.get(workshopId, stageKey);
-	if (!stage) throw new CalibrationError('This workshop has no such stage.', 404);
+	if (!stage) throw new RuleError('This workshop has no such stage.', 404);
 	if (stage.kind !== 'calibration') {
-		throw new CalibrationError('This stage is not a calibration stage.', 409);
+		throw new RuleError('This stage is not a calibration stage.', 409);
 	}
 	return stage;
 }
@@ -160,7 +151,7 @@ async function update(
 async function requireLeadsOpen(workshopId: string, stageKey: string): Promise<Row> {
 	const row = await get(workshopId, stageKey);
 	if ((await rounds(workshopId, stageKey)).length > 0) {
-		throw new CalibrationError(
+		throw new RuleError(
 			'The leads are fixed once the first round has started: every round classifies the same leads.',
 			409
 		);
@@ -169,7 +160,7 @@ async function requireLeadsOpen(workshopId: string, stageKey: string): Promise<R
 }
 
 function fileError(e: unknown): never {
-	if (e instanceof LeadFileError) throw new CalibrationError(e.message, 400);
+	if (e instanceof LeadFileError) throw new RuleError(e.message, 400);
 	throw e;
 }
 
@@ -214,7 +205,7 @@ export async function addLead(
 ): Promise<Lead> {
 	const row = await requireLeadsOpen(workshopId, stageKey);
 	if (row.leads.length >= MAX_LEADS) {
-		throw new CalibrationError(`A calibration sample is at most ${MAX_LEADS} leads.`, 409);
+		throw new RuleError(`A calibration sample is at most ${MAX_LEADS} leads.`, 409);
 	}
 	let checked: Omit<Lead, 'id'>;
 	try {
@@ -235,7 +226,7 @@ export async function addLead(
 export async function removeLead(workshopId: string, stageKey: string, leadId: string) {
 	const row = await requireLeadsOpen(workshopId, stageKey);
 	if (!row.leads.some((l) => l.id === leadId)) {
-		throw new CalibrationError('This sample has no such lead.', 404);
+		throw new RuleError('This sample has no such lead.', 404);
 	}
 	await update(workshopId, stageKey, { leads: row.leads.filter((l) => l.id !== leadId) });
 }
@@ -269,25 +260,25 @@ export async function setCategories(
 		(r) => r.status === 'open' || r.status === 'closed'
 	);
 	if (running) {
-		throw new CalibrationError(
+		throw new RuleError(
 			'The categories cannot change while a round is being classified: reveal it first.',
 			409
 		);
 	}
 	const labels = input.map((c) => c.label.trim());
 	if (labels.length < MIN_CATEGORIES || labels.length > MAX_CATEGORIES) {
-		throw new CalibrationError(
+		throw new RuleError(
 			`Give ${MIN_CATEGORIES} to ${MAX_CATEGORIES} categories to classify leads into.`,
 			400
 		);
 	}
 	const lower = labels.map((l) => l.toLowerCase());
 	const twice = labels.find((_, i) => lower.indexOf(lower[i]!) !== i);
-	if (twice) throw new CalibrationError(`Two categories are called “${twice}”.`, 400);
+	if (twice) throw new RuleError(`Two categories are called “${twice}”.`, 400);
 	let next = Math.max(0, ...row.categories.map((c) => Number(c.id.slice(1)) || 0)) + 1;
 	const categories = input.map((c, i) => {
 		if (c.id && !row.categories.some((existing) => existing.id === c.id)) {
-			throw new CalibrationError('One of the categories is not part of this stage.', 404);
+			throw new RuleError('One of the categories is not part of this stage.', 404);
 		}
 		return { id: c.id ?? `c${next++}`, label: labels[i]! };
 	});
@@ -301,19 +292,19 @@ export async function startRound(workshopId: string, stageKey: string): Promise<
 	const earlier = await rounds(workshopId, stageKey);
 	const running = earlier.find((r) => r.status !== 'revealed');
 	if (running) {
-		throw new CalibrationError(
+		throw new RuleError(
 			`Round ${earlier.indexOf(running) + 1} is still ${running.status === 'open' ? 'open' : 'being counted'}: close and reveal it before starting round ${earlier.length + 1}.`,
 			409
 		);
 	}
 	if (row.leads.length < MIN_LEADS) {
-		throw new CalibrationError(
+		throw new RuleError(
 			`A round needs at least ${MIN_LEADS} leads; this sample has ${row.leads.length}.`,
 			409
 		);
 	}
 	if (row.categories.length < MIN_CATEGORIES) {
-		throw new CalibrationError(`A round needs at least ${MIN_CATEGORIES} categories.`, 409);
+		throw new RuleError(`A round needs at least ${MIN_CATEGORIES} categories.`, 409);
 	}
 	// A poll of kind `classification`: its options are the categories, and every ballot
 	// classifies each of `leads`. Keys for every team, then open at once.
@@ -344,7 +335,7 @@ export async function startRound(workshopId: string, stageKey: string): Promise<
 export async function focus(workshopId: string, stageKey: string, leadId: string | null) {
 	const row = await get(workshopId, stageKey);
 	if (leadId !== null && !row.leads.some((l) => l.id === leadId)) {
-		throw new CalibrationError('This sample has no such lead.', 404);
+		throw new RuleError('This sample has no such lead.', 404);
 	}
 	await update(workshopId, stageKey, { focusLeadId: leadId });
 }

@@ -10,19 +10,12 @@ import { CrmUploadError, dryRun, type FileCheck, type Upload } from '../domain/l
 import { lifecycleOf, UnreadableCharterError, type Lifecycle } from '../domain/lifecycle/model';
 import { openFacts } from '../domain/lifecycle/open-facts';
 import * as charters from './charter';
-
-export class CrmExportError extends Error {
-	constructor(
-		message: string,
-		readonly status: 404 | 409
-	) {
-		super(message);
-	}
-}
+import { failRefusal } from './refusals';
+import { RuleError } from './rules';
 
 const verifyUrl = (origin: string, versionId: string) => `${origin}/verify/${versionId}`;
 
-/** The lifecycle of a version, if it is the signed version in force; CrmExportError otherwise. */
+/** The lifecycle of a version, if it is the signed version in force; RuleError otherwise. */
 export async function signedLifecycle(
 	workshopId: string,
 	versionId: string,
@@ -30,24 +23,24 @@ export async function signedLifecycle(
 ): Promise<Lifecycle> {
 	const found = await charters.verify(versionId);
 	if (!found || found.version.workshopId !== workshopId) {
-		throw new CrmExportError('This charter has no such version.', 404);
+		throw new RuleError('This charter has no such version.', 404);
 	}
 	const { version } = found;
 	const signed = await charters.latestSigned(workshopId);
 	if (!signed || signed.number < version.number) {
-		throw new CrmExportError(
+		throw new RuleError(
 			`Version ${version.number} is not signed by every leader yet. CRM configuration comes only from a signed version.`,
 			409
 		);
 	}
 	if (signed.id !== version.id) {
-		throw new CrmExportError(
+		throw new RuleError(
 			`Version ${version.number} was replaced by version ${signed.number}, which the leaders signed. Export version ${signed.number}.`,
 			409
 		);
 	}
 	if (!found.isContentIntact) {
-		throw new CrmExportError(
+		throw new RuleError(
 			`The stored text of version ${version.number} no longer matches the hash the leaders signed, so it cannot configure a CRM.`,
 			409
 		);
@@ -89,7 +82,7 @@ export async function check(
 ): Promise<{ versionNumber: number; files: FileCheck[] }> {
 	const signed = await charters.latestSigned(workshopId);
 	if (!signed) {
-		throw new CrmExportError(
+		throw new RuleError(
 			'No version of this charter is signed yet: there is nothing to compare your CRM with.',
 			409
 		);
@@ -114,7 +107,6 @@ export async function checkAction(request: Request, workshopId: string, origin: 
 		return { crmCheck: await check(workshopId, files, origin) };
 	} catch (e) {
 		if (e instanceof CrmUploadError) return fail(400, { crmError: e.message });
-		if (e instanceof CrmExportError) return fail(e.status, { crmError: e.message });
-		throw e;
+		return failRefusal(e, (refusal) => ({ crmError: refusal.message }));
 	}
 }

@@ -6,6 +6,7 @@
 import { fail } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import * as v from 'valibot';
+import { decodeUpload } from '../domain/csv';
 import { charterTerms, type CharterTerms } from '../domain/crm-evidence/terms';
 import { isTimeZone } from '../domain/crm-evidence/hours';
 import {
@@ -26,9 +27,11 @@ import {
 	type EvidencePageData,
 	type StoredPeriod
 } from '../domain/crm-evidence/measures';
-import { CharterRuleError, latestSigned } from './charter';
+import { latestSigned } from './charter';
 import { db } from './db';
 import { crmEvidencePeriod } from './db/schema';
+import { failRefusal } from './refusals';
+import { RuleError } from './rules';
 
 /** 16 MiB: a 50,000-lead export with the columns the evidence reads fits well within it. */
 export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
@@ -56,7 +59,7 @@ export async function signedTerms(
 ): Promise<{ versionNumber: number; terms: CharterTerms }> {
 	const signed = await latestSigned(workshopId);
 	if (!signed) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'Evidence from the CRM is measured against a signed charter: no version is signed yet. Upload the lead report once every leader has signed.',
 			409
 		);
@@ -66,18 +69,17 @@ export async function signedTerms(
 
 /** Decodes the file's bytes as UTF-8 (a BOM is dropped); refuses another encoding. */
 export function decode(bytes: Uint8Array): string {
-	if (bytes.length > MAX_UPLOAD_BYTES) {
-		throw new EvidenceFileError(
-			'The file is larger than 16 MiB. Export only the columns the evidence reads, or a shorter period.'
-		);
-	}
-	try {
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		throw new EvidenceFileError(
-			'The file is not UTF-8 text. Export it from the CRM as CSV (UTF-8) and upload it again.'
-		);
-	}
+	return decodeUpload(
+		bytes,
+		{
+			maxBytes: MAX_UPLOAD_BYTES,
+			tooLarge:
+				'The file is larger than 16 MiB. Export only the columns the evidence reads, or a shorter period.',
+			notUtf8:
+				'The file is not UTF-8 text. Export it from the CRM as CSV (UTF-8) and upload it again.'
+		},
+		(message) => new EvidenceFileError(message)
+	);
 }
 
 export async function upload(
@@ -230,8 +232,7 @@ export async function uploadAction(request: Request, workshopId: string, actor: 
 		return { evidence: result };
 	} catch (e) {
 		if (e instanceof EvidenceFileError) return refusal(400, e.message, values, e.missing);
-		if (e instanceof CharterRuleError) return refusal(e.status, e.message, values);
-		throw e;
+		return failRefusal(e, (refused) => refusalData(refused.message, values));
 	}
 }
 
@@ -241,7 +242,16 @@ function refusal(
 	values: Record<string, string> = {},
 	missing: EvidenceField[] = []
 ) {
-	return fail(status, { errors: { evidence: message }, values, missing });
+	return fail(status, refusalData(message, values, missing));
+}
+
+/** What the evidence form shows of a refusal: the words, what was chosen, the columns missing. */
+function refusalData(
+	message: string,
+	values: Record<string, string>,
+	missing: EvidenceField[] = []
+) {
+	return { errors: { evidence: message }, values, missing };
 }
 
 /** What a page shows of the evidence: the lines, the terms the upload will use, in words. */

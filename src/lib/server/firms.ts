@@ -8,9 +8,10 @@ import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
 import type { FirmRole } from '../domain/permissions';
 import type { AccountActor } from './auth/sessions';
 import { generateToken, hashToken } from './auth/tokens';
-import { db } from './db';
+import { db, type Db } from './db';
 import { account, client, firm, firmInvitation, firmMember, workshop } from './db/schema';
 import { newId } from './ids';
+import { RuleError } from './rules';
 
 type Tx = Parameters<Parameters<ReturnType<typeof db>['transaction']>[0]>[0];
 
@@ -98,46 +99,34 @@ export async function clientNamed(tx: Tx, firmId: string, name: string): Promise
 	return row!.id;
 }
 
-export class FirmRuleError extends Error {
-	override name = 'FirmRuleError';
-	constructor(
-		message: string,
-		readonly status: 400 | 403 | 404 | 409 = 400
-	) {
-		super(message);
-	}
+const isMember = (firmId: string, accountId: string) =>
+	and(eq(firmMember.firmId, firmId), eq(firmMember.accountId, accountId));
+
+/** A member's role, their row locked until the transaction ends; refused for a non-member. */
+async function lockMember(tx: Tx, firmId: string, accountId: string): Promise<FirmRole> {
+	const [found] = await tx
+		.select({ role: firmMember.role })
+		.from(firmMember)
+		.where(isMember(firmId, accountId))
+		.for('update');
+	if (!found) throw new RuleError('This person is not a member of the firm.', 404);
+	return found.role;
 }
 
 /** Changes a member's role; the firm always keeps an owner. */
 export async function changeRole(firmId: string, accountId: string, role: FirmRole) {
 	await db().transaction(async (tx) => {
-		const [found] = await tx
-			.select({ role: firmMember.role })
-			.from(firmMember)
-			.where(and(eq(firmMember.firmId, firmId), eq(firmMember.accountId, accountId)))
-			.for('update');
-		if (!found) throw new FirmRuleError('This person is not a member of the firm.', 404);
-		if (found.role === 'owner' && role !== 'owner') await keepAnOwner(tx, firmId);
-		await tx
-			.update(firmMember)
-			.set({ role })
-			.where(and(eq(firmMember.firmId, firmId), eq(firmMember.accountId, accountId)));
+		const current = await lockMember(tx, firmId, accountId);
+		if (current === 'owner' && role !== 'owner') await keepAnOwner(tx, firmId);
+		await tx.update(firmMember).set({ role }).where(isMember(firmId, accountId));
 	});
 }
 
 /** Removes a member: they keep their account but reach none of the firm's workshops. */
 export async function removeMember(firmId: string, accountId: string) {
 	await db().transaction(async (tx) => {
-		const [found] = await tx
-			.select({ role: firmMember.role })
-			.from(firmMember)
-			.where(and(eq(firmMember.firmId, firmId), eq(firmMember.accountId, accountId)))
-			.for('update');
-		if (!found) throw new FirmRuleError('This person is not a member of the firm.', 404);
-		if (found.role === 'owner') await keepAnOwner(tx, firmId);
-		await tx
-			.delete(firmMember)
-			.where(and(eq(firmMember.firmId, firmId), eq(firmMember.accountId, accountId)));
+		if ((await lockMember(tx, firmId, accountId)) === 'owner') await keepAnOwner(tx, firmId);
+		await tx.delete(firmMember).where(isMember(firmId, accountId));
 	});
 }
 
@@ -147,7 +136,7 @@ async function keepAnOwner(tx: Tx, firmId: string) {
 		.from(firmMember)
 		.where(and(eq(firmMember.firmId, firmId), eq(firmMember.role, 'owner')));
 	if ((row?.n ?? 0) <= 1) {
-		throw new FirmRuleError('The firm needs an owner: make someone else owner first.', 409);
+		throw new RuleError('The firm needs an owner: make someone else owner first.', 409);
 	}
 }
 
@@ -192,10 +181,12 @@ export async function pendingInvitations(firmId: string) {
 		.orderBy(asc(firmInvitation.createdAt));
 }
 
-/** The live invitation behind a link: its firm and role; null when unknown, used or expired. */
-export async function invitationFor(token: string) {
-	if (!/^[a-z2-7]{32}$/.test(token)) return null;
-	const [row] = await db()
+/**
+ * The invitation behind a link, with its firm, while it still opens (not accepted, not
+ * expired). `from` is a transaction when the caller goes on to accept it.
+ */
+function liveInvitation(from: Db, token: string) {
+	return from
 		.select({
 			id: firmInvitation.id,
 			firmId: firmInvitation.firmId,
@@ -211,8 +202,13 @@ export async function invitationFor(token: string) {
 				isNull(firmInvitation.acceptedAt),
 				gt(firmInvitation.expiresAt, new Date())
 			)
-		)
-		.limit(1);
+		);
+}
+
+/** The live invitation behind a link: its firm and role; null when unknown, used or expired. */
+export async function invitationFor(token: string) {
+	if (!/^[a-z2-7]{32}$/.test(token)) return null;
+	const [row] = await liveInvitation(db(), token).limit(1);
 	return row ?? null;
 }
 
@@ -223,25 +219,9 @@ export async function invitationFor(token: string) {
  */
 export async function accept(token: string, accountId: string): Promise<{ firmName: string }> {
 	return db().transaction(async (tx) => {
-		const [invitation] = await tx
-			.select({
-				id: firmInvitation.id,
-				firmId: firmInvitation.firmId,
-				role: firmInvitation.role,
-				firmName: firm.name
-			})
-			.from(firmInvitation)
-			.innerJoin(firm, eq(firm.id, firmInvitation.firmId))
-			.where(
-				and(
-					eq(firmInvitation.tokenHash, hashToken(token)),
-					isNull(firmInvitation.acceptedAt),
-					gt(firmInvitation.expiresAt, new Date())
-				)
-			)
-			.for('update', { of: firmInvitation });
+		const [invitation] = await liveInvitation(tx, token).for('update', { of: firmInvitation });
 		if (!invitation) {
-			throw new FirmRuleError(
+			throw new RuleError(
 				'This invitation link was already used or has expired. Ask for a new one.',
 				404
 			);
@@ -261,7 +241,7 @@ export async function accept(token: string, accountId: string): Promise<{ firmNa
 				.innerJoin(client, eq(client.id, workshop.clientId))
 				.where(eq(client.firmId, current.firmId));
 			if ((others?.n ?? 0) > 1 || (held?.n ?? 0) > 0) {
-				throw new FirmRuleError(
+				throw new RuleError(
 					'Your account already belongs to a firm with workshops or colleagues. An account belongs to one firm: sign up with another address to join this one.',
 					409
 				);

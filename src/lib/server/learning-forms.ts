@@ -8,7 +8,8 @@
  */
 import { invalid } from './forms';
 import * as learning from './learning';
-import { LearningRuleError, type Proposer } from './learning';
+import type { Proposer } from './learning';
+import { failRefusal } from './refusals';
 import { parseForm } from '../schemas/forms';
 import {
 	learningItemFields,
@@ -16,11 +17,6 @@ import {
 	learningItemIdForm,
 	takeawaysForm
 } from '../schemas/reviews';
-
-function refused(e: unknown, values: Record<string, string>) {
-	if (e instanceof LearningRuleError) return invalid(e.status, { [e.field]: e.message }, values);
-	throw e;
-}
 
 /** Proposes an item; what the facilitator and leaders add is accepted at once. */
 export async function proposeAction(request: Request, workshopId: string, proposer: Proposer) {
@@ -30,7 +26,11 @@ export async function proposeAction(request: Request, workshopId: string, propos
 		const item = await learning.propose(workshopId, parsed.data, proposer);
 		return { itemProposed: { title: item.title, isAccepted: item.status === 'accepted' } };
 	} catch (e) {
-		return refused(e, { ...parsed.data, teamId: parsed.data.teamId ?? '', agenda: 'propose' });
+		return failRefusal(e, 'form', {
+			...parsed.data,
+			teamId: parsed.data.teamId ?? '',
+			agenda: 'propose'
+		});
 	}
 }
 
@@ -43,7 +43,7 @@ export async function acceptAction(request: Request, workshopId: string) {
 		const item = await learning.accept(workshopId, parsed.data.itemId);
 		return { itemAccepted: item.title };
 	} catch (e) {
-		return refused(e, { ...parsed.data, agenda: 'item' });
+		return failRefusal(e, 'form', { ...parsed.data, agenda: 'item' });
 	}
 }
 
@@ -58,6 +58,6 @@ export async function takeawaysAction(request: Request, workshopId: string) {
 		);
 		return { takeawaysRecorded: item.title };
 	} catch (e) {
-		return refused(e, { ...parsed.data, agenda: 'item' });
+		return failRefusal(e, 'form', { ...parsed.data, agenda: 'item' });
 	}
 }

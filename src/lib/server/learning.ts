@@ -14,27 +14,15 @@ import type * as v from 'valibot';
 import type { learningItemSchema } from '../schemas/reviews';
 import type { AgendaItem } from '../domain/learning';
 import type { LearningEntry } from './charter/export';
-import { CharterRuleError } from './charter';
 import * as clock from './clock';
 import { db } from './db';
 import { learningItem } from './db/schema';
 import { newId } from './ids';
+import { RuleError } from './rules';
 import * as workshops from './workshops';
 
 export type LearningItem = typeof learningItem.$inferSelect;
 export type NewLearningItem = v.InferOutput<typeof learningItemSchema>;
-
-/** A rule broken by one field of the item: forms show the words under that field. */
-export class LearningRuleError extends CharterRuleError {
-	override name = 'LearningRuleError';
-	constructor(
-		message: string,
-		status: 400 | 404 | 409,
-		readonly field: 'discussOn' | 'teamId' | 'takeaways' | 'item'
-	) {
-		super(message, status);
-	}
-}
 
 export interface Proposer {
 	label: string;
@@ -44,7 +32,7 @@ export interface Proposer {
 
 async function requireFuture(date: string): Promise<void> {
 	if (date < clock.today()) {
-		throw new LearningRuleError(
+		throw new RuleError(
 			`The discussion date ${date} is in the past: choose today or a later day.`,
 			400,
 			'discussOn'
@@ -61,7 +49,7 @@ export async function propose(
 	if (input.teamId) {
 		const teams = await workshops.teams(workshopId);
 		if (!teams.some((t) => t.id === input.teamId)) {
-			throw new LearningRuleError('This workshop has no such team.', 400, 'teamId');
+			throw new RuleError('This workshop has no such team.', 400, 'teamId');
 		}
 	}
 	const [row] = await db()
@@ -87,7 +75,7 @@ async function find(workshopId: string, itemId: string): Promise<LearningItem> {
 		.from(learningItem)
 		.where(and(eq(learningItem.id, itemId), eq(learningItem.workshopId, workshopId)));
 	if (!row) {
-		throw new LearningRuleError('This charter’s learning agenda has no such item.', 404, 'item');
+		throw new RuleError('This charter’s learning agenda has no such item.', 404, 'item');
 	}
 	return row;
 }
@@ -110,14 +98,10 @@ export async function recordTakeaways(
 ): Promise<LearningItem> {
 	const row = await find(workshopId, itemId);
 	if (row.status !== 'accepted') {
-		throw new LearningRuleError(
-			'Accept the item before recording its takeaways.',
-			409,
-			'takeaways'
-		);
+		throw new RuleError('Accept the item before recording its takeaways.', 409, 'takeaways');
 	}
 	if (row.discussOn > clock.today()) {
-		throw new LearningRuleError(
+		throw new RuleError(
 			`This item is discussed on ${row.discussOn}: record its takeaways once that day has come.`,
 			409,
 			'takeaways'

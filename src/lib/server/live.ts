@@ -24,45 +24,47 @@ import * as rooms from './rooms';
 import * as runSheet from './run-sheet';
 import * as stages from './stages';
 import * as workshops from './workshops';
-
-/** A rule of the live run was broken; the message says which, for the facilitator. */
-export class LiveRuleError extends Error {
-	override name = 'LiveRuleError';
-	constructor(
-		message: string,
-		readonly status: 400 | 404 | 409 = 400
-	) {
-		super(message);
-	}
-}
+import { RuleError } from './rules';
 
 export function state(workshopId: string): Promise<LiveState> {
 	return rooms.read(roomDocName(workshopId), readLive);
 }
 
+/**
+ * The stages and teams as the database has them, in the shape the room carries them: what
+ * the room gets, and what a screen paints first while the room connects.
+ */
+export async function agenda(
+	workshopId: string
+): Promise<{ stages: AgendaStage[]; teams: AgendaTeam[] }> {
+	const [stageRows, teamRows] = await Promise.all([
+		stages.list(workshopId),
+		workshops.teams(workshopId)
+	]);
+	return {
+		stages: stageRows.map(stages.describe),
+		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour }))
+	};
+}
+
 /** Copies the stages and teams from the database into the room, when they differ. */
 export async function publishAgenda(workshopId: string): Promise<void> {
-	const [stageRows, teamRows, current] = await Promise.all([
-		stages.list(workshopId),
-		workshops.teams(workshopId),
-		state(workshopId)
-	]);
-	const agenda: AgendaStage[] = stageRows.map((s) => ({
-		key: s.key,
-		kind: s.kind,
-		title: s.title,
-		prompt: s.prompt,
-		timeboxMinutes: s.timeboxMinutes
-	}));
-	const teams: AgendaTeam[] = teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour }));
-	if (JSON.stringify([agenda, teams]) === JSON.stringify([current.stages, current.teams])) return;
-	await rooms.change(roomDocName(workshopId), (doc) => writeAgenda(doc, agenda, teams));
+	const [stored, current] = await Promise.all([agenda(workshopId), state(workshopId)]);
+	if (
+		JSON.stringify([stored.stages, stored.teams]) ===
+		JSON.stringify([current.stages, current.teams])
+	) {
+		return;
+	}
+	await rooms.change(roomDocName(workshopId), (doc) =>
+		writeAgenda(doc, stored.stages, stored.teams)
+	);
 }
 
 /** The stage, or a 404 refusal of the live run. */
 export async function requireStage(workshopId: string, stageKey: string) {
 	const found = await stages.get(workshopId, stageKey);
-	if (!found) throw new LiveRuleError('This workshop has no such stage.', 404);
+	if (!found) throw new RuleError('This workshop has no such stage.', 404);
 	return found;
 }
 
@@ -92,7 +94,7 @@ export async function timer(
 	await requireStage(workshopId, stageKey);
 	const now = await state(workshopId);
 	if (now.stageKey !== stageKey || !now.timer || now.timer.stageKey !== stageKey) {
-		throw new LiveRuleError(
+		throw new RuleError(
 			'The timer runs on the current stage only: move everyone there first.',
 			409
 		);
@@ -122,9 +124,9 @@ export async function spotlight(
 	if (input) {
 		await requireStage(workshopId, input.stageKey);
 		const text = input.text.trim();
-		if (!text) throw new LiveRuleError('There is nothing to put in the spotlight.');
+		if (!text) throw new RuleError('There is nothing to put in the spotlight.');
 		if (text.length > MAX_SPOTLIGHT_LENGTH) {
-			throw new LiveRuleError(`A spotlight shows at most ${MAX_SPOTLIGHT_LENGTH} characters.`);
+			throw new RuleError(`A spotlight shows at most ${MAX_SPOTLIGHT_LENGTH} characters.`);
 		}
 		// Every phone and the projector show the spotlight: a card still on its team's private
 		// board would reach the other teams before the reveal.
@@ -134,7 +136,7 @@ export async function spotlight(
 				cardsOf(doc).has(itemId)
 			);
 			if (!isShared) {
-				throw new LiveRuleError(
+				throw new RuleError(
 					'This card is not on the shared board: a card still private to its team can go in the spotlight once the round is revealed.',
 					409
 				);

@@ -1,27 +1,21 @@
-import { and, asc, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { db } from './db';
 import { participant, team, workshop } from './db/schema';
 import { newId } from './ids';
 import * as sessions from './auth/sessions';
 import * as polls from './polls';
-
-export class UnknownTeamError extends Error {
-	override name = 'UnknownTeamError';
-}
+import { presentIn } from './present';
+import { RuleError } from './rules';
 
 /**
  * The facilitator removed (or refused) someone on this device or under this name: removal is
  * a decision, so joining again with the code does not undo it. Only "Let back in" does.
  */
-export class RemovedFromWorkshopError extends Error {
-	override name = 'RemovedFromWorkshopError';
-	constructor(readonly by: 'device' | 'name') {
-		super(
-			by === 'device'
-				? 'The facilitator removed you from this workshop. Ask them to let you back in.'
-				: 'The facilitator removed someone of that name from this workshop. Ask them to let you back in.'
-		);
-	}
+export function removedMessage(by: 'device' | 'name'): string {
+	return by === 'device'
+		? 'The facilitator removed you from this workshop. Ask them to let you back in.'
+		: 'The facilitator removed someone of that name from this workshop. Ask them to let you back in.';
 }
 
 /** Names compare without case and extra spaces: "Sam  Smith" is "sam smith". */
@@ -48,7 +42,7 @@ export async function join(input: {
 		.from(team)
 		.where(and(eq(team.id, input.teamId), eq(team.workshopId, input.workshopId)))
 		.limit(1);
-	if (!chosen) throw new UnknownTeamError('That team is not part of this workshop.');
+	if (!chosen) throw new RuleError('Pick one of the teams listed.', 400, 'teamId');
 	const [removed] = await db()
 		.select({ deviceHash: participant.deviceHash })
 		.from(participant)
@@ -64,9 +58,8 @@ export async function join(input: {
 		)
 		.limit(1);
 	if (removed) {
-		throw new RemovedFromWorkshopError(
-			input.deviceHash && removed.deviceHash === input.deviceHash ? 'device' : 'name'
-		);
+		const by = input.deviceHash && removed.deviceHash === input.deviceHash ? 'device' : 'name';
+		throw new RuleError(removedMessage(by), 403, 'displayName');
 	}
 	const id = newId();
 	const [inserted] = await db()
@@ -113,36 +106,31 @@ const listed = {
 	teamColour: team.colour
 };
 
-/** Admitted participants with their team, for the facilitator's list and the room. */
-export async function listPresent(workshopId: string) {
+/** Participants with their team: those `where` picks, in `order`. */
+function listWithTeam(where: SQL | undefined, order: SQL[]) {
 	return db()
 		.select(listed)
 		.from(participant)
 		.innerJoin(team, eq(team.id, participant.teamId))
-		.where(
-			and(
-				eq(participant.workshopId, workshopId),
-				isNull(participant.removedAt),
-				isNotNull(participant.admittedAt)
-			)
-		)
-		.orderBy(asc(team.position), asc(participant.joinedAt));
+		.where(where)
+		.orderBy(...order);
+}
+
+/** Admitted participants with their team, for the facilitator's list and the room. */
+export async function listPresent(workshopId: string) {
+	return listWithTeam(presentIn(workshopId), [asc(team.position), asc(participant.joinedAt)]);
 }
 
 /** People waiting for the facilitator to let them in, first come first. */
 export async function listWaiting(workshopId: string) {
-	return db()
-		.select(listed)
-		.from(participant)
-		.innerJoin(team, eq(team.id, participant.teamId))
-		.where(
-			and(
-				eq(participant.workshopId, workshopId),
-				isNull(participant.removedAt),
-				isNull(participant.admittedAt)
-			)
-		)
-		.orderBy(asc(participant.joinedAt));
+	return listWithTeam(
+		and(
+			eq(participant.workshopId, workshopId),
+			isNull(participant.removedAt),
+			isNull(participant.admittedAt)
+		),
+		[asc(participant.joinedAt)]
+	);
 }
 
 /** People the facilitator removed or refused, latest first: each can be let back in. */
@@ -153,6 +141,26 @@ export async function listRemoved(workshopId: string) {
 		.innerJoin(team, eq(team.id, participant.teamId))
 		.where(and(eq(participant.workshopId, workshopId), isNotNull(participant.removedAt)))
 		.orderBy(sql`${participant.removedAt} desc`);
+}
+
+/**
+ * Changes one participant of this workshop, if `conditions` hold for them (not removed, say):
+ * whether one matched.
+ */
+async function updateOne(
+	workshopId: string,
+	participantId: string,
+	changes: PgUpdateSetSource<typeof participant>,
+	...conditions: SQL[]
+): Promise<boolean> {
+	const rows = await db()
+		.update(participant)
+		.set(changes)
+		.where(
+			and(eq(participant.id, participantId), eq(participant.workshopId, workshopId), ...conditions)
+		)
+		.returning({ id: participant.id });
+	return rows.length > 0;
 }
 
 /** Lets waiting people in: one, or (without `participantId`) everyone waiting. How many. */
@@ -187,18 +195,13 @@ export function refuse(workshopId: string, participantId: string): Promise<boole
  * admitted. Their device resumes as them at the join link; their name may join again.
  */
 export async function letBackIn(workshopId: string, participantId: string): Promise<boolean> {
-	const rows = await db()
-		.update(participant)
-		.set({ removedAt: null, admittedAt: sql`coalesce(${participant.admittedAt}, now())` })
-		.where(
-			and(
-				eq(participant.id, participantId),
-				eq(participant.workshopId, workshopId),
-				isNotNull(participant.removedAt)
-			)
-		)
-		.returning({ id: participant.id });
-	if (rows.length === 0) return false;
+	const isBack = await updateOne(
+		workshopId,
+		participantId,
+		{ removedAt: null, admittedAt: sql`coalesce(${participant.admittedAt}, now())` },
+		isNotNull(participant.removedAt)
+	);
+	if (!isBack) return false;
 	await polls.refreshTurnout(workshopId);
 	return true;
 }
@@ -217,19 +220,14 @@ async function removeWhere(
 	participantId: string,
 	{ isWaiting }: { isWaiting: boolean }
 ): Promise<boolean> {
-	const rows = await db()
-		.update(participant)
-		.set({ removedAt: new Date() })
-		.where(
-			and(
-				eq(participant.id, participantId),
-				eq(participant.workshopId, workshopId),
-				isNull(participant.removedAt),
-				isWaiting ? isNull(participant.admittedAt) : undefined
-			)
-		)
-		.returning({ id: participant.id });
-	if (rows.length === 0) return false;
+	const isRemoved = await updateOne(
+		workshopId,
+		participantId,
+		{ removedAt: new Date() },
+		isNull(participant.removedAt),
+		...(isWaiting ? [isNull(participant.admittedAt)] : [])
+	);
+	if (!isRemoved) return false;
 	await sessions.revokeAllForParticipant(participantId);
 	// Someone still waiting was never counted as eligible.
 	if (!isWaiting) await polls.refreshTurnout(workshopId);
@@ -242,18 +240,12 @@ export async function rename(
 	participantId: string,
 	displayName: string
 ): Promise<boolean> {
-	const rows = await db()
-		.update(participant)
-		.set({ displayName: displayName.trim() })
-		.where(
-			and(
-				eq(participant.id, participantId),
-				eq(participant.workshopId, workshopId),
-				isNull(participant.removedAt)
-			)
-		)
-		.returning({ id: participant.id });
-	return rows.length > 0;
+	return updateOne(
+		workshopId,
+		participantId,
+		{ displayName: displayName.trim() },
+		isNull(participant.removedAt)
+	);
 }
 
 /** Moves a present participant to another team of the same workshop. */
@@ -268,18 +260,13 @@ export async function move(
 		.where(and(eq(team.id, teamId), eq(team.workshopId, workshopId)))
 		.limit(1);
 	if (!chosen) return 'unknown-team';
-	const rows = await db()
-		.update(participant)
-		.set({ teamId: chosen.id })
-		.where(
-			and(
-				eq(participant.id, participantId),
-				eq(participant.workshopId, workshopId),
-				isNull(participant.removedAt)
-			)
-		)
-		.returning({ id: participant.id });
-	if (rows.length === 0) return 'unknown-participant';
+	const isMoved = await updateOne(
+		workshopId,
+		participantId,
+		{ teamId: chosen.id },
+		isNull(participant.removedAt)
+	);
+	if (!isMoved) return 'unknown-participant';
 	await polls.refreshTurnout(workshopId);
 	return 'moved';
 }

@@ -6,8 +6,8 @@
  * projector never receives a team's board, so the server counts for it).
  *
  * Each control is checked here, then written to the room document through rooms.change.
- * Every check runs before anything is written: a refusal changes nothing. The controls are part
- * of the live run, so a refusal is a `LiveRuleError` (live.ts).
+ * Every check runs before anything is written: a refusal (a `RuleError`, rules.ts) changes
+ * nothing.
  */
 import type * as Y from 'yjs';
 import { cardsOf, listCards } from '../collab/cards';
@@ -23,8 +23,9 @@ import {
 	type ProjectorView
 } from '../collab/projector';
 import { writeStageState } from '../collab/room';
-import { LiveRuleError, requireStage } from './live';
+import { requireStage } from './live';
 import * as rooms from './rooms';
+import { RuleError } from './rules';
 import * as workshops from './workshops';
 
 /** How far the page number may wander; the projector counts round the pages it has. */
@@ -54,7 +55,7 @@ export async function focusTerm(workshopId: string, stageKey: string, termId: st
 			stageDocName(workshopId, stageKey),
 			(doc) => cardsOf(doc).get(termId)?.get('type') === 'term'
 		);
-		if (!isTerm) throw new LiveRuleError('This stage has no such term on its board.', 404);
+		if (!isTerm) throw new RuleError('This stage has no such term on its board.', 404);
 	}
 	await changeView(workshopId, stageKey, (view, doc) =>
 		writeProjectorView(doc, { ...view, termId, page: 0 })
@@ -71,7 +72,7 @@ export async function turnPage(workshopId: string, stageKey: string, step: 1 | -
 		const terms = await rooms.read(stageDocName(workshopId, stageKey), (doc) =>
 			listCards(doc, 'term').map((t) => t.id)
 		);
-		if (terms.length === 0) throw new LiveRuleError('This stage has no terms yet.', 409);
+		if (terms.length === 0) throw new RuleError('This stage has no terms yet.', 409);
 		await changeView(workshopId, stageKey, (view, doc) => {
 			const at = view.termId === null ? -1 : terms.indexOf(view.termId);
 			const next =
@@ -96,9 +97,9 @@ export async function showBoard(workshopId: string, stageKey: string) {
 		(doc) => [readPolls(doc), readProjectorView(doc, stageKey)] as const
 	);
 	const shown = pollOnProjector(polls, stageKey, view);
-	if (!shown) throw new LiveRuleError('No result is on the projector: it shows the board.', 409);
+	if (!shown) throw new RuleError('No result is on the projector: it shows the board.', 409);
 	if (shown.status !== 'revealed') {
-		throw new LiveRuleError(
+		throw new RuleError(
 			'A vote is on: the projector shows its turnout until the result is revealed.',
 			409
 		);

@@ -1,19 +1,12 @@
 /**
  * Who may touch a charter's review sessions and learning agenda, on top of the usual guards:
  * the facilitator runs reviews; participants propose learning items; the facilitator and the
- * workshop's invited leaders accept them and record their takeaways. Rule errors become the
- * status and words the module chose.
+ * workshop's invited leaders accept them and record their takeaways.
  */
-import { error, type RequestEvent } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
 import { requireFacilitatorOf, requireMember } from './api';
 import { requireLeaderOf } from './charter/guards';
-import { leaderLabel } from './charter/leaders';
-import { CharterRuleError } from './charter';
-
-export function ruleError(e: unknown): never {
-	if (e instanceof CharterRuleError) error(e.status, e.message);
-	throw e;
-}
+import { leaderLabel } from './charter/leader';
 
 /** A facilitator's or leader's session for this workshop: they may accept and record. */
 export async function requireCurator(

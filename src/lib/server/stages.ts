@@ -16,6 +16,17 @@ export async function list(workshopId: string): Promise<Stage[]> {
 		.orderBy(asc(stage.position));
 }
 
+/** A stage as a template and the room's agenda describe it: what it is, without ids or order. */
+export function describe(s: Stage): StageTemplate {
+	return {
+		key: s.key,
+		kind: s.kind,
+		title: s.title,
+		prompt: s.prompt,
+		timeboxMinutes: s.timeboxMinutes
+	};
+}
+
 export async function get(workshopId: string, key: string): Promise<Stage | undefined> {
 	const [row] = await db()
 		.select()

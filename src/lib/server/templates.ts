@@ -162,13 +162,7 @@ export async function contentOfWorkshop(
 	const teamName = new Map(teamRows.map((t) => [t.id, t.name]));
 	const result: TemplateStage[] = [];
 	for (const s of stageRows) {
-		const stage: TemplateStage = {
-			key: s.key,
-			kind: s.kind,
-			title: s.title,
-			prompt: s.prompt,
-			timeboxMinutes: s.timeboxMinutes
-		};
+		const stage: TemplateStage = stages.describe(s);
 		if (s.kind === 'shared-terms') {
 			stage.terms = await rooms.read(stageDocName(workshopId, s.key), (doc: Y.Doc) =>
 				listCards(doc, 'term').map((term) => ({

@@ -165,13 +165,7 @@ export async function teams(workshopId: string): Promise<Team[]> {
 export async function copySource(sourceId: string) {
 	const [sourceStages, sourceTeams] = await Promise.all([stages.list(sourceId), teams(sourceId)]);
 	return {
-		stages: sourceStages.map((s) => ({
-			key: s.key,
-			kind: s.kind,
-			title: s.title,
-			prompt: s.prompt,
-			timeboxMinutes: s.timeboxMinutes
-		})),
+		stages: sourceStages.map(stages.describe),
 		teams: sourceTeams.map((t) => ({ name: t.name, colour: t.colour }))
 	};
 }

@@ -18,7 +18,7 @@
  * are not refused: the preview says so and proposes dropping them, and an import that does not
  * say what to do with such a column drops it.
  */
-import Papa from 'papaparse';
+import { decodeUpload, describeStart, isFormula, splitCsv } from '../csv';
 import {
 	fieldLabel,
 	LEAD_FIELD_KEYS,
@@ -30,6 +30,8 @@ import {
 	type Lead,
 	type LeadField
 } from './fields';
+
+export { isFormula } from '../csv';
 
 export class LeadFileError extends Error {
 	override name = 'LeadFileError';
@@ -58,19 +60,17 @@ export interface LeadFile {
 
 /** Decodes the bytes of an upload: size and encoding first, before anything is parsed. */
 export function decodeLeadFile(bytes: Uint8Array): string {
-	if (bytes.length > MAX_FILE_BYTES) {
-		throw new LeadFileError(
-			'The file is larger than 1 MiB. A sample of 10 to 40 leads fits in far less: remove the columns and lines you do not need.'
-		);
-	}
-	try {
-		// A BOM (Excel's "CSV UTF-8") is dropped by the decoder.
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		throw new LeadFileError(
-			'The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload it again.'
-		);
-	}
+	return decodeUpload(
+		bytes,
+		{
+			maxBytes: MAX_FILE_BYTES,
+			tooLarge:
+				'The file is larger than 1 MiB. A sample of 10 to 40 leads fits in far less: remove the columns and lines you do not need.',
+			notUtf8:
+				'The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload it again.'
+		},
+		(message) => new LeadFileError(message)
+	);
 }
 
 const ALIASES: Record<LeadField, string[]> = {
@@ -120,18 +120,6 @@ function personalData(name: string, cells: string[]): ColumnAnalysis['personal']
 	return null;
 }
 
-/** Whether a spreadsheet would run this cell as a formula (OWASP: CSV injection). */
-export function isFormula(cell: string): boolean {
-	return /^[=+\-@\t\r]/.test(cell) && cell !== '-';
-}
-
-function describeStart(cell: string): string {
-	const first = cell[0];
-	if (first === '\t') return 'a tab';
-	if (first === '\r') return 'a carriage return';
-	return `“${first}”`;
-}
-
 function cellProblem(cell: string, line: number, column: string): string | null {
 	if (isFormula(cell)) {
 		return `Line ${line}, column “${column}” starts with ${describeStart(cell)}, which a spreadsheet would run as a formula. Leads are refused with cells starting with =, +, -, @, a tab or a carriage return: remove that character and upload again.`;
@@ -148,19 +136,7 @@ function cellProblem(cell: string, line: number, column: string): string | null 
  * whose number of cells differs from the header's.
  */
 export function readLeadFile(text: string): LeadFile {
-	const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy' });
-	const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
-	if (quoteError) {
-		throw new LeadFileError(
-			`Line ${(quoteError.row ?? 0) + 1} has a quotation mark that is never closed: check the quotes on that line.`
-		);
-	}
-	const [header, ...rows] = parsed.data;
-	if (!header || header.every((h) => !h.trim())) {
-		throw new LeadFileError(
-			'The file is empty. Its first line names the columns; each line after it is one lead.'
-		);
-	}
+	const { header, rows } = splitCsv(text, (message) => new LeadFileError(message));
 	if (rows.length === 0) {
 		throw new LeadFileError('The file names its columns but has no leads: add one line per lead.');
 	}

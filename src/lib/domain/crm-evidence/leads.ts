@@ -23,7 +23,6 @@
  * nurture when its status says nurture or recycled; without a reason when the reason column
  * is missing or empty. It converted when its SQL date is filled.
  */
-import Papa from 'papaparse';
 import {
 	chooseColumns,
 	exportKindOf,
@@ -32,6 +31,7 @@ import {
 	type EvidenceMapping,
 	type ExportKind
 } from './columns';
+import { describeStart, isFormula, splitCsv } from '../csv';
 import { DATE_FORMATS_HINT, parseDate } from './dates';
 import { hoursBetween, monthOf, type HourMode } from './hours';
 
@@ -90,18 +90,6 @@ export interface EvidenceReading {
 	periods: PeriodEvidence[];
 }
 
-/** Whether a spreadsheet would run this cell as a formula (OWASP: CSV injection). */
-export function isFormula(cell: string): boolean {
-	return /^[=+\-@\t\r]/.test(cell) && cell !== '-';
-}
-
-function describeStart(cell: string): string {
-	const first = cell[0];
-	if (first === '\t') return 'a tab';
-	if (first === '\r') return 'a carriage return';
-	return `“${first}”`;
-}
-
 const NURTURE = /nurtur|recycl/i;
 
 export function isNurtureStatus(status: string): boolean {
@@ -114,19 +102,13 @@ export function readEvidence(
 	terms: EvidenceTerms,
 	mapping: EvidenceMapping = {}
 ): EvidenceReading {
-	const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy' });
-	const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
-	if (quoteError) {
-		throw new EvidenceFileError(
-			`Line ${(quoteError.row ?? 0) + 2} has a quotation mark that is never closed: check the quotes on that line.`
-		);
-	}
-	const [header, ...rows] = parsed.data;
-	if (!header || header.every((h) => !h.trim())) {
-		throw new EvidenceFileError(
-			'The file is empty. Its first line names the columns; each line after it is one lead.'
-		);
-	}
+	const { header, rows } = splitCsv(
+		text,
+		(message) => new EvidenceFileError(message),
+		// As this upload has always said: one more than Papa's row, which already counts the
+		// header, so the line named is the one after the unclosed quote.
+		(row) => row + 2
+	);
 	if (rows.length > MAX_LEAD_ROWS) {
 		throw new EvidenceFileError(
 			`The file has ${rows.length.toLocaleString('en-GB')} leads; an upload holds at most ${MAX_LEAD_ROWS.toLocaleString('en-GB')}. Export a shorter period (a quarter, or a few months) and upload each in turn.`

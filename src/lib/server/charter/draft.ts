@@ -5,8 +5,8 @@ import { applyEdit, CharterEditError, type CharterEdit } from '../../domain/char
 import { db } from '../db';
 import { charter } from '../db/schema';
 import { newId } from '../ids';
+import { RuleError } from '../rules';
 import { compile } from './compile';
-import { CharterRuleError } from './rules';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -20,15 +20,20 @@ export async function draft(workshopId: string): Promise<CharterContent> {
 	return again!.draft;
 }
 
+/** Stores the draft as it now is, and hands it back. */
+async function saveDraft(workshopId: string, next: CharterContent): Promise<CharterContent> {
+	await db()
+		.update(charter)
+		.set({ draft: next, updatedAt: new Date() })
+		.where(eq(charter.workshopId, workshopId));
+	return next;
+}
+
 /** Compiles the draft again from the workshop as it is now; the facilitator's edits are lost. */
 export async function recompile(workshopId: string): Promise<CharterContent> {
 	await draft(workshopId);
 	const compiled = await compile(workshopId);
-	await db()
-		.update(charter)
-		.set({ draft: compiled, updatedAt: new Date() })
-		.where(eq(charter.workshopId, workshopId));
-	return compiled;
+	return saveDraft(workshopId, compiled);
 }
 
 /**
@@ -54,11 +59,7 @@ export async function includeCompiled(
 		const at = next.sections.findIndex((s) => SECTION_KINDS.indexOf(s.kind) > order);
 		next.sections.splice(at < 0 ? next.sections.length : at, 0, compiled);
 	}
-	await db()
-		.update(charter)
-		.set({ draft: next, updatedAt: new Date() })
-		.where(eq(charter.workshopId, workshopId));
-	return next;
+	return saveDraft(workshopId, next);
 }
 
 export async function edit(
@@ -73,12 +74,8 @@ export async function edit(
 			change.op === 'add-clause' ? { ...change, id: newId() } : (change as CharterEdit)
 		);
 	} catch (e) {
-		if (e instanceof CharterEditError) throw new CharterRuleError(e.message, 404);
+		if (e instanceof CharterEditError) throw new RuleError(e.message, 404);
 		throw e;
 	}
-	await db()
-		.update(charter)
-		.set({ draft: next, updatedAt: new Date() })
-		.where(eq(charter.workshopId, workshopId));
-	return next;
+	return saveDraft(workshopId, next);
 }

@@ -4,8 +4,9 @@ import { measuresOf, nextReviewDate } from '../../domain/charter/content';
 import { measureStatus, type MeasureStatus } from '../../domain/charter/follow-up';
 import { db } from '../db';
 import { charterMeasureValue } from '../db/schema';
+import { RuleError } from '../rules';
 import { appendEvent } from './audit';
-import { CharterRuleError, type Version } from './rules';
+import type { Version } from './rules';
 import { latestSigned } from './versions';
 
 export interface FollowUpLine {
@@ -59,13 +60,13 @@ export async function recordMeasure(
 ): Promise<void> {
 	const signed = await latestSigned(workshopId);
 	if (!signed) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'Measures are followed up once the charter is signed: no version is signed yet.',
 			409
 		);
 	}
 	if (!measuresOf(signed.content).some((m) => m.id === input.measureId)) {
-		throw new CharterRuleError('The signed charter has no such measure.', 404);
+		throw new RuleError('The signed charter has no such measure.', 404);
 	}
 	await db().transaction(async (tx) => {
 		await tx

@@ -8,7 +8,7 @@ import { can, type Capability } from '../../domain/permissions';
 import type { LeaderActor } from '../auth/leader-sessions';
 import { refusalFor } from '../guards';
 import type { AccountActor } from '../auth/sessions';
-import { leaderLabel } from './leaders';
+import { leaderLabel } from './leader';
 import { isFirmWorkshop } from '../firms';
 import * as workshops from '../workshops';
 

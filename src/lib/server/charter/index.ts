@@ -7,7 +7,9 @@
  * - versions.ts: publishing frozen versions, reading them, their signature lines;
  * - audit.ts: the hash chain of events; verify.ts: what a version's verification recomputes;
  * - follow-up.ts: the signed charter's measures and their recorded values;
- * - rules.ts: the version and transaction types, and `CharterRuleError`.
+ * - rules.ts: the version and transaction types.
+ *
+ * Every refusal is a `RuleError` (src/lib/server/rules.ts).
  *
  * Leaders' invitations, reviews and signatures are their own namespace (leaders.ts), the
  * guards of the charter's pages are guards.ts, and the exports of a version are export/.
@@ -19,7 +21,7 @@
 export { appendEvent, events, recordIntervention } from './audit';
 export { draft, edit, includeCompiled, recompile } from './draft';
 export { followUp, recordMeasure, type FollowUpLine } from './follow-up';
-export { CharterRuleError, type Tx, type Version } from './rules';
+export { type Tx, type Version } from './rules';
 export { verify, type Verification } from './verify';
 export {
 	activeInvites,

@@ -3,7 +3,7 @@
  * (`import * as leaders from '$lib/server/charter/leaders'`): here, invitations with personal
  * links (inviting, reminding, withdrawing, checking a link); reviews (comment, approve,
  * request changes) and signatures in signing.ts; the facilitator's summary and the
- * leadership overview in leadership.ts.
+ * leadership overview in leadership.ts; a leader's name and the signing order in leader.ts.
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import * as leaderSessions from '../auth/leader-sessions';
@@ -11,14 +11,11 @@ import { generateToken, hashToken } from '../auth/tokens';
 import { db } from '../db';
 import { charterSignature, charterVersion, leaderInvite } from '../db/schema';
 import { newId } from '../ids';
+import { RuleError } from '../rules';
 import * as charters from './index';
-import { CharterRuleError } from './rules';
+import { leaderLabel, type Invite } from './leader';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-export type Invite = typeof leaderInvite.$inferSelect;
-
-export const leaderLabel = (l: { name: string; title: string }) => `${l.name}, ${l.title}`;
 
 /** The path of a personal link; the token appears nowhere else and is stored only hashed. */
 export const linkPath = (workshopId: string, token: string) => `/review/${workshopId}/${token}`;
@@ -140,7 +137,7 @@ export async function remindUnsigned(
 			.from(charterVersion)
 			.where(and(eq(charterVersion.workshopId, workshopId), isNull(charterVersion.supersededAt)));
 		if (!current) {
-			throw new CharterRuleError('Publish a version first: there is nothing to sign yet.', 409);
+			throw new RuleError('Publish a version first: there is nothing to sign yet.', 409);
 		}
 		const pending = await tx
 			.select({ invite: leaderInvite })
@@ -196,7 +193,7 @@ export async function revoke(workshopId: string, inviteId: string, actor: string
 				)
 			)
 			.returning();
-		if (!found) throw new CharterRuleError('No open invitation of this workshop has that id.', 404);
+		if (!found) throw new RuleError('No open invitation of this workshop has that id.', 404);
 		await tx
 			.update(charterSignature)
 			.set({ status: 'void', voidedAt: new Date() })
@@ -252,5 +249,6 @@ export async function checkLink(workshopId: string, token: string): Promise<Link
 	return { ok: true, invite: found };
 }
 
+export { leaderLabel, mustSignFirst, type Invite } from './leader';
 export { review, reviews, sign, SupersededError, type ReviewLine } from './signing';
 export { overview, summary, switchTo, type CharterSummary } from './leadership';

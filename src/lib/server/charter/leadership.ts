@@ -5,9 +5,9 @@ import type { LeaderActor } from '../auth/leader-sessions';
 import * as leaderSessions from '../auth/leader-sessions';
 import { db } from '../db';
 import { charterReview, charterSignature, charterVersion, workshop } from '../db/schema';
+import { RuleError } from '../rules';
 import * as charters from './index';
-import { leaderLabel } from './leaders';
-import { CharterRuleError } from './rules';
+import { leaderLabel } from './leader';
 
 export interface CharterSummary {
 	workshopId: string;
@@ -117,7 +117,7 @@ export async function switchTo(leader: LeaderActor, workshopId: string) {
 	const proven = await leaderSessions.provenInvites(leader);
 	const found = proven.find((i) => i.workshopId === workshopId);
 	if (!found) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'This browser has not opened a review link for that charter. Open the link from its invitation.',
 			404
 		);

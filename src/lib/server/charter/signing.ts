@@ -5,21 +5,20 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { contentHash } from '../../domain/charter/canon';
 import { describeChange, diffCharters } from '../../domain/charter/diff';
-import { mustWaitFor } from '../../domain/charter/signing';
 import type { LeaderActor } from '../auth/leader-sessions';
 import { db } from '../db';
 import { charterReview, charterSignature, charterVersion, leaderInvite } from '../db/schema';
 import { newId } from '../ids';
+import { RuleError } from '../rules';
 import * as charters from './index';
-import { leaderLabel } from './leaders';
-import { CharterRuleError } from './rules';
+import { leaderLabel, mustSignFirst } from './leader';
 
 /**
  * The version a leader acted on was superseded while they read it: nothing was recorded. It
  * carries what changed since, so the page can show the current version with the changes
- * instead of a dead end.
+ * instead of a dead end: the one refusal a page tells apart from the others.
  */
-export class SupersededError extends CharterRuleError {
+export class SupersededError extends RuleError {
 	override name = 'SupersededError';
 	constructor(
 		message: string,
@@ -50,7 +49,7 @@ async function superseded(
 async function openVersion(workshopId: string, versionId: string) {
 	const found = await charters.version(versionId);
 	if (!found || found.workshopId !== workshopId) {
-		throw new CharterRuleError('This charter has no such version.', 404);
+		throw new RuleError('This charter has no such version.', 404);
 	}
 	if (found.supersededAt) {
 		throw await superseded(
@@ -75,7 +74,7 @@ export async function review(
 	const workshopId = leader.invite.workshopId;
 	const found = await openVersion(workshopId, input.versionId);
 	if (input.section && !found.content.sections.some((s) => s.key === input.section)) {
-		throw new CharterRuleError('This version has no such section.', 404);
+		throw new RuleError('This version has no such section.', 404);
 	}
 	await db().transaction(async (tx) => {
 		await tx.insert(charterReview).values({
@@ -137,14 +136,14 @@ export async function sign(
 ): Promise<void> {
 	const workshopId = leader.invite.workshopId;
 	if (input.consent !== 'yes') {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'Tick the box to confirm you agree to this charter; nothing was signed.',
 			400
 		);
 	}
 	const found = await openVersion(workshopId, input.versionId);
 	if (input.hash !== found.hash || contentHash(found.content) !== found.hash) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'The text you were shown is not this version’s text any more. Reload the page and read it again before signing.',
 			409
 		);
@@ -152,23 +151,12 @@ export async function sign(
 	const lines = await charters.signatures(found.id);
 	const mine = lines.find((l) => l.inviteId === leader.invite.id);
 	if (!mine || mine.status === 'void') {
-		throw new CharterRuleError('You are not asked to sign this version.', 403);
+		throw new RuleError('You are not asked to sign this version.', 403);
 	}
-	if (mine.status === 'signed')
-		throw new CharterRuleError('You have already signed this version.', 409);
-	const waitingFor = mustWaitFor(
-		lines
-			.filter((l) => l.status !== 'void')
-			.map((l) => ({
-				inviteId: l.inviteId,
-				name: l.name,
-				order: l.signingOrder,
-				hasSigned: l.status === 'signed'
-			})),
-		leader.invite.id
-	);
+	if (mine.status === 'signed') throw new RuleError('You have already signed this version.', 409);
+	const waitingFor = mustSignFirst(lines, leader.invite.id);
 	if (waitingFor.length) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			`The signing order asks ${waitingFor.map((s) => s.name).join(' and ')} to sign before you.`,
 			409
 		);

@@ -10,9 +10,10 @@ import { db, type Db } from '../db';
 import { charter, charterSignature, charterVersion, leaderInvite } from '../db/schema';
 import { newId } from '../ids';
 import { moduleLogger } from '../logger';
+import { RuleError } from '../rules';
 import { appendEvent } from './audit';
 import { draft } from './draft';
-import { CharterRuleError, type Tx, type Version } from './rules';
+import type { Tx, Version } from './rules';
 
 const log = moduleLogger('charters');
 
@@ -29,7 +30,7 @@ export async function publish(workshopId: string, actor: string): Promise<Versio
 		sections: drafted.sections.filter((s) => s.items.length > 0)
 	}) as unknown as CharterContent;
 	if (isEmptyCharter(content)) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'The charter is empty: it needs at least one clause before it can be published.',
 			400
 		);
@@ -49,7 +50,7 @@ export async function publish(workshopId: string, actor: string): Promise<Versio
 			.orderBy(desc(charterVersion.number))
 			.limit(1);
 		if (previous && !previous.supersededAt && previous.hash === hash) {
-			throw new CharterRuleError(
+			throw new RuleError(
 				`Nothing changed since version ${previous.number}: edit the draft before publishing again.`,
 				409
 			);

@@ -36,9 +36,10 @@ import { sql } from 'drizzle-orm';
 import { BallotError, checkChoice, takesReason, type Choice } from '../../domain/polls';
 import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../domain/voting-token';
 import { db, rowsOf } from '../db';
+import { RuleError } from '../rules';
 import { groupCommit } from './group-commit';
 import { verifyingKey, verifyToken } from './keys';
-import { notOpen, PollRuleError, rulesFor } from './rules';
+import { notOpen, rulesFor } from './rules';
 
 export interface CastRequest {
 	keyId: string;
@@ -118,18 +119,18 @@ export async function cast(
 	try {
 		choice = checkChoice(rules, request.choice);
 	} catch (e) {
-		if (e instanceof BallotError) throw new PollRuleError(e.message, 400);
+		if (e instanceof BallotError) throw new RuleError(e.message, 400);
 		throw e;
 	}
 	const message = fromBase64url(request.message);
 	const signature = fromBase64url(request.signature);
 	if (message.length !== PREPARED_MESSAGE_BYTES || signature.length !== MODULUS_BYTES) {
-		throw new PollRuleError('The voting token is not in the expected form.', 400);
+		throw new RuleError('The voting token is not in the expected form.', 400);
 	}
 	const key = await verifyingKey(pollId, request.keyId);
-	if (!key) throw new PollRuleError('This voting token is not for this poll.', 403);
+	if (!key) throw new RuleError('This voting token is not for this poll.', 403);
 	if (!verifyToken(key, message, signature)) {
-		throw new PollRuleError('This voting token is not valid: its signature does not verify.', 403);
+		throw new RuleError('This voting token is not valid: its signature does not verify.', 403);
 	}
 	// The same SHA-256 as the device's `trackerOf`, with Node's native hash.
 	const tracker = createHash('sha256').update(message).digest('hex');

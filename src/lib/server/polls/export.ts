@@ -8,7 +8,8 @@ import type { Choice } from '../../domain/polls';
 import { db } from '../db';
 import { ballot } from '../db/schema';
 import * as workshops from '../workshops';
-import { find, PollRuleError } from './rules';
+import { RuleError } from '../rules';
+import { find } from './rules';
 
 /**
  * One counted ballot on the bulletin: its tracker and its choice; no team, no reason. The
@@ -27,7 +28,7 @@ export interface BulletinLine {
 export async function bulletin(workshopId: string, pollId: string): Promise<BulletinLine[]> {
 	const row = await find(workshopId, pollId);
 	if (row.status !== 'revealed') {
-		throw new PollRuleError('The bulletin is published once the result is revealed.', 409);
+		throw new RuleError('The bulletin is published once the result is revealed.', 409);
 	}
 	const rows = await db()
 		.select({ tracker: ballot.tokenHash, choice: ballot.choice })
@@ -45,7 +46,7 @@ export async function resultCsv(
 ): Promise<{ filename: string; body: string }> {
 	const row = await find(workshopId, pollId);
 	if (row.status !== 'revealed' || !row.result) {
-		throw new PollRuleError('The result is exported once it has been revealed.', 409);
+		throw new RuleError('The result is exported once it has been revealed.', 409);
 	}
 	const teams = await workshops.teams(workshopId);
 	const name = (id: string) => teams.find((t) => t.id === id)?.name ?? 'Former team';

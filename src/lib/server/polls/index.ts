@@ -10,7 +10,9 @@
  * - turnout.ts: counts of people per team, never choices;
  * - views.ts: the polls as the room and every screen show them;
  * - export.ts: the bulletin and the CSV of a revealed result;
- * - rules.ts: the poll's row and rules, and `PollRuleError`.
+ * - rules.ts: the poll's row and rules.
+ *
+ * Every refusal is a `RuleError` (src/lib/server/rules.ts).
  *
  * Results leave only through `publishResult` (src/lib/domain/polls/k-rule.ts), which hides
  * small teams and whatever would let them be worked out; after the reveal, the bulletin lists
@@ -19,7 +21,10 @@
 export { cast, type CastAnswer, type CastRequest } from './ballots';
 export { bulletin, resultCsv, type BulletinLine } from './export';
 export { advance, create, createPulse, remove, revote } from './lifecycle';
-export { PollRuleError, rulesOf } from './rules';
+// The realtime server's voting endpoints (server/voting-endpoints.ts) still catch refusals by
+// this name; it is the one RuleError every module refuses with.
+export { RuleError as PollRuleError } from '../rules';
+export { rulesOf } from './rules';
 export { hasToken, issue, TokenError, voterOf, type TokenRequest, type Voter } from './tokens';
 export { publishTurnout, refreshTurnout, turnout } from './turnout';
 export { list, roomViews } from './views';

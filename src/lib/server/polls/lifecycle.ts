@@ -24,8 +24,9 @@ import { newId } from '../ids';
 import * as rooms from '../rooms';
 import * as stages from '../stages';
 import * as workshops from '../workshops';
+import { RuleError } from '../rules';
 import * as ballotKeys from './keys';
-import { find, PollRuleError, rulesOf, teamIdsOf, written, type PollRow } from './rules';
+import { find, rulesOf, teamIdsOf, written, type PollRow } from './rules';
 import { publish } from './views';
 
 /** The options of a dot vote: the chosen cards of a stage's board (barriers by default). */
@@ -39,11 +40,11 @@ async function dotOptions(
 		? cardIds.map((id) => cards.find((c) => c.id === id))
 		: cards.filter((c) => c.type === 'barrier');
 	if (candidates.some((c) => !c)) {
-		throw new PollRuleError('One of the cards is not on this stage’s board.', 404);
+		throw new RuleError('One of the cards is not on this stage’s board.', 404);
 	}
 	const options = candidates.map((c) => ({ id: c!.id, label: c!.text }));
 	if (options.length < 2) {
-		throw new PollRuleError('A dot vote needs at least 2 cards on the board.', 400);
+		throw new RuleError('A dot vote needs at least 2 cards on the board.', 400);
 	}
 	return options;
 }
@@ -55,9 +56,9 @@ async function agreementForTerm(workshopId: string, stageKey: string, cardId: st
 		if (!card) return null;
 		return { name: card.text, merged: termText(doc, cardId, 'merged')?.toString().trim() ?? '' };
 	});
-	if (!term) throw new PollRuleError('This stage has no such term.', 404);
+	if (!term) throw new RuleError('This stage has no such term.', 404);
 	if (!term.merged) {
-		throw new PollRuleError(
+		throw new RuleError(
 			`"${term.name}" has no merged wording yet: write it before putting it to a vote.`,
 			409
 		);
@@ -71,7 +72,7 @@ async function agreementForTerm(workshopId: string, stageKey: string, cardId: st
 
 export async function create(workshopId: string, input: NewPoll): Promise<string> {
 	if ('stageKey' in input && input.stageKey && !(await stages.get(workshopId, input.stageKey))) {
-		throw new PollRuleError('This workshop has no such stage.', 404);
+		throw new RuleError('This workshop has no such stage.', 404);
 	}
 	const id = newId();
 	const base = { id, workshopId, kind: input.kind, k: input.k };
@@ -81,7 +82,7 @@ export async function create(workshopId: string, input: NewPoll): Promise<string
 			let agreementId = input.agreementId;
 			if (!agreementId) {
 				if (!input.stageKey || !input.sourceItemId) {
-					throw new PollRuleError(
+					throw new RuleError(
 						'Say what the consent poll decides: an agreement, or a term on a stage.',
 						400
 					);
@@ -92,7 +93,7 @@ export async function create(workshopId: string, input: NewPoll): Promise<string
 				.select()
 				.from(agreement)
 				.where(and(eq(agreement.id, agreementId), eq(agreement.workshopId, workshopId)));
-			if (!subject) throw new PollRuleError('This workshop has no such agreement.', 404);
+			if (!subject) throw new RuleError('This workshop has no such agreement.', 404);
 			values = {
 				...base,
 				question: input.question ?? subject.statement,
@@ -106,7 +107,7 @@ export async function create(workshopId: string, input: NewPoll): Promise<string
 		}
 		case 'dot': {
 			if (input.dotMaxPerCard > input.dotBudget) {
-				throw new PollRuleError('The most dots on one card cannot exceed the dot budget.', 400);
+				throw new RuleError('The most dots on one card cannot exceed the dot budget.', 400);
 			}
 			values = {
 				...base,
@@ -178,10 +179,10 @@ export async function advance(
 			.from(poll)
 			.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)))
 			.for('update');
-		if (!current) throw new PollRuleError('This workshop has no such poll.', 404);
+		if (!current) throw new RuleError('This workshop has no such poll.', 404);
 		if (current.status !== step.from) {
 			const words = current.kind === 'classification' ? WRONG_ROUND_STATE : WRONG_STATE;
-			throw new PollRuleError(words[action], 409);
+			throw new RuleError(words[action], 409);
 		}
 		const patch: Partial<typeof poll.$inferInsert> = { status: step.to };
 		if (action === 'open') patch.openedAt = now;
@@ -241,10 +242,10 @@ export async function advance(
 export async function revote(workshopId: string, pollId: string): Promise<string> {
 	const previous = await find(workshopId, pollId);
 	if (previous.kind === 'classification') {
-		throw new PollRuleError('Start the next calibration round from its stage.', 409);
+		throw new RuleError('Start the next calibration round from its stage.', 409);
 	}
 	if (previous.status === 'draft' || previous.status === 'open') {
-		throw new PollRuleError('Close the poll before starting a re-vote.', 409);
+		throw new RuleError('Close the poll before starting a re-vote.', 409);
 	}
 	const id = newId();
 	const inserted = await db()
@@ -274,7 +275,7 @@ export async function revote(workshopId: string, pollId: string): Promise<string
 export async function remove(workshopId: string, pollId: string): Promise<void> {
 	const row = await find(workshopId, pollId);
 	if (row.status !== 'draft') {
-		throw new PollRuleError('Only a draft poll can be deleted; this one has been opened.', 409);
+		throw new RuleError('Only a draft poll can be deleted; this one has been opened.', 409);
 	}
 	await db().delete(poll).where(eq(poll.id, pollId));
 	ballotKeys.forget(pollId);

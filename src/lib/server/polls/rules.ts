@@ -1,23 +1,11 @@
-/**
- * A poll's row and rules as the other poll modules read them, and the error every one of them
- * refuses with (its status is the HTTP status the endpoints answer).
- */
+/** A poll's row and rules as the other poll modules read them. */
 import { and, eq } from 'drizzle-orm';
 import { CRITERIA } from '../../domain/calibration/fields';
 import type { PollRules } from '../../domain/polls';
 import { db } from '../db';
 import { poll } from '../db/schema';
 import * as workshops from '../workshops';
-
-export class PollRuleError extends Error {
-	override name = 'PollRuleError';
-	constructor(
-		message: string,
-		readonly status: 400 | 403 | 404 | 409
-	) {
-		super(message);
-	}
-}
+import { RuleError } from '../rules';
 
 export type PollRow = typeof poll.$inferSelect;
 
@@ -51,7 +39,7 @@ export async function find(workshopId: string, pollId: string): Promise<PollRow>
 		.select()
 		.from(poll)
 		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-	if (!row) throw new PollRuleError('This workshop has no such poll.', 404);
+	if (!row) throw new RuleError('This workshop has no such poll.', 404);
 	return row;
 }
 
@@ -85,23 +73,23 @@ function readRules(pollId: string) {
 export async function rulesFor(workshopId: string, pollId: string): Promise<PollRules> {
 	const found = await readRules(pollId);
 	if (!found || found.workshopId !== workshopId) {
-		throw new PollRuleError('This workshop has no such poll.', 404);
+		throw new RuleError('This workshop has no such poll.', 404);
 	}
 	return found.rules;
 }
 
 /** Why a poll refused a ballot its write did not take: not open yet, closed, or gone. */
-export async function notOpen(workshopId: string, pollId: string): Promise<PollRuleError> {
+export async function notOpen(workshopId: string, pollId: string): Promise<RuleError> {
 	const [row] = await db()
 		.select({ status: poll.status, kind: poll.kind })
 		.from(poll)
 		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
-	if (!row) return new PollRuleError('This workshop has no such poll.', 404);
+	if (!row) return new RuleError('This workshop has no such poll.', 404);
 	const isRound = row.kind === 'classification';
 	if (row.status === 'draft') {
-		return new PollRuleError(`This ${isRound ? 'round' : 'poll'} is not open yet.`, 409);
+		return new RuleError(`This ${isRound ? 'round' : 'poll'} is not open yet.`, 409);
 	}
-	return new PollRuleError(
+	return new RuleError(
 		isRound
 			? 'This round is closed: classifications are no longer taken.'
 			: 'This poll is closed: votes are no longer taken.',

@@ -3,12 +3,13 @@
  * tokens cast. Counts of people only, never choices, and never the tokens issued: moving a
  * person between teams while a poll is open moves an eligible count, never a vote.
  */
-import { and, count, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { roomDocName } from '../../collab/doc-names';
 import { writeTurnout } from '../../collab/polls';
 import type { Turnout } from '../../domain/polls';
 import { db } from '../db';
 import { ballot, participant, poll } from '../db/schema';
+import { presentIn } from '../present';
 import * as rooms from '../rooms';
 import * as workshops from '../workshops';
 
@@ -22,13 +23,7 @@ export async function turnout(workshopId: string, pollId: string): Promise<Turno
 		db()
 			.select({ teamId: participant.teamId, n: count() })
 			.from(participant)
-			.where(
-				and(
-					eq(participant.workshopId, workshopId),
-					isNull(participant.removedAt),
-					isNotNull(participant.admittedAt)
-				)
-			)
+			.where(presentIn(workshopId))
 			.groupBy(participant.teamId),
 		db()
 			.select({ teamId: ballot.teamId, n: count() })

@@ -12,7 +12,8 @@ import { newId } from '../ids';
 import * as projector from '../projector';
 import * as rooms from '../rooms';
 import * as stageControls from '../stage-controls';
-import { PREWORK_CLOSED, PREWORK_NOT_OPEN, PREWORK_REVEALED, PreworkError, status } from './rules';
+import { RuleError } from '../rules';
+import { PREWORK_CLOSED, PREWORK_NOT_OPEN, PREWORK_REVEALED, status } from './rules';
 
 export interface Answerer {
 	participantId: string;
@@ -29,13 +30,12 @@ export async function answer(who: Answerer, promptId: string, text: string): Pro
 		.select()
 		.from(preworkPrompt)
 		.where(and(eq(preworkPrompt.id, promptId), eq(preworkPrompt.workshopId, who.workshopId)));
-	if (!prompt)
-		throw new PreworkError('That question is not part of this workshop’s pre-work.', 404);
+	if (!prompt) throw new RuleError('That question is not part of this workshop’s pre-work.', 404);
 	const current = await status(who.workshopId);
-	if (current === 'not-opened') throw new PreworkError(PREWORK_NOT_OPEN, 409);
-	if (current === 'closed') throw new PreworkError(PREWORK_CLOSED, 409);
+	if (current === 'not-opened') throw new RuleError(PREWORK_NOT_OPEN, 409);
+	if (current === 'closed') throw new RuleError(PREWORK_CLOSED, 409);
 	const state = await stageControls.stateOf(who.workshopId, prompt.stageKey);
-	if (!state.privateWrite) throw new PreworkError(PREWORK_REVEALED, 409);
+	if (!state.privateWrite) throw new RuleError(PREWORK_REVEALED, 409);
 
 	const [previous] = await db()
 		.select({ cardId: preworkAnswer.cardId })

@@ -1,7 +1,8 @@
 /** How far each team has come with the pre-work, as counts that name nobody. */
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { db } from '../db';
 import { participant, preworkInvite, preworkPrompt } from '../db/schema';
+import { presentIn } from '../present';
 import * as workshops from '../workshops';
 
 export interface TeamCompletion {
@@ -34,13 +35,7 @@ export async function completion(workshopId: string): Promise<{
 				answers: sql<number>`(select count(*)::int from "prework_answer" a where a."participant_id" = "participant"."id")`
 			})
 			.from(participant)
-			.where(
-				and(
-					eq(participant.workshopId, workshopId),
-					isNull(participant.removedAt),
-					isNotNull(participant.admittedAt)
-				)
-			),
+			.where(presentIn(workshopId)),
 		db()
 			.select({ participantId: preworkInvite.participantId })
 			.from(preworkInvite)

@@ -15,7 +15,7 @@
  * - answers.ts: a participant's answers, as notes on their team's boards;
  * - completion.ts: completion per team, as counts;
  * - invites.ts: personal links, mailed invitations and reminders;
- * - rules.ts: where the pre-work stands, and `PreworkError` with the refusals shared by all.
+ * - rules.ts: where the pre-work stands, and the refusals shared by all (each a `RuleError`).
  */
 export { answer, answersOf, type Answerer } from './answers';
 export { completion, type TeamCompletion } from './completion';
@@ -33,7 +33,6 @@ export {
 	PREWORK_CLOSED,
 	PREWORK_NOT_OPEN,
 	PREWORK_REVEALED,
-	PreworkError,
 	status,
 	type PreworkStatus
 } from './rules';

@@ -9,8 +9,8 @@ import { participant, preworkInvite, team } from '../db/schema';
 import { newId } from '../ids';
 import * as mail from '../mail';
 import * as workshops from '../workshops';
+import { RuleError } from '../rules';
 import { prompts } from './opening';
-import { PreworkError } from './rules';
 
 /** The path of a personal pre-work link; the token is stored only hashed. */
 export const linkPath = (token: string) => `/p/${token}`;
@@ -40,14 +40,14 @@ export async function invite(
 	origin: string
 ): Promise<number> {
 	if (!mail.isMailConfigured())
-		throw new PreworkError(
+		throw new RuleError(
 			'Mail is not configured on this server, so nothing can be mailed: copy the pre-work link and share it instead.',
 			409
 		);
 	const found = await workshops.get(workshopId);
-	if (!found) throw new PreworkError('No such workshop.', 404);
+	if (!found) throw new RuleError('No such workshop.', 404);
 	if (teamId && !(await workshops.teams(workshopId)).some((t) => t.id === teamId))
-		throw new PreworkError('That team is not part of this workshop.', 404);
+		throw new RuleError('That team is not part of this workshop.', 404);
 	for (const email of emails) {
 		const token = generateToken();
 		await db()
@@ -84,7 +84,7 @@ export async function remind(
 ): Promise<{ isMailConfigured: false } | { isMailConfigured: true; mailed: number }> {
 	if (!mail.isMailConfigured()) return { isMailConfigured: false };
 	const found = await workshops.get(workshopId);
-	if (!found) throw new PreworkError('No such workshop.', 404);
+	if (!found) throw new RuleError('No such workshop.', 404);
 	const total = (await prompts(workshopId)).length;
 	const invites = await db()
 		.select({

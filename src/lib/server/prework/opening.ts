@@ -11,7 +11,8 @@ import { newId } from '../ids';
 import * as projector from '../projector';
 import * as stageControls from '../stage-controls';
 import * as stages from '../stages';
-import { PreworkError, status } from './rules';
+import { RuleError } from '../rules';
+import { status } from './rules';
 
 /** The questions a new pre-work starts with, by the kind of stage that asks them. */
 export const DEFAULT_PROMPTS: Partial<Record<StageKind, readonly string[]>> = {
@@ -71,13 +72,13 @@ export async function open(workshopId: string, byStage: Record<string, string[]>
 	const stageRows = await stages.list(workshopId);
 	const known = new Set(stageRows.map((s) => s.key));
 	for (const key of Object.keys(byStage)) {
-		if (!known.has(key)) throw new PreworkError('This workshop has no such stage.', 404);
+		if (!known.has(key)) throw new RuleError('This workshop has no such stage.', 404);
 	}
 	const wanted = stageRows.flatMap((s) =>
 		(byStage[s.key] ?? []).map((text) => ({ stageKey: s.key, text }))
 	);
 	if (wanted.length === 0)
-		throw new PreworkError('Ask at least one question before opening the pre-work.', 400);
+		throw new RuleError('Ask at least one question before opening the pre-work.', 400);
 	const asking = [...new Set(wanted.map((w) => w.stageKey))];
 	for (const key of asking) {
 		const state = await stageControls.stateOf(workshopId, key);
@@ -85,7 +86,7 @@ export async function open(workshopId: string, byStage: Record<string, string[]>
 			// Starting a private round again would hide nothing already revealed, but answers
 			// would arrive after the room saw the board: say so rather than mix the two.
 			const title = stageRows.find((s) => s.key === key)?.title ?? key;
-			throw new PreworkError(
+			throw new RuleError(
 				`${title} was already revealed in the room; ask its questions on another stage.`,
 				409
 			);
@@ -119,7 +120,7 @@ export async function open(workshopId: string, byStage: Record<string, string[]>
 		const dropped = existing.filter((e) => !keep.has(e.id));
 		const answered = dropped.find((e) => e.answers > 0);
 		if (answered) {
-			throw new PreworkError(
+			throw new RuleError(
 				`“${answered.text}” already has answers, so it stays. Change the other questions.`,
 				409
 			);

@@ -3,16 +3,6 @@ import { eq } from 'drizzle-orm';
 import { db } from '../db';
 import { prework } from '../db/schema';
 
-export class PreworkError extends Error {
-	override name = 'PreworkError';
-	constructor(
-		message: string,
-		readonly status: 400 | 403 | 404 | 409
-	) {
-		super(message);
-	}
-}
-
 export const PREWORK_CLOSED =
 	'The facilitator has closed the pre-work, so answers are no longer taken. Your answer is still here: bring it to the session.';
 export const PREWORK_NOT_OPEN = 'The facilitator has not opened the pre-work yet.';

@@ -2,9 +2,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { CharterContent } from '../../domain/charter/content';
 import * as charters from '../charter';
-import { CharterRuleError } from '../charter';
 import { db } from '../db';
 import { charter, reviewClause } from '../db/schema';
+import { RuleError } from '../rules';
 import { clauses, find } from './sessions';
 
 /** Marks a clause for change with the wording the room proposes, or takes the mark off (null). */
@@ -20,7 +20,7 @@ export async function mark(
 		.set({ proposedText })
 		.where(and(eq(reviewClause.reviewId, reviewId), eq(reviewClause.clauseId, clauseId)))
 		.returning({ clauseId: reviewClause.clauseId });
-	if (updated.length === 0) throw new CharterRuleError('This review has no such clause.', 404);
+	if (updated.length === 0) throw new RuleError('This review has no such clause.', 404);
 }
 
 /**
@@ -38,24 +38,24 @@ export async function amend(
 	const session = await find(workshopId, reviewId);
 	const version = await charters.version(input.versionId);
 	if (!version || version.workshopId !== workshopId) {
-		throw new CharterRuleError('This charter has no such version.', 404);
+		throw new RuleError('This charter has no such version.', 404);
 	}
 	if (version.supersededAt) {
 		const current = await charters.current(workshopId);
-		throw new CharterRuleError(
+		throw new RuleError(
 			`Version ${version.number} has been superseded${current ? ` by version ${current.number}` : ''}: an amendment edits the current version only.`,
 			409
 		);
 	}
 	if (version.id !== session.versionId) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'This review reviewed another version: amend the version it reviewed.',
 			409
 		);
 	}
 	const marked = (await clauses(reviewId)).filter((c) => c.proposedText);
 	if (marked.length === 0) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'No clause is marked for change: mark one with its new wording first.',
 			409
 		);

@@ -2,12 +2,12 @@
 import { eq } from 'drizzle-orm';
 import { nextReviewDate } from '../../domain/charter/content';
 import * as charters from '../charter';
-import { CharterRuleError } from '../charter';
 import * as clock from '../clock';
 import { db } from '../db';
 import { account, charter, reviewSchedule, workshop } from '../db/schema';
 import { moduleLogger } from '../logger';
 import * as mail from '../mail';
+import { RuleError } from '../rules';
 
 const log = moduleLogger('reviews');
 
@@ -24,7 +24,7 @@ export async function nextReview(workshopId: string): Promise<string | null> {
 
 export async function setNextReview(workshopId: string, date: string): Promise<void> {
 	if (date < clock.today()) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			`The next review date ${date} is in the past: choose today or a later day.`,
 			400
 		);

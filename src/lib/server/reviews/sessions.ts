@@ -5,12 +5,12 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { PublishedResult } from '../../domain/polls';
 import * as charters from '../charter';
-import { CharterRuleError } from '../charter';
 import * as clock from '../clock';
 import { db } from '../db';
 import { poll, reviewClause, reviewSession } from '../db/schema';
 import { newId } from '../ids';
 import * as polls from '../polls';
+import { RuleError } from '../rules';
 
 export type ReviewSession = typeof reviewSession.$inferSelect;
 
@@ -40,14 +40,14 @@ export async function start(
 ): Promise<ReviewSession> {
 	const currentVersion = await charters.current(workshopId);
 	if (!currentVersion) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			'A review starts from a signed charter: this charter has not been published yet.',
 			409
 		);
 	}
 	const signed = await charters.latestSigned(workshopId);
 	if (!signed || signed.id !== currentVersion.id) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			`A review starts from a signed charter: version ${currentVersion.number} is not signed by every leader yet.`,
 			409
 		);
@@ -57,19 +57,19 @@ export async function start(
 	);
 	const wanted = options.clauseIds && new Set(options.clauseIds);
 	if (wanted && [...wanted].some((clauseId) => !every.some((c) => c.item.id === clauseId))) {
-		throw new CharterRuleError(
+		throw new RuleError(
 			`One of the clauses is not in version ${signed.number} of the charter.`,
 			400
 		);
 	}
 	const chosen = wanted ? every.filter((c) => wanted.has(c.item.id)) : every;
-	if (chosen.length === 0) throw new CharterRuleError('Choose at least one clause to pulse.', 400);
+	if (chosen.length === 0) throw new RuleError('Choose at least one clause to pulse.', 400);
 	const [open] = await db()
 		.select({ id: reviewSession.id })
 		.from(reviewSession)
 		.where(and(eq(reviewSession.workshopId, workshopId), eq(reviewSession.status, 'open')));
 	if (open) {
-		throw new CharterRuleError('A review of this charter is already open: close it first.', 409);
+		throw new RuleError('A review of this charter is already open: close it first.', 409);
 	}
 	const [last] = await db()
 		.select({ number: reviewSession.number })
@@ -116,7 +116,7 @@ export async function find(workshopId: string, reviewId: string): Promise<Review
 		.select()
 		.from(reviewSession)
 		.where(and(eq(reviewSession.id, reviewId), eq(reviewSession.workshopId, workshopId)));
-	if (!row) throw new CharterRuleError('This charter has no such review session.', 404);
+	if (!row) throw new RuleError('This charter has no such review session.', 404);
 	return row;
 }
 
@@ -166,7 +166,7 @@ export async function get(workshopId: string, reviewId: string) {
 export async function close(workshopId: string, reviewId: string): Promise<ReviewSession> {
 	const session = await find(workshopId, reviewId);
 	if (session.status === 'closed') {
-		throw new CharterRuleError('This review is already closed.', 409);
+		throw new RuleError('This review is already closed.', 409);
 	}
 	for (const c of await clauses(reviewId)) {
 		if (c.pollStatus === 'draft' || c.pollStatus === 'open') {

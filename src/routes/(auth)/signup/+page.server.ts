@@ -4,6 +4,7 @@ import { safeNext, startSession } from '$lib/server/auth/cookie-session';
 import { parseForm } from '$lib/schemas/forms';
 import { signUpFields, signUpSchema } from '$lib/schemas/auth';
 import { invalid } from '$lib/server/forms';
+import { failRefusal } from '$lib/server/refusals';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -19,15 +20,8 @@ export const actions: Actions = {
 		let created;
 		try {
 			created = await accounts.createFacilitator(parsed.data);
-		} catch (error) {
-			if (error instanceof accounts.DuplicateEmailError) {
-				return invalid(
-					409,
-					{ email: 'An account with this email already exists. Sign in instead.' },
-					{ ...parsed.data, password: '' }
-				);
-			}
-			throw error;
+		} catch (e) {
+			return failRefusal(e, 'form', { ...parsed.data, password: '' });
 		}
 		await startSession({ cookies, url }, { accountId: created.id });
 		// An invitation link sends people here and expects them back to accept it.

@@ -6,6 +6,7 @@ import { invalid } from '$lib/server/forms';
 import { requireAccount } from '$lib/server/guards';
 import { isMailConfigured, sendLater } from '$lib/server/mail';
 import { publicOrigin } from '$lib/server/origin';
+import { failRefusal } from '$lib/server/refusals';
 import { parseForm } from '$lib/schemas/forms';
 import {
 	accentFields,
@@ -26,12 +27,6 @@ function requireFirmOwner(event: RequestEvent) {
 	const actor = requireAccount(event, 'firm.manage');
 	if (!actor.firm) error(403, 'Your account belongs to no firm.');
 	return { actor, firmId: actor.firm.id };
-}
-
-function refused(e: unknown, field: string, values: Record<string, string> = {}) {
-	if (e instanceof brand.BrandRuleError) return invalid(400, { [field]: e.message }, values);
-	if (e instanceof firms.FirmRuleError) return invalid(e.status, { [field]: e.message }, values);
-	throw e;
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -98,7 +93,7 @@ export const actions: Actions = {
 		try {
 			await firms.changeRole(firmId, parsed.data.accountId, parsed.data.role);
 		} catch (e) {
-			return refused(e, 'members');
+			return failRefusal(e, 'members');
 		}
 		return { changed: true };
 	},
@@ -109,7 +104,7 @@ export const actions: Actions = {
 		try {
 			await firms.removeMember(firmId, parsed.data.accountId);
 		} catch (e) {
-			return refused(e, 'members');
+			return failRefusal(e, 'members');
 		}
 		return { removed: true };
 	},
@@ -125,7 +120,7 @@ export const actions: Actions = {
 				return invalid(404, { accentColour: 'Your firm has no such client.' }, parsed.data);
 			}
 		} catch (e) {
-			return refused(e, 'accentColour', parsed.data);
+			return failRefusal(e, 'accentColour', parsed.data);
 		}
 		return { accentSaved: true };
 	},
@@ -154,7 +149,7 @@ export const actions: Actions = {
 				return invalid(404, { logo: 'Your firm has no such client.' }, { clientId });
 			}
 		} catch (e) {
-			return refused(e, 'logo', { clientId });
+			return failRefusal(e, 'logo', { clientId });
 		}
 		return { logoSaved: true };
 	}

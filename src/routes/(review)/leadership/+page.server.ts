@@ -1,11 +1,11 @@
 import { error, redirect } from '@sveltejs/kit';
 import { can } from '$lib/domain/permissions';
 import { isSecureRequest, sessionCookieName, sessionCookieOptions } from '$lib/server/auth/cookies';
-import { CharterRuleError } from '$lib/server/charter';
 import { invalid } from '$lib/server/forms';
 import * as crmEvidence from '$lib/server/crm-evidence';
 import * as leaders from '$lib/server/charter/leaders';
 import * as learning from '$lib/server/learning';
+import { failRefusal } from '$lib/server/refusals';
 import * as reviews from '$lib/server/reviews';
 import { openCharterSchema } from '$lib/schemas/charter';
 import { parseForm } from '$lib/schemas/forms';
@@ -50,10 +50,7 @@ export const actions: Actions = {
 		try {
 			opened = await leaders.switchTo(leader, parsed.data.workshopId);
 		} catch (e) {
-			if (e instanceof CharterRuleError) {
-				return invalid(e.status, { form: e.message }, { ...parsed.data });
-			}
-			throw e;
+			return failRefusal(e, 'form', { ...parsed.data });
 		}
 		const isSecure = isSecureRequest(url);
 		cookies.set(

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import * as firms from '$lib/server/firms';
-import { invalid } from '$lib/server/forms';
+import { failRefusal } from '$lib/server/refusals';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -24,8 +24,7 @@ export const actions: Actions = {
 		try {
 			await firms.accept(params.token, locals.account.account.id);
 		} catch (e) {
-			if (e instanceof firms.FirmRuleError) return invalid(e.status, { form: e.message });
-			throw e;
+			return failRefusal(e, 'form');
 		}
 		redirect(303, '/dashboard');
 	}

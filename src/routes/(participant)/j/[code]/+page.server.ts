@@ -4,6 +4,7 @@ import { startSession } from '$lib/server/auth/cookie-session';
 import * as brand from '$lib/server/brand';
 import * as joining from '$lib/server/joining';
 import * as participants from '$lib/server/participants';
+import { failRefusal } from '$lib/server/refusals';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
 import { joinFields, joinSchema } from '$lib/schemas/workshops';
@@ -42,7 +43,7 @@ async function returning(
 export const load: PageServerLoad = async ({ params, locals, cookies, getClientAddress, url }) => {
 	const workshop = await joining.openWorkshop(params.code, getClientAddress());
 	if ((await returning(workshop.id, locals, cookies, url)) === 'removed') {
-		error(403, new participants.RemovedFromWorkshopError('device').message);
+		error(403, participants.removedMessage('device'));
 	}
 	const teams = await workshops.teams(workshop.id);
 	return {
@@ -62,7 +63,7 @@ export const actions: Actions = {
 		const workshop = await joining.openWorkshop(params.code, getClientAddress());
 		const parsed = parseForm(joinSchema, await request.formData(), joinFields);
 		if ((await returning(workshop.id, locals, cookies, url)) === 'removed') {
-			const message = new participants.RemovedFromWorkshopError('device').message;
+			const message = participants.removedMessage('device');
 			return invalid(403, { form: message }, parsed.ok ? parsed.data : parsed.values);
 		}
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
@@ -77,13 +78,7 @@ export const actions: Actions = {
 			});
 		} catch (e) {
 			await joining.giveBackJoin(workshop.id);
-			if (e instanceof participants.UnknownTeamError) {
-				return invalid(400, { teamId: 'Pick one of the teams listed.' }, parsed.data);
-			}
-			if (e instanceof participants.RemovedFromWorkshopError) {
-				return invalid(403, { displayName: e.message }, parsed.data);
-			}
-			throw e;
+			return failRefusal(e, 'form', parsed.data);
 		}
 		await startSession({ cookies, url }, { participantId: joined.id });
 		redirect(303, roomPath(workshop.id, url));

@@ -5,6 +5,7 @@ import { invalid } from '$lib/server/forms';
 import { WORKSHOP_ENDED } from '$lib/server/joining';
 import * as participants from '$lib/server/participants';
 import * as prework from '$lib/server/prework';
+import { failRefusal } from '$lib/server/refusals';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
 import { joinFields, joinSchema } from '$lib/schemas/workshops';
@@ -59,11 +60,7 @@ export const actions: Actions = {
 				deviceHash: ensureDevice(event)
 			});
 		} catch (e) {
-			if (e instanceof participants.UnknownTeamError)
-				return invalid(400, { teamId: 'Pick one of the teams listed.' }, parsed.data);
-			if (e instanceof participants.RemovedFromWorkshopError)
-				return invalid(403, { displayName: e.message }, parsed.data);
-			throw e;
+			return failRefusal(e, 'form', parsed.data);
 		}
 		if (!joined.isAdmitted) await participants.admit(workshop.id, joined.id);
 		await prework.bindInvite(invite.id, joined.id);

@@ -3,9 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { stageDone } from '$lib/server/db/schema';
 import { requireJoinedOf } from '$lib/server/guards';
+import * as live from '$lib/server/live';
 import * as participants from '$lib/server/participants';
 import * as prework from '$lib/server/prework';
-import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
 import * as brand from '$lib/server/brand';
@@ -22,10 +22,9 @@ export const load: PageServerLoad = async (event) => {
 	if (!actor.participant.isAdmitted) redirect(303, `/w/${event.params.id}/waiting`);
 	const workshop = await workshops.get(event.params.id);
 	if (!workshop) error(404, 'This workshop no longer exists.');
-	const [present, teamRows, stageRows, doneRows, preworkStatus] = await Promise.all([
+	const [present, agenda, doneRows, preworkStatus] = await Promise.all([
 		participants.listPresent(workshop.id),
-		workshops.teams(workshop.id),
-		stages.list(workshop.id),
+		live.agenda(workshop.id),
 		db()
 			.select({ stageKey: stageDone.stageKey })
 			.from(stageDone)
@@ -50,14 +49,8 @@ export const load: PageServerLoad = async (event) => {
 			teamId: actor.participant.teamId,
 			teamName: actor.participant.teamName
 		},
-		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
-		stages: stageRows.map((s) => ({
-			key: s.key,
-			kind: s.kind,
-			title: s.title,
-			prompt: s.prompt,
-			timeboxMinutes: s.timeboxMinutes
-		})),
+		teams: agenda.teams,
+		stages: agenda.stages,
 		present: present.map((p) => ({
 			id: p.id,
 			displayName: p.displayName,

@@ -1,18 +1,16 @@
 import { error, fail } from '@sveltejs/kit';
-import { mustWaitFor } from '$lib/domain/charter/signing';
 import * as charters from '$lib/server/charter';
 import * as clock from '$lib/server/clock';
 import * as crm from '$lib/server/crm-config';
 import * as crmEvidence from '$lib/server/crm-evidence';
-import { CharterRuleError } from '$lib/server/charter';
 import { requireCharterReader, requireLeaderOf } from '$lib/server/charter/guards';
 import { invalid } from '$lib/server/forms';
 import * as leaders from '$lib/server/charter/leaders';
 import * as learning from '$lib/server/learning';
 import { acceptAction, proposeAction, takeawaysAction } from '$lib/server/learning-forms';
-import { leaderLabel } from '$lib/server/charter/leaders';
-import { SupersededError } from '$lib/server/charter/leaders';
+import { leaderLabel, SupersededError } from '$lib/server/charter/leaders';
 import { publicOrigin } from '$lib/server/origin';
+import { failRefusal } from '$lib/server/refusals';
 import { requireCurator, requireProposer } from '$lib/server/review-guards';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
@@ -58,17 +56,7 @@ export const load: PageServerLoad = async (event) => {
 		reader.kind === 'leader' ? lines.find((l) => l.inviteId === reader.actor.invite.id) : undefined;
 	const waitingFor =
 		reader.kind === 'leader'
-			? mustWaitFor(
-					lines
-						.filter((l) => l.status !== 'void')
-						.map((l) => ({
-							inviteId: l.inviteId,
-							name: l.name,
-							order: l.signingOrder,
-							hasSigned: l.status === 'signed'
-						})),
-					reader.actor.invite.id
-				).map((s) => s.name)
+			? leaders.mustSignFirst(lines, reader.actor.invite.id).map((s) => s.name)
 			: [];
 	const reviews = (await leaders.reviews(event.params.id)).filter((r) => r.versionId === shown.id);
 	return {
@@ -101,8 +89,7 @@ function refused(e: unknown, values: Record<string, string>) {
 			superseded: { read: e.read, current: e.current, changes: e.changes }
 		});
 	}
-	if (e instanceof CharterRuleError) return invalid(e.status, { form: e.message }, values);
-	throw e;
+	return failRefusal(e, 'form', values);
 }
 
 export const actions: Actions = {

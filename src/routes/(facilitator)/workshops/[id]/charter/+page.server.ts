@@ -1,17 +1,16 @@
 import * as v from 'valibot';
 import { agreementsWithoutEvidence, isEmptyCharter } from '$lib/domain/charter/content';
 import * as boards from '$lib/server/boards';
-import { BoardRuleError } from '$lib/server/boards';
 import { leftOut } from '$lib/server/charter/compile';
 import * as charters from '$lib/server/charter';
 import * as crm from '$lib/server/crm-config';
 import * as crmEvidence from '$lib/server/crm-evidence';
-import { CharterRuleError } from '$lib/server/charter';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as leaders from '$lib/server/charter/leaders';
 import { isMailConfigured, sendLater } from '$lib/server/mail';
 import { publicOrigin } from '$lib/server/origin';
+import { failRefusal } from '$lib/server/refusals';
 import * as rooms from '$lib/server/rooms';
 import { parseForm } from '$lib/schemas/forms';
 import {
@@ -25,12 +24,6 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
-}
-
-/** A rule of the charter refused the change: the page shows the reason, nothing changed. */
-function refused(e: unknown, field = 'form') {
-	if (e instanceof CharterRuleError) return invalid(e.status, { [field]: e.message });
-	throw e;
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -112,7 +105,7 @@ export const actions: Actions = {
 		try {
 			await charters.edit(workshop.id, parsed.output);
 		} catch (e) {
-			return refused(e);
+			return failRefusal(e, 'form');
 		}
 		return { edited: true };
 	},
@@ -124,8 +117,7 @@ export const actions: Actions = {
 		try {
 			await boards.keepInCharter(workshop.id, parsed.data.stageKey);
 		} catch (e) {
-			if (e instanceof BoardRuleError) return invalid(e.status, { form: e.message });
-			throw e;
+			return failRefusal(e, 'form');
 		}
 		await charters.includeCompiled(workshop.id, 'journey');
 		return { kept: true };
@@ -143,7 +135,7 @@ export const actions: Actions = {
 			const version = await charters.publish(workshop.id, label);
 			return { published: { number: version.number, hash: version.hash, id: version.id } };
 		} catch (e) {
-			return refused(e, 'publish');
+			return failRefusal(e, 'publish');
 		}
 	},
 
@@ -184,7 +176,7 @@ export const actions: Actions = {
 		try {
 			result = await leaders.remindUnsigned(workshop.id, label);
 		} catch (e) {
-			return refused(e, 'remindError');
+			return failRefusal(e, 'remindError');
 		}
 		const reminded = result.reminded.map(({ invite, token }) => {
 			const link = publicOrigin(event.url) + leaders.linkPath(workshop.id, token);
@@ -218,7 +210,7 @@ export const actions: Actions = {
 			const sessionIds = await leaders.revoke(workshop.id, inviteId, label);
 			for (const id of sessionIds) rooms.disconnectSession(id);
 		} catch (e) {
-			return refused(e);
+			return failRefusal(e, 'form');
 		}
 		return { revoked: true };
 	},
@@ -249,7 +241,7 @@ export const actions: Actions = {
 		try {
 			await charters.recordMeasure(workshop.id, label, parsed.data);
 		} catch (e) {
-			return refused(e, 'measureId');
+			return failRefusal(e, 'measureId');
 		}
 		return { recorded: true };
 	}

@@ -3,6 +3,7 @@ import { requireOwnedWorkshop } from '$lib/server/guards';
 import { isMailConfigured } from '$lib/server/mail';
 import { joinLink, publicOrigin } from '$lib/server/origin';
 import * as prework from '$lib/server/prework';
+import { failRefusal } from '$lib/server/refusals';
 import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import { parseAddresses, parsePromptLines } from '$lib/schemas/prework';
@@ -55,9 +56,7 @@ export const actions: Actions = {
 		try {
 			await prework.open(workshop.id, byStage);
 		} catch (e) {
-			if (e instanceof prework.PreworkError)
-				return fail(e.status, { open: { message: e.message, values } });
-			throw e;
+			return failRefusal(e, (refused) => ({ open: { message: refused.message, values } }));
 		}
 		return { opened: true };
 	},
@@ -86,9 +85,7 @@ export const actions: Actions = {
 			);
 			return { invited: sent };
 		} catch (e) {
-			if (e instanceof prework.PreworkError)
-				return fail(e.status, { invite: { message: e.message, values } });
-			throw e;
+			return failRefusal(e, (refused) => ({ invite: { message: refused.message, values } }));
 		}
 	},
 	/** Mails a reminder to everyone invited who has not answered everything yet. */

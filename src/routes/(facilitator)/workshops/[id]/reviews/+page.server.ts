@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import * as charters from '$lib/server/charter';
-import { CharterRuleError } from '$lib/server/charter';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import { failRefusal } from '$lib/server/refusals';
 import * as clock from '$lib/server/clock';
 import * as learning from '$lib/server/learning';
 import { acceptAction, proposeAction, takeawaysAction } from '$lib/server/learning-forms';
@@ -17,11 +17,6 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
-}
-
-function refused(e: unknown, field: string, values: Record<string, string> = {}) {
-	if (e instanceof CharterRuleError) return invalid(e.status, { [field]: e.message }, values);
-	throw e;
 }
 
 const dateForm = v.object({ date: calendarDate('the next review date') });
@@ -72,7 +67,7 @@ export const actions: Actions = {
 		try {
 			id = (await reviews.start(workshop.id, { clauseIds })).id;
 		} catch (e) {
-			return refused(e, 'start');
+			return failRefusal(e, 'start');
 		}
 		redirect(303, `/workshops/${workshop.id}/reviews/${id}`);
 	},
@@ -84,7 +79,7 @@ export const actions: Actions = {
 		try {
 			await reviews.setNextReview(workshop.id, parsed.data.date);
 		} catch (e) {
-			return refused(e, 'date', { date: parsed.data.date });
+			return failRefusal(e, 'date', { date: parsed.data.date });
 		}
 		return { dateSet: parsed.data.date };
 	},

@@ -1,10 +1,9 @@
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import * as live from '$lib/server/live';
 import * as participants from '$lib/server/participants';
 import { roomSnapshot } from '$lib/server/room-snapshot';
 import * as rooms from '$lib/server/rooms';
 import * as runSheet from '$lib/server/run-sheet';
-import * as stages from '$lib/server/stages';
-import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -14,9 +13,8 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
 	const { actor, workshop } = await requireOwnedWorkshop(event, event.params.id);
-	const [teamRows, stageRows, room, waiting] = await Promise.all([
-		workshops.teams(workshop.id),
-		stages.list(workshop.id),
+	const [agenda, room, waiting] = await Promise.all([
+		live.agenda(workshop.id),
 		roomSnapshot(workshop.id),
 		participants.listWaiting(workshop.id)
 	]);
@@ -33,14 +31,8 @@ export const load: PageServerLoad = async (event) => {
 		/** Shown to the other consoles of the workshop ("Ana is editing the timer"). */
 		me: { name: actor.account.name },
 		runSheet: sheet,
-		teams: teamRows.map((t) => ({ id: t.id, name: t.name, colour: t.colour })),
-		stages: stageRows.map((s) => ({
-			key: s.key,
-			kind: s.kind,
-			title: s.title,
-			prompt: s.prompt,
-			timeboxMinutes: s.timeboxMinutes
-		})),
+		teams: agenda.teams,
+		stages: agenda.stages,
 		room,
 		whoIsHere: rooms.whoIsHere(workshop.id),
 		admission: {

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { requireJoinedOf, requireParticipantOf } from '$lib/server/guards';
 import * as prework from '$lib/server/prework';
+import { failRefusal } from '$lib/server/refusals';
 import * as workshops from '$lib/server/workshops';
 import { parseForm } from '$lib/schemas/forms';
 import { preworkAnswerFields, preworkAnswerSchema } from '$lib/schemas/prework';
@@ -55,14 +56,11 @@ export const actions: Actions = {
 				parsed.data.text
 			);
 		} catch (e) {
-			if (e instanceof prework.PreworkError) {
-				return fail(e.status, {
-					promptId: parsed.data.promptId,
-					text: parsed.data.text,
-					message: e.message
-				});
-			}
-			throw e;
+			return failRefusal(e, (refused) => ({
+				promptId: parsed.data.promptId,
+				text: parsed.data.text,
+				message: refused.message
+			}));
 		}
 		return { promptId: parsed.data.promptId, saved: true };
 	}

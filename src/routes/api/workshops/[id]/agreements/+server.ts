@@ -1,6 +1,7 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import * as agreements from '$lib/server/agreements';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
+import { throwRefusal } from '$lib/server/refusals';
 import { newAgreementSchema } from '$lib/schemas/agreements';
 import type { RequestHandler } from './$types';
 
@@ -18,7 +19,6 @@ export const POST: RequestHandler = async (event) => {
 		const id = await agreements.create(event.params.id, input);
 		return json({ id }, { status: 201 });
 	} catch (e) {
-		if (e instanceof agreements.AgreementRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

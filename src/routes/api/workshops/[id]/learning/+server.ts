@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { readJson } from '$lib/server/api';
 import * as learning from '$lib/server/learning';
-import { requireProposer, ruleError } from '$lib/server/review-guards';
+import { requireProposer } from '$lib/server/review-guards';
+import { throwRefusal } from '$lib/server/refusals';
 import { learningItemSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -21,6 +22,6 @@ export const POST: RequestHandler = async (event) => {
 			{ status: 201 }
 		);
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

@@ -2,13 +2,14 @@
  * The facilitator's live controls: move everyone to a stage, the shared timer, the spotlight.
  * JSON only: a cross-site page cannot send it without a CORS preflight, which is never granted.
  */
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { requireFacilitatorOf, readJson } from '$lib/server/api';
 import * as live from '$lib/server/live';
 import * as runSheet from '$lib/server/run-sheet';
 import { serialised } from '$lib/server/workshop-queue';
 import * as workshopEvents from '$lib/server/workshop-events';
+import { throwRefusal } from '$lib/server/refusals';
 import { stageKeyField } from '$lib/schemas/stages';
 import type { RequestHandler } from './$types';
 
@@ -70,8 +71,7 @@ export const POST: RequestHandler = async (event) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof live.LiveRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 	return json(await live.state(id));
 };

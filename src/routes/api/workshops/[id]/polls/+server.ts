@@ -1,6 +1,7 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
 import * as polls from '$lib/server/polls';
+import { throwRefusal } from '$lib/server/refusals';
 import { newPollSchema } from '$lib/schemas/polls';
 import type { RequestHandler } from './$types';
 
@@ -20,7 +21,6 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		return json({ id: await polls.create(event.params.id, input) }, { status: 201 });
 	} catch (e) {
-		if (e instanceof polls.PollRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

@@ -12,9 +12,9 @@ import { can } from '$lib/domain/permissions';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
 import { serialised } from '$lib/server/workshop-queue';
 import * as workshopEvents from '$lib/server/workshop-events';
-import { LiveRuleError } from '$lib/server/live';
 import * as projector from '$lib/server/projector';
 import * as rooms from '$lib/server/rooms';
+import { throwRefusal } from '$lib/server/refusals';
 import { stageKeyField } from '$lib/schemas/stages';
 import type { RequestHandler } from './$types';
 
@@ -68,8 +68,7 @@ export const POST: RequestHandler = async (event) => {
 			await workshopEvents.record(id, member.actor, `projector.${input.action}`, input.stageKey);
 		});
 	} catch (e) {
-		if (e instanceof LiveRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 	return json(
 		await rooms.read(roomDocName(id), (doc) => ({

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
-import { ruleError } from '$lib/server/review-guards';
 import * as reviews from '$lib/server/reviews';
+import { throwRefusal } from '$lib/server/refusals';
 import { nextReviewSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -13,6 +13,6 @@ export const PATCH: RequestHandler = async (event) => {
 		await reviews.setNextReview(event.params.id, date);
 		return json({ nextReview: await reviews.nextReview(event.params.id) });
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

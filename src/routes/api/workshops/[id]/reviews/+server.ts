@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
 import { startReviewSchema } from '$lib/schemas/reviews';
-import { ruleError } from '$lib/server/review-guards';
 import * as reviews from '$lib/server/reviews';
+import { throwRefusal } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 /** The charter's review sessions, oldest first. */
@@ -19,6 +19,6 @@ export const POST: RequestHandler = async (event) => {
 		const session = await reviews.start(event.params.id, input);
 		return json({ review: session }, { status: 201 });
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

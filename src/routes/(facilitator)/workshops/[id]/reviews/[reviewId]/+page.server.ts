@@ -1,9 +1,8 @@
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { CharterRuleError } from '$lib/server/charter';
 import * as crmEvidence from '$lib/server/crm-evidence';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import { failRefusal, throwRefusal } from '$lib/server/refusals';
 import * as reviews from '$lib/server/reviews';
 import { parseForm } from '$lib/schemas/forms';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -12,11 +11,6 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
-}
-
-function refused(e: unknown, field: string, values: Record<string, string> = {}) {
-	if (e instanceof CharterRuleError) return invalid(e.status, { [field]: e.message }, values);
-	throw e;
 }
 
 const markForm = v.object({
@@ -38,8 +32,7 @@ export const load: PageServerLoad = async (event) => {
 	try {
 		review = await reviews.get(workshop.id, event.params.reviewId);
 	} catch (e) {
-		if (e instanceof CharterRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 	// The actuals come as on the charter's "Measures since signing": the values recorded by
 	// hand (reviews.get reads charters.followUp) and the CRM evidence's lines, when uploaded.
@@ -67,7 +60,7 @@ export const actions: Actions = {
 		try {
 			await reviews.close(workshop.id, event.params.reviewId);
 		} catch (e) {
-			return refused(e, 'close');
+			return failRefusal(e, 'close');
 		}
 		return { closed: true };
 	},
@@ -87,7 +80,7 @@ export const actions: Actions = {
 				parsed.data.proposedText
 			);
 		} catch (e) {
-			return refused(e, 'proposedText', parsed.data);
+			return failRefusal(e, 'proposedText', parsed.data);
 		}
 		return { marked: parsed.data.clauseId };
 	},
@@ -105,7 +98,7 @@ export const actions: Actions = {
 			);
 			return { published: published && { number: published.number, id: published.id } };
 		} catch (e) {
-			return refused(e, 'amend');
+			return failRefusal(e, 'amend');
 		}
 	}
 };

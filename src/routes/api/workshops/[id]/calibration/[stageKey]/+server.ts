@@ -1,13 +1,9 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
 import * as calibration from '$lib/server/calibration';
+import { throwRefusal } from '$lib/server/refusals';
 import { calibrationActionSchema } from '$lib/schemas/calibration';
 import type { RequestHandler } from './$types';
-
-function ruleError(e: unknown): never {
-	if (e instanceof calibration.CalibrationError) error(e.status, e.message);
-	throw e;
-}
 
 /** The stage's leads and categories, as every member of the workshop sees them. */
 export const GET: RequestHandler = async (event) => {
@@ -15,7 +11,7 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		return json(await calibration.view(event.params.id, event.params.stageKey));
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };
 
@@ -39,6 +35,6 @@ export const POST: RequestHandler = async (event) => {
 				});
 		}
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

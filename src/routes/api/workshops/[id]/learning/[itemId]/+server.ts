@@ -2,7 +2,8 @@ import { error, json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { readJson } from '$lib/server/api';
 import * as learning from '$lib/server/learning';
-import { requireCurator, ruleError } from '$lib/server/review-guards';
+import { requireCurator } from '$lib/server/review-guards';
+import { throwRefusal } from '$lib/server/refusals';
 import { takeawaysSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -24,6 +25,6 @@ export const PATCH: RequestHandler = async (event) => {
 			item: await learning.recordTakeaways(event.params.id, event.params.itemId, input.takeaways)
 		});
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

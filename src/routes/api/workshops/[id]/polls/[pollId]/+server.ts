@@ -2,13 +2,9 @@ import { error, json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
 import * as charters from '$lib/server/charter';
 import * as polls from '$lib/server/polls';
+import { throwRefusal } from '$lib/server/refusals';
 import { pollControlSchema } from '$lib/schemas/polls';
 import type { RequestHandler } from './$types';
-
-function ruleError(e: unknown): never {
-	if (e instanceof polls.PollRuleError) error(e.status, e.message);
-	throw e;
-}
 
 /**
  * One poll as every member sees it; a participant also learns whether a voting token was
@@ -43,7 +39,7 @@ export const POST: RequestHandler = async (event) => {
 		}
 		return json({ poll: await polls.advance(event.params.id, event.params.pollId, action) });
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };
 
@@ -54,6 +50,6 @@ export const DELETE: RequestHandler = async (event) => {
 		await polls.remove(event.params.id, event.params.pollId);
 		return new Response(null, { status: 204 });
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

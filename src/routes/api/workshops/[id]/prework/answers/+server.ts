@@ -2,6 +2,7 @@
 import { error, json } from '@sveltejs/kit';
 import { readJson, requireMember } from '$lib/server/api';
 import * as prework from '$lib/server/prework';
+import { throwRefusal } from '$lib/server/refusals';
 import { preworkAnswerSchema } from '$lib/schemas/prework';
 import type { RequestHandler } from './$types';
 
@@ -21,8 +22,7 @@ export const POST: RequestHandler = async (event) => {
 			input.text
 		);
 	} catch (e) {
-		if (e instanceof prework.PreworkError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 	return json({ saved: true }, { status: 200 });
 };

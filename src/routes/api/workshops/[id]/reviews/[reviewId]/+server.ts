@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { requireFacilitatorOf } from '$lib/server/api';
-import { ruleError } from '$lib/server/review-guards';
 import * as reviews from '$lib/server/reviews';
+import { throwRefusal } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 /** A review with its clauses' pulses (results once closed) and the measures' actuals. */
@@ -10,6 +10,6 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		return json(await reviews.get(event.params.id, event.params.reviewId));
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

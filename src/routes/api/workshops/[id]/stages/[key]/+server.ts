@@ -9,6 +9,7 @@
 import { error, json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { isStageKey } from '$lib/collab/doc-names';
+import { readJson } from '$lib/server/api';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as projector from '$lib/server/projector';
 import * as stageControls from '$lib/server/stage-controls';
@@ -30,13 +31,8 @@ export const POST: RequestHandler = async (event) => {
 	if (!isStageKey(stageKey) || !(await stages.get(workshop.id, stageKey))) {
 		error(404, 'This workshop has no stage with this key.');
 	}
-	if (!event.request.headers.get('content-type')?.startsWith('application/json')) {
-		error(415, 'Send the control as JSON.');
-	}
-	const parsed = v.safeParse(stageControl, await event.request.json().catch(() => null));
-	if (!parsed.success) error(400, parsed.issues[0].message);
+	const { action } = await readJson(event, stageControl);
 
-	const action = parsed.output.action;
 	// A lock and a reveal pressed at once on two consoles: one after the other, never interleaved
 	// (a reveal is three writes). See workshop-queue.ts.
 	await serialised(workshop.id, async () => {

@@ -1,6 +1,7 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import * as agreements from '$lib/server/agreements';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
+import { throwRefusal } from '$lib/server/refusals';
 import { addEvidenceSchema } from '$lib/schemas/agreements';
 import type { RequestHandler } from './$types';
 
@@ -18,8 +19,7 @@ export const POST: RequestHandler = async (event) => {
 			await agreements.addEvidence(event.params.id, event.params.agreementId, evidence);
 		}
 	} catch (e) {
-		if (e instanceof agreements.AgreementRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 	return json({ ok: true }, { status: 201 });
 };

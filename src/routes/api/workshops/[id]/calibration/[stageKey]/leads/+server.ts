@@ -1,19 +1,14 @@
 import { error, json, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { MAX_FILE_BYTES } from '$lib/domain/calibration/fields';
-import { readJson, requireFacilitatorOf } from '$lib/server/api';
+import { parseJson, readJson, requireFacilitatorOf } from '$lib/server/api';
 import * as calibration from '$lib/server/calibration';
+import { throwRefusal } from '$lib/server/refusals';
 import { columnMappingSchema, typedLeadSchema } from '$lib/schemas/calibration';
-import { describeIssue } from '$lib/schemas/issues';
 import type { RequestHandler } from './$types';
 
 const TOO_LARGE =
 	'The file is larger than 1 MiB. A sample of 10 to 40 leads fits in far less: remove the columns and lines you do not need.';
-
-function ruleError(e: unknown): never {
-	if (e instanceof calibration.CalibrationError) error(e.status, e.message);
-	throw e;
-}
 
 /** The uploaded file's bytes and the mapping sent with it (multipart/form-data). */
 async function readUpload(event: RequestEvent) {
@@ -32,15 +27,7 @@ async function readUpload(event: RequestEvent) {
 	let mapping: v.InferOutput<typeof columnMappingSchema> = {};
 	const rawMapping = form.get('mapping');
 	if (typeof rawMapping === 'string' && rawMapping.trim()) {
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(rawMapping);
-		} catch {
-			error(400, 'The column mapping is not valid JSON.');
-		}
-		const checked = v.safeParse(columnMappingSchema, parsed);
-		if (!checked.success) error(400, describeIssue(checked.issues[0]));
-		mapping = checked.output;
+		mapping = parseJson(rawMapping, columnMappingSchema, 'The column mapping is not valid JSON.');
 	}
 	return {
 		bytes: new Uint8Array(await file.arrayBuffer()),
@@ -70,6 +57,6 @@ export const POST: RequestHandler = async (event) => {
 		const input = await readJson(event, typedLeadSchema);
 		return json({ lead: await calibration.addLead(id, stageKey, input) }, { status: 201 });
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

@@ -1,6 +1,7 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { requireMember } from '$lib/server/api';
 import * as polls from '$lib/server/polls';
+import { throwRefusal } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 /**
@@ -13,7 +14,6 @@ export const GET: RequestHandler = async (event) => {
 		const ballots = await polls.bulletin(event.params.id, event.params.pollId);
 		return json({ ballots });
 	} catch (e) {
-		if (e instanceof polls.PollRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

@@ -1,6 +1,6 @@
-import { error } from '@sveltejs/kit';
 import { requireMember } from '$lib/server/api';
 import * as polls from '$lib/server/polls';
+import { throwRefusal } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 /** A revealed result as CSV: the aggregated counts shown on screen, nothing per person. */
@@ -15,7 +15,6 @@ export const GET: RequestHandler = async (event) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof polls.PollRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

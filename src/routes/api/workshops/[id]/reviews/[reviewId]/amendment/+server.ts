@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
-import { ruleError } from '$lib/server/review-guards';
 import * as reviews from '$lib/server/reviews';
+import { throwRefusal } from '$lib/server/refusals';
 import { amendmentSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -27,6 +27,6 @@ export const POST: RequestHandler = async (event) => {
 			{ status: 201 }
 		);
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

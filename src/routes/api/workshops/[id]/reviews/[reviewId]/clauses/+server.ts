@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
-import { ruleError } from '$lib/server/review-guards';
 import * as reviews from '$lib/server/reviews';
+import { throwRefusal } from '$lib/server/refusals';
 import { markClauseSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -13,6 +13,6 @@ export const PATCH: RequestHandler = async (event) => {
 		await reviews.mark(event.params.id, event.params.reviewId, input.clauseId, input.proposedText);
 		return json({ clauses: await reviews.clauses(event.params.reviewId) });
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { requireFacilitatorOf } from '$lib/server/api';
-import { ruleError } from '$lib/server/review-guards';
 import * as reviews from '$lib/server/reviews';
+import { throwRefusal } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 /** Closes the review: every pulse is closed and its result revealed under the k rule. */
@@ -10,6 +10,6 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		return json({ review: await reviews.close(event.params.id, event.params.reviewId) });
 	} catch (e) {
-		ruleError(e);
+		throwRefusal(e);
 	}
 };

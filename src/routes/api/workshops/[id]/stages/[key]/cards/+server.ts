@@ -1,6 +1,7 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { readJson, requireMember } from '$lib/server/api';
 import * as boards from '$lib/server/boards';
+import { throwRefusal } from '$lib/server/refusals';
 import { newCardSchema } from '$lib/schemas/cards';
 import type { RequestHandler } from './$types';
 
@@ -12,7 +13,6 @@ export const POST: RequestHandler = async (event) => {
 		const id = await boards.add(member, event.params.id, event.params.key, input);
 		return json({ id }, { status: 201 });
 	} catch (e) {
-		if (e instanceof boards.BoardRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

@@ -1,6 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { readJson, requireMember } from '$lib/server/api';
 import * as live from '$lib/server/live';
+import { throwRefusal } from '$lib/server/refusals';
 import { doneSchema } from '$lib/schemas/cards';
 import type { RequestHandler } from './$types';
 
@@ -17,7 +18,6 @@ export const POST: RequestHandler = async (event) => {
 		);
 		return json({ counts });
 	} catch (e) {
-		if (e instanceof live.LiveRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

@@ -2,8 +2,8 @@ import { error } from '@sveltejs/kit';
 import { EXPORT_KINDS, type ExportKind } from '$lib/domain/lifecycle/exports';
 import { requireCharterReader } from '$lib/server/charter/guards';
 import * as crm from '$lib/server/crm-config';
-import { CrmExportError } from '$lib/server/crm-config';
 import { publicOrigin } from '$lib/server/origin';
+import { throwRefusal } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 const isKind = (k: string): k is ExportKind => (EXPORT_KINDS as readonly string[]).includes(k);
@@ -28,7 +28,6 @@ export const GET: RequestHandler = async (event) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof CrmExportError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

@@ -1,6 +1,6 @@
-import { error } from '@sveltejs/kit';
 import { requireFacilitatorOf } from '$lib/server/api';
 import * as calibration from '$lib/server/calibration';
+import { throwRefusal } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 /** Removes a lead from the sample (before the first round only). */
@@ -10,7 +10,6 @@ export const DELETE: RequestHandler = async (event) => {
 		await calibration.removeLead(event.params.id, event.params.stageKey, event.params.leadId);
 		return new Response(null, { status: 204 });
 	} catch (e) {
-		if (e instanceof calibration.CalibrationError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 };

@@ -1,13 +1,9 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { readJson, requireMember } from '$lib/server/api';
 import * as boards from '$lib/server/boards';
+import { throwRefusal } from '$lib/server/refusals';
 import { cardPatchSchema } from '$lib/schemas/cards';
 import type { RequestHandler } from './$types';
-
-function answer(e: unknown): never {
-	if (e instanceof boards.BoardRuleError) error(e.status, e.message);
-	throw e;
-}
 
 export const PATCH: RequestHandler = async (event) => {
 	const member = await requireMember(event, event.params.id);
@@ -15,7 +11,7 @@ export const PATCH: RequestHandler = async (event) => {
 	try {
 		await boards.change(member, event.params.id, event.params.key, event.params.cardId, patch);
 	} catch (e) {
-		answer(e);
+		throwRefusal(e);
 	}
 	return json({ ok: true });
 };
@@ -25,7 +21,7 @@ export const DELETE: RequestHandler = async (event) => {
 	try {
 		await boards.remove(member, event.params.id, event.params.key, event.params.cardId);
 	} catch (e) {
-		answer(e);
+		throwRefusal(e);
 	}
 	return json({ ok: true });
 };

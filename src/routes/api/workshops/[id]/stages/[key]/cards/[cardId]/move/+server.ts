@@ -1,6 +1,7 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { readJson, requireMember } from '$lib/server/api';
 import * as boards from '$lib/server/boards';
+import { throwRefusal } from '$lib/server/refusals';
 import { moveSchema } from '$lib/schemas/cards';
 import type { RequestHandler } from './$types';
 
@@ -11,8 +12,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		await boards.move(member, event.params.id, event.params.key, event.params.cardId, direction);
 	} catch (e) {
-		if (e instanceof boards.BoardRuleError) error(e.status, e.message);
-		throw e;
+		throwRefusal(e);
 	}
 	return json({ ok: true });
 };

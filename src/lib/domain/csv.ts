@@ -1,0 +1,67 @@
+/**
+ * What every CSV upload (a calibration sample, a CRM lead report) reads first: the bytes as
+ * UTF-8 text, then the header and the data lines (Papa Parse); and the cells both refuse, those
+ * a spreadsheet would run as a formula. Each upload refuses with its own error class and its
+ * own words for size and encoding.
+ */
+import Papa from 'papaparse';
+
+/**
+ * The bytes as text: refused when larger than `maxBytes`, or when not UTF-8 (decoded with
+ * `fatal: true`, so a Windows-1252 or UTF-16 export is refused rather than read as mojibake).
+ * A BOM (Excel's "CSV UTF-8") is dropped by the decoder.
+ */
+export function decodeUpload(
+	bytes: Uint8Array,
+	rules: { maxBytes: number; tooLarge: string; notUtf8: string },
+	refuse: (message: string) => Error
+): string {
+	if (bytes.length > rules.maxBytes) throw refuse(rules.tooLarge);
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		throw refuse(rules.notUtf8);
+	}
+}
+
+/**
+ * The header line's cells and the data lines, blank lines skipped. Refused when a quotation
+ * mark is never closed (naming the line `lineOf` gives for Papa's row, which counts the
+ * header as 0) or when the first line names no column.
+ */
+export function splitCsv(
+	text: string,
+	refuse: (message: string) => Error,
+	lineOf: (row: number) => number = (row) => row + 1
+): { header: string[]; rows: string[][] } {
+	const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy' });
+	const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
+	if (quoteError) {
+		throw refuse(
+			`Line ${lineOf(quoteError.row ?? 0)} has a quotation mark that is never closed: check the quotes on that line.`
+		);
+	}
+	const [header, ...rows] = parsed.data;
+	if (!header || header.every((h) => !h.trim())) {
+		throw refuse(
+			'The file is empty. Its first line names the columns; each line after it is one lead.'
+		);
+	}
+	return { header, rows };
+}
+
+/**
+ * Whether a spreadsheet would run this cell as a formula (OWASP: CSV injection): it starts
+ * with = + - @, a tab or a carriage return. A lone "-" means "none" and runs nothing.
+ */
+export function isFormula(cell: string): boolean {
+	return /^[=+\-@\t\r]/.test(cell) && cell !== '-';
+}
+
+/** The formula's first character, in words a message can show. */
+export function describeStart(cell: string): string {
+	const first = cell[0];
+	if (first === '\t') return 'a tab';
+	if (first === '\r') return 'a carriage return';
+	return `“${first}”`;
+}
