@@ -18,14 +18,8 @@ import { parseCookieHeader, sessionCookieName } from '../src/lib/server/auth/coo
 import { readConfig } from '../src/lib/server/config';
 import { isSecureUpgrade } from './realtime/upgrade';
 import { asUnavailable, DATABASE_UNAVAILABLE_MESSAGE } from '../src/lib/server/db/availability';
-import {
-	cast,
-	issue,
-	PollRuleError,
-	publishTurnout,
-	TokenError,
-	voterOf
-} from '../src/lib/server/polls';
+import { cast, issue, publishTurnout, TokenError, voterOf } from '../src/lib/server/polls';
+import { RuleError } from '../src/lib/server/rules';
 import { ballotSchema, tokenRequestSchema } from '../src/lib/schemas/polls';
 import { describeIssue } from '../src/lib/schemas/issues';
 import { log } from '../src/lib/server/logger';
@@ -175,7 +169,7 @@ export function handleVoting(req: http.IncomingMessage, res: http.ServerResponse
 				metrics().ballotAckSeconds.observe((performance.now() - started) / 1000);
 			}
 		} catch (error) {
-			if (error instanceof PollRuleError) {
+			if (error instanceof RuleError) {
 				answer(res, error.status, { message: error.message });
 				return;
 			}

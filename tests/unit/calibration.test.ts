@@ -3,7 +3,6 @@ import {
 	checkTypedLead,
 	decodeLeadFile,
 	isFormula,
-	LeadFileError,
 	leadsFromFile,
 	readLeadFile
 } from '../../src/lib/domain/calibration/leads';
@@ -59,7 +58,9 @@ describe('a lead file', () => {
 	});
 
 	test('unclosed quotes, uneven lines and an empty file are refused with the line to fix', () => {
-		expect(() => readLeadFile('Lead,Notes\nL-1,"never closed')).toThrow(LeadFileError);
+		expect(() => readLeadFile('Lead,Notes\nL-1,"never closed')).toThrow(
+			'Line 2 has a quotation mark that is never closed: check the quotes on that line.'
+		);
 		expect(() => readLeadFile('Lead,Notes\nL-1,a,b')).toThrow(
 			'Line 2 has 3 cells where the first line names 2 columns: check its commas and quotes.'
 		);

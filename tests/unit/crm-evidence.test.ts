@@ -194,6 +194,13 @@ describe('bad lead reports are refused with the reason, and nothing comes out', 
 		);
 	});
 
+	test('an unclosed quotation mark names the line it opens on', () => {
+		const text = [header, row(good), `${row(good)},"never closed`].join('\n');
+		expect(refusal(text).message).toBe(
+			'Line 3 has a quotation mark that is never closed: check the quotes on that line.'
+		);
+	});
+
 	test(`more than ${MAX_LEAD_ROWS.toLocaleString('en-GB')} leads are refused`, () => {
 		const line = row(good);
 		const text = [header, ...Array.from({ length: MAX_LEAD_ROWS + 1 }, () => line)].join('\n');

@@ -102,13 +102,7 @@ export function readEvidence(
 	terms: EvidenceTerms,
 	mapping: EvidenceMapping = {}
 ): EvidenceReading {
-	const { header, rows } = splitCsv(
-		text,
-		(message) => new EvidenceFileError(message),
-		// As this upload has always said: one more than Papa's row, which already counts the
-		// header, so the line named is the one after the unclosed quote.
-		(row) => row + 2
-	);
+	const { header, rows } = splitCsv(text, (message) => new EvidenceFileError(message));
 	if (rows.length > MAX_LEAD_ROWS) {
 		throw new EvidenceFileError(
 			`The file has ${rows.length.toLocaleString('en-GB')} leads; an upload holds at most ${MAX_LEAD_ROWS.toLocaleString('en-GB')}. Export a shorter period (a quarter, or a few months) and upload each in turn.`

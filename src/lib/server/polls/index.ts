@@ -21,9 +21,6 @@
 export { cast, type CastAnswer, type CastRequest } from './ballots';
 export { bulletin, resultCsv, type BulletinLine } from './export';
 export { advance, create, createPulse, remove, revote } from './lifecycle';
-// The realtime server's voting endpoints (server/voting-endpoints.ts) still catch refusals by
-// this name; it is the one RuleError every module refuses with.
-export { RuleError as PollRuleError } from '../rules';
 export { rulesOf } from './rules';
 export { hasToken, issue, TokenError, voterOf, type TokenRequest, type Voter } from './tokens';
 export { publishTurnout, refreshTurnout, turnout } from './turnout';
