@@ -4,10 +4,10 @@
  * consoles and the run-sheet; and what the console makes of them (the current stage, who is
  * here per team, the terms ready for a vote).
  *
- * Made once with the page, it opens nothing by itself: the page runs `admit`, `connect`,
- * `meet` and `openRunSheet` in effects, each returning the teardown of what it opened, and
- * `followStage` and `refreshRunSheet` so that the team boards and the run-sheet's actual times
- * follow the stage the room is on. Until the room has synced, the load's snapshot stands in.
+ * Made once with the page, it opens nothing by itself: the page runs `poll`, `connect` and
+ * `meet` in effects, each returning the teardown of what it opened, and `followStage` and
+ * `refreshRunSheet` so that the team boards and the run-sheet's actual times follow the stage
+ * the room is on. Until the room has synced, the load's snapshot stands in for it.
  */
 import { untrack } from 'svelte';
 import type { PollView } from '$lib/collab/polls';
@@ -110,14 +110,26 @@ export class RunConsole {
 		this.coFacilitators?.doing(region?.dataset.activity ?? null);
 	};
 
-	/** Follows who waits to be let in; returns the end of it. */
-	admit(): () => void {
+	/**
+	 * Follows what the room document does not carry, asked of the server every few seconds: who
+	 * waits to be let in, and the run-sheet. Returns the end of it.
+	 */
+	poll(): () => void {
+		const workshopId = this.#page.workshop.id;
 		const queue = new AdmissionQueue(
-			this.#page.workshop.id,
+			workshopId,
 			untrack(() => this.#page.admission)
 		);
+		const sheet = new ConsoleRunSheet(
+			workshopId,
+			untrack(() => this.#page.runSheet)
+		);
 		this.admission = queue;
-		return () => queue.destroy();
+		this.runSheet = sheet;
+		return () => {
+			queue.destroy();
+			sheet.destroy();
+		};
 	}
 
 	/** Opens the room, the clock, the boards and the register; returns their closing. */
@@ -156,16 +168,6 @@ export class RunConsole {
 		);
 		this.coFacilitators = next;
 		return () => next.destroy();
-	}
-
-	/** Follows the run-sheet; returns the end of it. */
-	openRunSheet(): () => void {
-		const sheet = new ConsoleRunSheet(
-			this.#page.workshop.id,
-			untrack(() => this.#page.runSheet)
-		);
-		this.runSheet = sheet;
-		return () => sheet.destroy();
 	}
 
 	/** Actual times change when the room moves: the run-sheet is read again then. */
