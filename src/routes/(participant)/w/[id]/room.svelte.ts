@@ -29,14 +29,10 @@ export class ParticipantRoom {
 	/** The team's private board, followed only while the stage is in a private round. */
 	teamBoard = $state.raw<Board | null>(null);
 
-	readonly #data: () => PageData;
-
-	constructor(data: () => PageData) {
-		this.#data = data;
-	}
+	constructor(private readonly data: () => PageData) {}
 
 	/** The page's data, read again when the page loads again (as after a change of team). */
-	#page = $derived.by(() => this.#data());
+	#page = $derived.by(() => this.data());
 
 	workshopId = $derived(this.#page.workshop.id);
 	myTeamId = $derived(this.#page.me.teamId);

@@ -43,14 +43,10 @@ export class RunConsole {
 	coFacilitators = $state.raw<CoFacilitators | null>(null);
 	runSheet = $state.raw<ConsoleRunSheet | null>(null);
 
-	readonly #data: () => PageData;
-
-	constructor(data: () => PageData) {
-		this.#data = data;
-	}
+	constructor(private readonly data: () => PageData) {}
 
 	/** The page's data, read again when the page loads again. */
-	#page = $derived.by(() => this.#data());
+	#page = $derived.by(() => this.data());
 
 	controls = $derived(new ConsoleControls(this.#page.workshop.id));
 	pollControls = $derived(new PollControls(this.#page.workshop.id));
