@@ -5,7 +5,8 @@
  * another stage and every half minute, so "running over" stays current.
  */
 import type { RunSheetView } from '$lib/domain/run-sheet';
-import { messageOf } from './controls.svelte';
+import { CONSOLE, consoleSend, read } from '$lib/client/requests';
+import { messageOf } from '$lib/state/action.svelte';
 
 export interface RunSheetStage {
 	key: string;
@@ -47,12 +48,9 @@ export class ConsoleRunSheet {
 	}
 
 	async refresh(): Promise<void> {
-		try {
-			const response = await fetch(this.url, { headers: { accept: 'application/json' } });
-			if (response.ok) this.data = (await response.json()) as RunSheetData;
-		} catch {
-			// Offline for a moment: the next refresh catches up.
-		}
+		// Offline for a moment (null): the next refresh catches up.
+		const data = await read<RunSheetData>(this.url, CONSOLE);
+		if (data) this.data = data;
 	}
 
 	/** Saves a stage's plan and notes; false (with `error` set) when refused, keeping the input. */
@@ -65,48 +63,34 @@ export class ConsoleRunSheet {
 	}
 
 	/** The day is over: the stage the room is on stops counting (the timing report's actuals). */
-	async finish(): Promise<boolean> {
-		this.saving = 'finish';
-		try {
-			const response = await fetch(`/api/workshops/${this.workshopId}/live`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', accept: 'application/json' },
-				body: JSON.stringify({ action: 'finish' })
-			});
-			if (!response.ok) {
-				this.error = await messageOf(response);
-				return false;
-			}
+	finish(): Promise<boolean> {
+		return this.#attempt('finish', async () => {
+			await consoleSend('POST', `/api/workshops/${this.workshopId}/live`, { action: 'finish' });
 			this.error = null;
 			await this.refresh();
-			return true;
-		} catch {
-			this.error = 'The server could not be reached. Check the connection and try again.';
-			return false;
-		} finally {
-			this.saving = null;
-		}
+		});
 	}
 
-	async #send(what: string, body: unknown): Promise<boolean> {
-		this.saving = what;
+	#send(what: string, body: unknown): Promise<boolean> {
 		this.saved = null;
-		try {
-			const response = await fetch(this.url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', accept: 'application/json' },
-				body: JSON.stringify(body)
+		return this.#attempt(what, async () => {
+			const data = await consoleSend<RunSheetData | null>('POST', this.url, body, {
+				unreachable: 'The server could not be reached. Your text is still here: try again.'
 			});
-			if (!response.ok) {
-				this.error = await messageOf(response);
-				return false;
-			}
-			this.data = (await response.json()) as RunSheetData;
-			this.error = null;
+			if (data) this.data = data;
 			this.saved = what;
+		});
+	}
+
+	/** Runs one save with `saving` naming it; false (with `error` set) when refused. */
+	async #attempt(what: string, task: () => Promise<void>): Promise<boolean> {
+		this.saving = what;
+		try {
+			await task();
+			this.error = null;
 			return true;
-		} catch {
-			this.error = 'The server could not be reached. Your text is still here: try again.';
+		} catch (error) {
+			this.error = messageOf(error);
 			return false;
 		} finally {
 			this.saving = null;
