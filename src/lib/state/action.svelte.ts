@@ -48,8 +48,13 @@ export class Controls {
 	}
 
 	/** Runs `task` for `control`; true once it succeeded, false when refused or dropped. */
-	async run(control: string, task: () => Promise<unknown>): Promise<boolean> {
-		if (this.pending === control) return false;
+	run(control: string, task: () => Promise<unknown>): Promise<boolean> {
+		if (this.pending === control) return Promise.resolve(false);
+		return this.send(control, task);
+	}
+
+	/** As `run`, but a second press goes too: a save whose words may have changed meanwhile. */
+	async send(control: string, task: () => Promise<unknown>): Promise<boolean> {
 		this.pending = control;
 		try {
 			await task();

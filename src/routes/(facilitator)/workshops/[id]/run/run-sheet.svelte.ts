@@ -6,7 +6,7 @@
  */
 import type { RunSheetView } from '$lib/domain/run-sheet';
 import { CONSOLE, consoleSend, read } from '$lib/client/requests';
-import { messageOf } from '$lib/state/action.svelte';
+import { Controls } from '$lib/state/action.svelte';
 
 export interface RunSheetStage {
 	key: string;
@@ -22,11 +22,9 @@ export interface RunSheetData {
 	view: RunSheetView;
 }
 
-export class ConsoleRunSheet {
+/** `pending` names the save on its way: a stage's key, `dayStart` or `finish`. */
+export class ConsoleRunSheet extends Controls {
 	data = $state.raw<RunSheetData>();
-	/** The last refusal, in the server's words; null after a success. */
-	error = $state<string | null>(null);
-	saving = $state<string | null>(null);
 	/** Stage key of the last save that succeeded, said once in a status message. */
 	saved = $state<string | null>(null);
 	#timer: ReturnType<typeof setInterval>;
@@ -35,6 +33,7 @@ export class ConsoleRunSheet {
 		readonly workshopId: string,
 		initial: RunSheetData
 	) {
+		super();
 		this.data = initial;
 		this.#timer = setInterval(() => void this.refresh(), 30_000);
 	}
@@ -55,46 +54,31 @@ export class ConsoleRunSheet {
 
 	/** Saves a stage's plan and notes; false (with `error` set) when refused, keeping the input. */
 	saveStage(stageKey: string, plannedMinutes: number | string | null, notes: string) {
-		return this.#send(stageKey, { action: 'stage', stageKey, plannedMinutes, notes });
+		return this.#save(stageKey, { action: 'stage', stageKey, plannedMinutes, notes });
 	}
 
 	saveDayStart(startsAt: string | null) {
-		return this.#send('dayStart', { action: 'dayStart', startsAt });
+		return this.#save('dayStart', { action: 'dayStart', startsAt });
 	}
 
 	/** The day is over: the stage the room is on stops counting (the timing report's actuals). */
 	finish(): Promise<boolean> {
-		return this.#attempt('finish', async () => {
+		return this.send('finish', async () => {
 			await consoleSend('POST', `/api/workshops/${this.workshopId}/live`, { action: 'finish' });
 			this.error = null;
 			await this.refresh();
 		});
 	}
 
-	#send(what: string, body: unknown): Promise<boolean> {
+	#save(what: string, body: unknown): Promise<boolean> {
 		this.saved = null;
-		return this.#attempt(what, async () => {
+		return this.send(what, async () => {
 			const data = await consoleSend<RunSheetData | null>('POST', this.url, body, {
 				unreachable: 'The server could not be reached. Your text is still here: try again.'
 			});
 			if (data) this.data = data;
 			this.saved = what;
 		});
-	}
-
-	/** Runs one save with `saving` naming it; false (with `error` set) when refused. */
-	async #attempt(what: string, task: () => Promise<void>): Promise<boolean> {
-		this.saving = what;
-		try {
-			await task();
-			this.error = null;
-			return true;
-		} catch (error) {
-			this.error = messageOf(error);
-			return false;
-		} finally {
-			this.saving = null;
-		}
 	}
 
 	destroy() {
