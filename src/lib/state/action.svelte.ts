@@ -3,6 +3,7 @@
  * console control pressed): that the request is on its way, so its button waits, and after a
  * refusal the server's own words (the message of a RequestError, or of any Error thrown).
  */
+import type { SubmitFunction } from '@sveltejs/kit';
 
 /** The words a screen shows for a failed action. */
 export function messageOf(error: unknown): string {
@@ -68,3 +69,34 @@ export class Controls {
 		}
 	}
 }
+
+/**
+ * Forms sent through SvelteKit's `use:enhance`: which one is on its way, so its button waits,
+ * and the form keeps what was typed when the answer comes back, so a refusal shows beside the
+ * values that earned it.
+ */
+export class Submission {
+	/** The form on its way (its name, on a page with several), or null. */
+	sending = $state<string | null>(null);
+
+	get pending(): boolean {
+		return this.sending !== null;
+	}
+
+	/** For `use:enhance={submission.enhance()}`; `name` tells a page's forms apart. */
+	enhance(name = 'form'): SubmitFunction {
+		return () => {
+			this.sending = name;
+			return async ({ update }) => {
+				await update({ reset: false });
+				this.sending = null;
+			};
+		};
+	}
+}
+
+/** For `use:enhance={keepValues}`: after the answer the form still shows what was typed. */
+export const keepValues: SubmitFunction =
+	() =>
+	({ update }) =>
+		update({ reset: false });
