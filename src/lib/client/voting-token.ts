@@ -22,6 +22,7 @@ import {
 	trackerOf,
 	type TokenKey
 } from '../domain/voting-token';
+import { exchange, RequestError, send } from './requests';
 
 /** What a device keeps per poll. */
 export interface KeptToken {
@@ -42,14 +43,15 @@ export interface Answer {
 /** Posts JSON and answers status and body; the device's session goes with it or not. */
 export type Post = (path: string, body: unknown) => Promise<Answer>;
 
-export class TokenRefused extends Error {
+/** The token request's transport in the browser: JSON, with this device's session. */
+export const postWithSession: Post = async (path, body) => {
+	const reply = await exchange('POST', path, body);
+	return { status: reply.status, body: (reply.body ?? {}) as Record<string, unknown> };
+};
+
+/** A refusal on the way to a ballot, in words for the voter (status 0: the server was away). */
+export class TokenRefused extends RequestError {
 	override name = 'TokenRefused';
-	constructor(
-		message: string,
-		readonly status: number
-	) {
-		super(message);
-	}
 }
 
 const suite = RSABSSA.SHA384.PSS.Randomized();
@@ -176,26 +178,14 @@ export async function castAnonymously(
 	body: ReturnType<typeof castBody>,
 	what: string
 ): Promise<{ changed: boolean }> {
-	let response: Response;
 	try {
-		response = await fetch(ballotPath, {
-			method: 'POST',
+		const answer = await send<{ changed?: boolean } | null>('POST', ballotPath, body, {
 			credentials: 'omit',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body)
+			refused: (status) => `${what} did not go through (${status}).`
 		});
-	} catch {
-		throw new TokenRefused('Could not reach the server. Check the connection and try again.', 0);
+		return { changed: answer?.changed === true };
+	} catch (error) {
+		if (error instanceof RequestError) throw new TokenRefused(error.message, error.status);
+		throw error;
 	}
-	const answer = (await response.json().catch(() => ({}))) as {
-		changed?: boolean;
-		message?: string;
-	};
-	if (!response.ok) {
-		throw new TokenRefused(
-			answer.message ?? `${what} did not go through (${response.status}).`,
-			response.status
-		);
-	}
-	return { changed: answer.changed === true };
 }

@@ -7,6 +7,7 @@
  *
  * Browser only: construct it in an `$effect` and call `destroy()` in its cleanup.
  */
+import { read } from '../client/requests';
 import { estimateOffset } from '../domain/timer';
 
 interface Sample {
@@ -65,16 +66,13 @@ export class ServerClock {
 
 	async #sample(): Promise<void> {
 		const sentAt = Date.now();
-		let serverTime: unknown;
-		try {
-			const response = await this.#fetch(this.#url, { cache: 'no-store' });
-			if (!response.ok) return;
-			serverTime = ((await response.json()) as { now?: unknown }).now;
-		} catch {
-			// Offline for a moment: the last estimate stays good for a countdown.
-			return;
-		}
+		// Offline for a moment (null): the last estimate stays good for a countdown.
+		const answer = await read<{ now?: unknown }>(this.#url, {
+			fetch: this.#fetch,
+			cache: 'no-store'
+		});
 		const receivedAt = Date.now();
+		const serverTime = answer?.now;
 		if (typeof serverTime !== 'number' || !Number.isFinite(serverTime) || this.#isDestroyed) {
 			return;
 		}

@@ -4,6 +4,7 @@
  * never learns whose ballot is whose, so only this device can change it, find it on the
  * bulletin, or show back what was chosen.
  */
+import { read } from '$lib/client/requests';
 import { prepare, type KeptToken } from '$lib/client/voting-token';
 import type { TokenKey } from '$lib/domain/voting-token';
 
@@ -33,6 +34,12 @@ export function keepToken(pollId: string, kept: KeptToken): void {
 	} catch {
 		// Private mode without storage: the vote counts; changing it later will not be possible.
 	}
+}
+
+/** Whether the server issued this person a token for the poll (from any device); null unknown. */
+export async function hasTokenAt(pollPath: string): Promise<boolean | null> {
+	const body = await read<{ hasToken?: unknown }>(pollPath);
+	return typeof body?.hasToken === 'boolean' ? body.hasToken : null;
 }
 
 const preparing = new Map<string, Promise<void>>();

@@ -12,11 +12,11 @@ import {
 	castAnonymously,
 	castBody,
 	obtain,
+	postWithSession,
 	TokenRefused,
-	type Answer,
 	type KeptToken
 } from '$lib/client/voting-token';
-import { keepToken, keptToken, prepareAhead } from './ballot-key';
+import { hasTokenAt, keepToken, keptToken, prepareAhead } from './ballot-key';
 
 type Draft = Record<string, { category: string; criterion: string | null }>;
 
@@ -31,15 +31,6 @@ function readDraft(roundId: string): Draft {
 		// Storage blocked or garbled: start from the ballot sent, if any.
 	}
 	return {};
-}
-
-async function postWithSession(url: string, body: unknown): Promise<Answer> {
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body)
-	});
-	return { status: response.status, body: await response.json().catch(() => ({})) };
 }
 
 export class Classifier {
@@ -68,12 +59,9 @@ export class Classifier {
 			),
 			...readDraft(roundId)
 		};
-		void fetch(this.#path)
-			.then((r) => (r.ok ? r.json() : null))
-			.then((body: { hasToken?: boolean } | null) => {
-				if (body && typeof body.hasToken === 'boolean') this.hasToken = body.hasToken;
-			})
-			.catch(() => {});
+		void hasTokenAt(this.#path).then((hasToken) => {
+			if (hasToken !== null) this.hasToken = hasToken;
+		});
 	}
 
 	get isComplete(): boolean {

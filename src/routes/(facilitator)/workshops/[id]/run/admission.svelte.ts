@@ -4,7 +4,8 @@
  * the facilitator lets them in), so the console asks the admission endpoint every few seconds
  * and after each of its own actions.
  */
-import { messageOf } from './controls.svelte';
+import { CONSOLE, consoleSend, read, RequestError } from '$lib/client/requests';
+import { Controls } from '$lib/state/action.svelte';
 
 export interface WaitingPerson {
 	id: string;
@@ -17,18 +18,19 @@ type Action =
 	| { action: 'admitAll' }
 	| { action: 'requireAdmission'; required: boolean };
 
-export class AdmissionQueue {
+type Queue = { requireAdmission: boolean; waiting: WaitingPerson[] };
+
+/** `pending` names the action on its way (e.g. `admit:<id>`); one at a time, whichever it is. */
+export class AdmissionQueue extends Controls {
 	requireAdmission = $state(false);
 	waiting = $state.raw<WaitingPerson[]>([]);
-	/** The action on its way (e.g. `admit:<id>`), or null. */
-	pending = $state<string | null>(null);
-	error = $state<string | null>(null);
 	#timer: ReturnType<typeof setInterval>;
 
 	constructor(
 		readonly workshopId: string,
-		initial: { requireAdmission: boolean; waiting: WaitingPerson[] }
+		initial: Queue
 	) {
+		super();
 		this.requireAdmission = initial.requireAdmission;
 		this.waiting = initial.waiting;
 		this.#timer = setInterval(() => void this.refresh(), 3000);
@@ -39,12 +41,9 @@ export class AdmissionQueue {
 	}
 
 	async refresh(): Promise<void> {
-		try {
-			const response = await fetch(this.#url, { headers: { accept: 'application/json' } });
-			if (response.ok) this.#take(await response.json());
-		} catch {
-			// The room's own connection status tells the facilitator the server is away.
-		}
+		// Offline (null): the room's own connection status tells the facilitator the server is away.
+		const queue = await read<Queue>(this.#url, CONSOLE);
+		if (queue) this.#take(queue);
 	}
 
 	admit(participantId: string) {
@@ -64,31 +63,22 @@ export class AdmissionQueue {
 		clearInterval(this.#timer);
 	}
 
-	#take(body: { requireAdmission: boolean; waiting: WaitingPerson[] }) {
+	#take(body: Queue) {
 		this.requireAdmission = body.requireAdmission;
 		this.waiting = body.waiting;
 	}
 
 	async #send(control: string, body: Action): Promise<void> {
 		if (this.pending) return;
-		this.pending = control;
-		try {
-			const response = await fetch(this.#url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', accept: 'application/json' },
-				body: JSON.stringify(body)
-			});
-			if (response.ok) {
-				this.error = null;
-				this.#take(await response.json());
-			} else {
-				this.error = await messageOf(response);
-				await this.refresh();
+		await this.run(control, async () => {
+			try {
+				const queue = await consoleSend<Queue | null>('POST', this.#url, body);
+				if (queue) this.#take(queue);
+			} catch (error) {
+				// Refused: what the server holds now shows why (someone else let them in).
+				if (error instanceof RequestError && error.status !== 0) await this.refresh();
+				throw error;
 			}
-		} catch {
-			this.error = 'The server could not be reached. Check the connection and try again.';
-		} finally {
-			this.pending = null;
-		}
+		});
 	}
 }

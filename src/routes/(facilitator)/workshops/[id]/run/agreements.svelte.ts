@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs';
 import { EVIDENCE_KINDS } from '$lib/schemas/agreements';
-import { messageOf } from './controls.svelte';
+import { consoleSend } from '$lib/client/requests';
 import {
 	agreementsOf,
 	readAgreements,
@@ -38,8 +38,6 @@ export interface NewAgreement {
 	evidence: Evidence[];
 }
 
-export type Outcome = { ok: true } | { ok: false; message: string };
-
 export class AgreementRegister {
 	/** In the order this screen first saw them (the map itself has no order). */
 	entries = $state.raw<RegisterEntry[]>([]);
@@ -68,34 +66,19 @@ export class AgreementRegister {
 	}
 }
 
-export function createAgreement(workshopId: string, input: NewAgreement): Promise<Outcome> {
-	return post(`/api/workshops/${workshopId}/agreements`, input);
+/** Each resolves once the server has recorded it, and throws a refusal in its words. */
+export function createAgreement(workshopId: string, input: NewAgreement): Promise<unknown> {
+	return consoleSend('POST', `/api/workshops/${workshopId}/agreements`, input);
 }
 
 export function addEvidence(
 	workshopId: string,
 	agreementId: string,
 	evidence: Evidence
-): Promise<Outcome> {
-	return post(
+): Promise<unknown> {
+	return consoleSend(
+		'POST',
 		`/api/workshops/${workshopId}/agreements/${encodeURIComponent(agreementId)}/evidence`,
 		evidence
 	);
-}
-
-async function post(url: string, body: unknown): Promise<Outcome> {
-	try {
-		const response = await fetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', accept: 'application/json' },
-			body: JSON.stringify(body)
-		});
-		if (response.ok) return { ok: true };
-		return { ok: false, message: await messageOf(response) };
-	} catch {
-		return {
-			ok: false,
-			message: 'The server could not be reached. Check the connection and try again.'
-		};
-	}
 }

@@ -4,18 +4,19 @@
  * control, the screen changes when the room document brings the change back; a refusal is kept
  * in `error` in the server's words.
  */
-import { messageOf } from './controls.svelte';
+import { Controls } from '$lib/state/action.svelte';
+import { consoleSend } from '$lib/client/requests';
 
-export class CalibrationControls {
-	pending = $state<string | null>(null);
-	error = $state<string | null>(null);
+export class CalibrationControls extends Controls {
 	/** Said once after a success that the room does not show by itself (a citation). */
 	done = $state<string | null>(null);
 
 	constructor(
 		readonly workshopId: string,
 		readonly stageKey: string
-	) {}
+	) {
+		super();
+	}
 
 	get #base() {
 		return `/api/workshops/${encodeURIComponent(this.workshopId)}`;
@@ -44,31 +45,8 @@ export class CalibrationControls {
 		return ok;
 	}
 
-	isPending(control: string): boolean {
-		return this.pending === control;
-	}
-
-	async #send(control: string, url: string, body: unknown): Promise<boolean> {
-		if (this.pending === control) return false;
-		this.pending = control;
-		this.done = null;
-		try {
-			const response = await fetch(url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', accept: 'application/json' },
-				body: JSON.stringify(body)
-			});
-			if (!response.ok) {
-				this.error = await messageOf(response);
-				return false;
-			}
-			this.error = null;
-			return true;
-		} catch {
-			this.error = 'The server could not be reached. Check the connection and try again.';
-			return false;
-		} finally {
-			if (this.pending === control) this.pending = null;
-		}
+	#send(control: string, url: string, body: unknown): Promise<boolean> {
+		if (!this.isPending(control)) this.done = null;
+		return this.run(control, () => consoleSend('POST', url, body));
 	}
 }

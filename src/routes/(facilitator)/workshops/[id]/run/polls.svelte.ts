@@ -3,15 +3,15 @@
  * every console control, the screen changes only when the room document brings the change
  * back; a refusal is kept in `error` in the server's words.
  */
-import { messageOf } from './controls.svelte';
+import { Controls } from '$lib/state/action.svelte';
+import { consoleSend } from '$lib/client/requests';
 
 export type PollAction = 'open' | 'close' | 'reveal' | 'revote';
 
-export class PollControls {
-	pending = $state<string | null>(null);
-	error = $state<string | null>(null);
-
-	constructor(readonly workshopId: string) {}
+export class PollControls extends Controls {
+	constructor(readonly workshopId: string) {
+		super();
+	}
 
 	get #base() {
 		return `/api/workshops/${encodeURIComponent(this.workshopId)}/polls`;
@@ -36,39 +36,18 @@ export class PollControls {
 		return id !== null && (await this.control(id, 'open')) !== null;
 	}
 
-	isPending(control: string): boolean {
-		return this.pending === control;
-	}
-
+	/** The poll's id when the answer names one, 'ok' for another success, null for a refusal. */
 	async #send(
 		control: string,
 		method: 'POST' | 'DELETE',
 		url: string,
 		body?: unknown
 	): Promise<string | null> {
-		if (this.pending === control) return null;
-		this.pending = control;
-		try {
-			const response = await fetch(url, {
-				method,
-				headers: {
-					accept: 'application/json',
-					...(body === undefined ? {} : { 'content-type': 'application/json' })
-				},
-				body: body === undefined ? undefined : JSON.stringify(body)
-			});
-			if (!response.ok) {
-				this.error = await messageOf(response);
-				return null;
-			}
-			this.error = null;
-			const answer = (await response.json().catch(() => ({}))) as { id?: unknown };
-			return typeof answer.id === 'string' ? answer.id : 'ok';
-		} catch {
-			this.error = 'The server could not be reached. Check the connection and try again.';
-			return null;
-		} finally {
-			if (this.pending === control) this.pending = null;
-		}
+		let id: string | null = null;
+		const ok = await this.run(control, async () => {
+			const answer = await consoleSend<{ id?: unknown } | null>(method, url, body);
+			id = typeof answer?.id === 'string' ? answer.id : 'ok';
+		});
+		return ok ? id : null;
 	}
 }

@@ -5,7 +5,8 @@
  * another stage and every half minute, so "running over" stays current.
  */
 import type { RunSheetView } from '$lib/domain/run-sheet';
-import { messageOf } from './controls.svelte';
+import { CONSOLE, consoleSend, read } from '$lib/client/requests';
+import { Controls } from '$lib/state/action.svelte';
 
 export interface RunSheetStage {
 	key: string;
@@ -21,11 +22,9 @@ export interface RunSheetData {
 	view: RunSheetView;
 }
 
-export class ConsoleRunSheet {
+/** `pending` names the save on its way: a stage's key, `dayStart` or `finish`. */
+export class ConsoleRunSheet extends Controls {
 	data = $state.raw<RunSheetData>();
-	/** The last refusal, in the server's words; null after a success. */
-	error = $state<string | null>(null);
-	saving = $state<string | null>(null);
 	/** Stage key of the last save that succeeded, said once in a status message. */
 	saved = $state<string | null>(null);
 	#timer: ReturnType<typeof setInterval>;
@@ -34,6 +33,7 @@ export class ConsoleRunSheet {
 		readonly workshopId: string,
 		initial: RunSheetData
 	) {
+		super();
 		this.data = initial;
 		this.#timer = setInterval(() => void this.refresh(), 30_000);
 	}
@@ -47,70 +47,38 @@ export class ConsoleRunSheet {
 	}
 
 	async refresh(): Promise<void> {
-		try {
-			const response = await fetch(this.url, { headers: { accept: 'application/json' } });
-			if (response.ok) this.data = (await response.json()) as RunSheetData;
-		} catch {
-			// Offline for a moment: the next refresh catches up.
-		}
+		// Offline for a moment (null): the next refresh catches up.
+		const data = await read<RunSheetData>(this.url, CONSOLE);
+		if (data) this.data = data;
 	}
 
 	/** Saves a stage's plan and notes; false (with `error` set) when refused, keeping the input. */
 	saveStage(stageKey: string, plannedMinutes: number | string | null, notes: string) {
-		return this.#send(stageKey, { action: 'stage', stageKey, plannedMinutes, notes });
+		return this.#save(stageKey, { action: 'stage', stageKey, plannedMinutes, notes });
 	}
 
 	saveDayStart(startsAt: string | null) {
-		return this.#send('dayStart', { action: 'dayStart', startsAt });
+		return this.#save('dayStart', { action: 'dayStart', startsAt });
 	}
 
 	/** The day is over: the stage the room is on stops counting (the timing report's actuals). */
-	async finish(): Promise<boolean> {
-		this.saving = 'finish';
-		try {
-			const response = await fetch(`/api/workshops/${this.workshopId}/live`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', accept: 'application/json' },
-				body: JSON.stringify({ action: 'finish' })
-			});
-			if (!response.ok) {
-				this.error = await messageOf(response);
-				return false;
-			}
+	finish(): Promise<boolean> {
+		return this.send('finish', async () => {
+			await consoleSend('POST', `/api/workshops/${this.workshopId}/live`, { action: 'finish' });
 			this.error = null;
 			await this.refresh();
-			return true;
-		} catch {
-			this.error = 'The server could not be reached. Check the connection and try again.';
-			return false;
-		} finally {
-			this.saving = null;
-		}
+		});
 	}
 
-	async #send(what: string, body: unknown): Promise<boolean> {
-		this.saving = what;
+	#save(what: string, body: unknown): Promise<boolean> {
 		this.saved = null;
-		try {
-			const response = await fetch(this.url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', accept: 'application/json' },
-				body: JSON.stringify(body)
+		return this.send(what, async () => {
+			const data = await consoleSend<RunSheetData | null>('POST', this.url, body, {
+				unreachable: 'The server could not be reached. Your text is still here: try again.'
 			});
-			if (!response.ok) {
-				this.error = await messageOf(response);
-				return false;
-			}
-			this.data = (await response.json()) as RunSheetData;
-			this.error = null;
+			if (data) this.data = data;
 			this.saved = what;
-			return true;
-		} catch {
-			this.error = 'The server could not be reached. Your text is still here: try again.';
-			return false;
-		} finally {
-			this.saving = null;
-		}
+		});
 	}
 
 	destroy() {
