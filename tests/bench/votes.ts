@@ -40,7 +40,7 @@ import {
 	type KeptToken
 } from '../../src/lib/client/voting-token';
 import type { TokenKey } from '../../src/lib/domain/voting-token';
-import { teamsOnJoinPage } from '../factories/workshops';
+import { facilitatorWithWorkshop } from '../factories/workshops';
 import { createTestDatabase, databaseKinds, type DatabaseKind } from '../support/databases';
 import { Client } from '../support/http';
 import { startServer } from '../support/server';
@@ -140,23 +140,9 @@ async function run(kind: DatabaseKind) {
 			: {})
 	});
 	try {
-		const facilitator = new Client(server.url);
-		const signedUp = await facilitator.action('/signup', {
-			name: 'Bench Facilitator',
-			email: 'bench-votes@example.com',
-			password: 'a long bench password'
-		});
-		if (signedUp.type !== 'redirect')
-			throw new Error(`sign-up failed: ${JSON.stringify(signedUp)}`);
-		const created = await facilitator.action('/workshops/new', {
-			title: 'Vote burst',
-			clientOrganisation: 'Bench Ltd'
-		});
-		const workshopId = /\/workshops\/([a-z2-7]+)$/.exec(created.location ?? '')?.[1];
-		if (!workshopId) throw new Error('creating the workshop failed');
-		const page = await (await facilitator.get(`/workshops/${workshopId}`)).text();
-		const joinCode = /data-testid="join-code"[^>]*>\s*([A-Z0-9]{6})\s*</.exec(page)![1]!;
-		const teamIds = Object.values(await teamsOnJoinPage(server.url, joinCode));
+		const made = await facilitatorWithWorkshop(server.url, 'Vote burst');
+		const { facilitator, workshopId, joinCode } = made;
+		const teamIds = made.teamList.map((team) => team.id);
 
 		const joinStarted = performance.now();
 		const people = await mapBounded(
