@@ -2,10 +2,10 @@ import { describe, expect, test } from 'vitest';
 import {
 	checkTypedLead,
 	decodeLeadFile,
-	isFormula,
 	leadsFromFile,
 	readLeadFile
 } from '../../src/lib/domain/calibration/leads';
+import { isFormula } from '../../src/lib/domain/csv';
 import { mostSplit, publishCalibration } from '../../src/lib/domain/calibration/results';
 import { UNANIMOUS_NOTE } from '../../src/lib/domain/calibration/kappa';
 import { checkChoice, type PollRules } from '../../src/lib/domain/polls';

@@ -26,19 +26,18 @@ export function decodeUpload(
 
 /**
  * The header line's cells and the data lines, blank lines skipped. Refused when a quotation
- * mark is never closed (naming the line `lineOf` gives for Papa's row, which counts the
- * header as 0) or when the first line names no column.
+ * mark is never closed (naming its line: Papa's row counts the header as 0) or when the first
+ * line names no column.
  */
 export function splitCsv(
 	text: string,
-	refuse: (message: string) => Error,
-	lineOf: (row: number) => number = (row) => row + 1
+	refuse: (message: string) => Error
 ): { header: string[]; rows: string[][] } {
 	const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: 'greedy' });
 	const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
 	if (quoteError) {
 		throw refuse(
-			`Line ${lineOf(quoteError.row ?? 0)} has a quotation mark that is never closed: check the quotes on that line.`
+			`Line ${(quoteError.row ?? 0) + 1} has a quotation mark that is never closed: check the quotes on that line.`
 		);
 	}
 	const [header, ...rows] = parsed.data;

@@ -31,8 +31,6 @@ import {
 	type LeadField
 } from './fields';
 
-export { isFormula } from '../csv';
-
 export class LeadFileError extends Error {
 	override name = 'LeadFileError';
 }

@@ -249,6 +249,6 @@ export async function checkLink(workshopId: string, token: string): Promise<Link
 	return { ok: true, invite: found };
 }
 
-export { leaderLabel, mustSignFirst, type Invite } from './leader';
+export { leaderLabel, mustSignFirst } from './leader';
 export { review, reviews, sign, SupersededError, type ReviewLine } from './signing';
 export { overview, summary, switchTo, type CharterSummary } from './leadership';

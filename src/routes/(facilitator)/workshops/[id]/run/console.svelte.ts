@@ -48,8 +48,10 @@ export class RunConsole {
 	/** The page's data, read again when the page loads again. */
 	#page = $derived.by(() => this.data());
 
-	controls = $derived(new ConsoleControls(this.#page.workshop.id));
-	pollControls = $derived(new PollControls(this.#page.workshop.id));
+	// Made again only for another workshop, so a reload of the page keeps what is pending.
+	workshopId = $derived(this.#page.workshop.id);
+	controls = $derived(new ConsoleControls(this.workshopId));
+	pollControls = $derived(new PollControls(this.workshopId));
 	/** A producer runs the room but not its votes: the server refuses them, so no controls. */
 	runsPolls = $derived(can(this.#page.role, 'poll.manage'));
 

@@ -6,7 +6,7 @@
  * One request at a time per control (`pending` names it, for a busy indicator), and the last
  * refusal is kept in `error` with the server's own words.
  */
-import { consoleSend } from '$lib/client/requests';
+import { consoleSend, stagePath } from '$lib/client/requests';
 import { Controls } from '$lib/state/action.svelte';
 
 export type TimerAction = 'start' | 'pause' | 'addMinute';
@@ -41,11 +41,7 @@ export class ConsoleControls extends Controls {
 	}
 
 	stage(stageKey: string, action: StageAction) {
-		return this.#post(
-			`stage:${action}`,
-			`/api/workshops/${this.workshopId}/stages/${encodeURIComponent(stageKey)}`,
-			{ action }
-		);
+		return this.#post(`stage:${action}`, stagePath(this.workshopId, stageKey), { action });
 	}
 
 	/** What the projector shows: hide, show, focusTerm, turnPage, showBoard (see the endpoint). */

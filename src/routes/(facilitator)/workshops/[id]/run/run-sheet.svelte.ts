@@ -65,7 +65,6 @@ export class ConsoleRunSheet extends Controls {
 	finish(): Promise<boolean> {
 		return this.send('finish', async () => {
 			await consoleSend('POST', `/api/workshops/${this.workshopId}/live`, { action: 'finish' });
-			this.error = null;
 			await this.refresh();
 		});
 	}
