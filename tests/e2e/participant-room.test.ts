@@ -87,8 +87,13 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		expect(await phoneProblems(mia)).toEqual([]);
 
 		// From the keyboard alone: open the form, type, tab to "Add", press Enter.
+		// Sent empty first: refused on the phone, in words, and the text area has the focus again.
 		await sam.getByRole('button', { name: 'Add a need' }).focus();
 		await sam.keyboard.press('Enter');
+		await sam.keyboard.press('Tab');
+		await sam.keyboard.press('Enter');
+		await sam.getByRole('alert').getByText('A card needs some text.').waitFor();
+		expect(await sam.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
 		await sam.keyboard.type('Leads with the campaign they came from');
 		await sam.keyboard.press('Tab');
 		await sam.keyboard.press('Enter');
