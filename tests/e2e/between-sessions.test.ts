@@ -55,12 +55,32 @@ describe.runIf(shouldRunBrowserTests)('between the sessions', () => {
 		expect(await laptop.getByLabel('Questions for Focus & value (one a line)').inputValue()).toBe(
 			LOST_DEAL
 		);
-		await laptop.getByRole('button', { name: 'Open the pre-work' }).click();
-		await laptop.getByTestId('prework-status').filter({ hasText: 'Open' }).waitFor();
 		// Without mail, the link is there to copy, and a reminder says why it cannot be mailed.
-		const link = new URL(await laptop.getByTestId('prework-link').innerText());
+		// The two are pressed close together and the opening's answer is held back until the
+		// reminder's is in: the page still shows the answer to the later press.
+		let releaseOpening = () => {};
+		const reminderAnswered = new Promise<void>((resolve) => (releaseOpening = resolve));
+		const isOpening = (url: URL) => url.search === '?/open';
+		await laptop.route(isOpening, async (route) => {
+			await reminderAnswered;
+			await route.continue();
+		});
+		await laptop.getByRole('button', { name: 'Open the pre-work' }).click();
+		const reminder = laptop.waitForResponse((response) => response.url().endsWith('?/remind'));
 		await laptop.getByRole('button', { name: 'Send a reminder' }).click();
-		await laptop.getByRole('alert').filter({ hasText: 'Mail is not configured' }).waitFor();
+		await reminder;
+		releaseOpening();
+		await laptop
+			.getByTestId('prework-status')
+			.filter({ hasText: /Status: Open$/ })
+			.waitFor();
+		await laptop.getByRole('button', { name: 'Save the questions' }).waitFor();
+		await laptop.evaluate(() => new Promise((painted) => requestAnimationFrame(painted)));
+		expect(
+			await laptop.getByRole('alert').filter({ hasText: 'Mail is not configured' }).isVisible()
+		).toBe(true);
+		await laptop.unroute(isOpening);
+		const link = new URL(await laptop.getByTestId('prework-link').innerText());
 
 		// Sam (Sales) and Mia (Marketing) open the link on their phones and answer.
 		const answerOn = async (name: string, team: string, text: string) => {
@@ -90,7 +110,10 @@ describe.runIf(shouldRunBrowserTests)('between the sessions', () => {
 		// The facilitator closes it; Mia's late answer is refused and stays in its box.
 		await hydrated(laptop);
 		await laptop.getByRole('button', { name: 'Close the pre-work' }).click();
-		await laptop.getByTestId('prework-status').filter({ hasText: 'Closed' }).waitFor();
+		await laptop
+			.getByTestId('prework-status')
+			.filter({ hasText: /Status: Closed$/ })
+			.waitFor();
 		const frustrations = 'Your top three frustrations with the other team';
 		const late = 'Typed after it closed';
 		await mia.getByRole('textbox', { name: frustrations }).fill(late);

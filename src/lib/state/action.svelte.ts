@@ -3,6 +3,7 @@
  * console control pressed): that the request is on its way, so its button waits, and after a
  * refusal the server's own words (the message of a RequestError, or of any Error thrown).
  */
+import { invalidateAll } from '$app/navigation';
 import type { SubmitFunction } from '@sveltejs/kit';
 
 /** The words a screen shows for a failed action. */
@@ -83,11 +84,26 @@ export class Submission {
 		return this.sending !== null;
 	}
 
-	/** For `use:enhance={submission.enhance()}`; `name` tells a page's forms apart. */
+	/** Counts the forms sent, so an answer that comes back after a later form's is known. */
+	#sent = 0;
+
+	/**
+	 * For `use:enhance={submission.enhance()}`; `name` tells a page's forms apart. When two
+	 * forms are sent close together (open the pre-work, then send a reminder), the page shows
+	 * the answer to the later one even if the earlier one's comes back last; the earlier one
+	 * still refreshes the page's data.
+	 */
 	enhance(name = 'form'): SubmitFunction {
 		return () => {
+			const number = ++this.#sent;
 			this.sending = name;
-			return async ({ update }) => {
+			return async ({ result, update }) => {
+				const isSuperseded = number !== this.#sent;
+				if (isSuperseded) {
+					if (result.type === 'success') await invalidateAll();
+					if (result.type === 'redirect') await update();
+					return;
+				}
 				await update({ reset: false });
 				this.sending = null;
 			};
