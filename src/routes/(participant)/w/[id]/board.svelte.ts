@@ -9,6 +9,7 @@
 import * as Y from 'yjs';
 import type { Member } from '$lib/collab/access';
 import { cardsOf, listCards, type Card } from '$lib/collab/cards';
+import type { AgendaTeam } from '$lib/collab/live';
 import { DocAccess } from '$lib/state/doc-access.svelte';
 import { DocConnection } from '$lib/state/doc-connection.svelte';
 import type { LiveRoom } from '$lib/state/live-room.svelte';
@@ -19,6 +20,16 @@ export interface BoardItem {
 	doc: Y.Doc;
 	/** On the team's private board: only this team sees it until the reveal. */
 	isPrivate: boolean;
+}
+
+/** What a board of cards is given: its items, and whose screen it is on, for which stage. */
+export interface BoardProps {
+	items: readonly BoardItem[];
+	teams: readonly AgendaTeam[];
+	myTeamId: string;
+	workshopId: string;
+	stageKey: string;
+	spotlightItemId?: string | null;
 }
 
 export class Board {
