@@ -38,15 +38,15 @@ type LeaderMailParts = {
 
 /**
  * A leader's link from its token, mailed to them when mail is set up (`compose` writes the
- * message). `mailedTo` is null when it was not: then the facilitator passes the link on.
+ * message, `what` names it in the log). `mailedTo` is null when it was not: then the
+ * facilitator passes the link on.
  */
 function sendLeaderLink(
 	event: RequestEvent,
 	{ workshop, actor }: Awaited<ReturnType<typeof requireManager>>,
-	invite: Invite,
-	token: string,
-	compose: (parts: LeaderMailParts) => Mail,
-	what: string
+	{ invite, token }: { invite: Invite; token: string },
+	what: string,
+	compose: (parts: LeaderMailParts) => Mail
 ) {
 	const link = publicOrigin(event.url) + leaders.linkPath(workshop.id, token);
 	const mailedTo = isMailConfigured() ? invite.email : null;
@@ -186,17 +186,12 @@ export const actions: Actions = {
 			'expiresInDays'
 		]);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const { invite, token } = await leaders.invite(manager.workshop.id, manager.label, parsed.data);
-		const { link, mailedTo } = sendLeaderLink(
-			event,
-			manager,
-			invite,
-			token,
-			(parts) => leaders.invitationMail({ ...parts, expiresAt: invite.expiresAt }),
-			'leader invitation'
+		const made = await leaders.invite(manager.workshop.id, manager.label, parsed.data);
+		const sent = sendLeaderLink(event, manager, made, 'leader invitation', (m) =>
+			leaders.invitationMail({ ...m, expiresAt: made.invite.expiresAt })
 		);
 		// The link is shown once, now; only its hash is kept.
-		return { invited: { name: invite.name, link, mailedTo } };
+		return { invited: { name: made.invite.name, ...sent } };
 	},
 
 	/** Every leader still to sign the current version gets a fresh link (by mail when set up). */
@@ -208,17 +203,12 @@ export const actions: Actions = {
 		} catch (e) {
 			return failRefusal(e, 'remindError');
 		}
-		const reminded = result.reminded.map(({ invite, token }) => {
-			const { link, mailedTo } = sendLeaderLink(
-				event,
-				manager,
-				invite,
-				token,
-				(parts) => leaders.reminderMail({ ...parts, versionNumber: result.versionNumber }),
-				'leader reminder'
+		const reminded = result.reminded.map((unsigned) => {
+			const { link, mailedTo } = sendLeaderLink(event, manager, unsigned, 'leader reminder', (m) =>
+				leaders.reminderMail({ ...m, versionNumber: result.versionNumber })
 			);
 			// Without mail the facilitator sends the link: shown once, only its hash is kept.
-			return { name: invite.name, mailedTo, link: mailedTo ? '' : link };
+			return { name: unsigned.invite.name, mailedTo, link: mailedTo ? '' : link };
 		});
 		return { reminded, remindedVersion: result.versionNumber };
 	},
