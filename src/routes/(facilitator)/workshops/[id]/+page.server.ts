@@ -236,11 +236,8 @@ export const actions: Actions = {
 
 	renameParticipant: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(
-			renameParticipantSchema,
-			await event.request.formData(),
-			renameParticipantFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(renameParticipantSchema, form, renameParticipantFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const { participantId, displayName } = parsed.data;
 		if (!(await participants.rename(workshop.id, participantId, displayName))) {
@@ -256,11 +253,8 @@ export const actions: Actions = {
 
 	moveParticipant: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(
-			moveParticipantSchema,
-			await event.request.formData(),
-			moveParticipantFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(moveParticipantSchema, form, moveParticipantFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const moved = await participants.move(
 			workshop.id,
@@ -296,11 +290,8 @@ export const actions: Actions = {
 
 	deleteWorkshop: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'workshop.remove');
-		const parsed = parseForm(
-			deleteWorkshopSchema,
-			await event.request.formData(),
-			deleteWorkshopFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(deleteWorkshopSchema, form, deleteWorkshopFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		if (parsed.data.confirmTitle !== workshop.title.trim()) {
 			return invalid(
