@@ -1,15 +1,10 @@
 import * as v from 'valibot';
+import { emailAddress, requiredText } from './text';
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
 
-const email = v.pipe(
-	v.string(),
-	v.trim(),
-	v.nonEmpty('Enter your email address.'),
-	v.maxLength(254, 'That email address is too long.'),
-	v.email('Enter a valid email address, like name@company.com.')
-);
+const email = emailAddress('Enter your email address.');
 
 const newPassword = v.pipe(
 	v.string(),
@@ -25,12 +20,7 @@ const newPassword = v.pipe(
 
 export const signUpFields = ['name', 'email', 'password'] as const;
 export const signUpSchema = v.object({
-	name: v.pipe(
-		v.string(),
-		v.trim(),
-		v.nonEmpty('Enter your name.'),
-		v.maxLength(100, 'Use at most 100 characters for your name.')
-	),
+	name: requiredText(100, 'Enter your name.', 'Use at most 100 characters for your name.'),
 	email,
 	password: newPassword
 });

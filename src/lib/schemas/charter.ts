@@ -64,6 +64,10 @@ const email = v.pipe(
 	v.email('That email does not look right.')
 );
 
+/** A whole number from `min` to `max`: anything else gets the one `message`, which says so. */
+const wholeNumber = (min: number, max: number, message: string) =>
+	v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
+
 /** Form fields arrive as text; an empty signing order means "any time". */
 export const inviteSchema = v.strictObject(
 	{
@@ -75,14 +79,7 @@ export const inviteSchema = v.strictObject(
 				v.string(),
 				v.trim(),
 				v.transform((s) => (s === '' ? null : Number(s))),
-				v.nullable(
-					v.pipe(
-						v.number('The signing order is a whole number from 1 to 9.'),
-						v.integer('The signing order is a whole number from 1 to 9.'),
-						v.minValue(1, 'The signing order is a whole number from 1 to 9.'),
-						v.maxValue(9, 'The signing order is a whole number from 1 to 9.')
-					)
-				)
+				v.nullable(wholeNumber(1, 9, 'The signing order is a whole number from 1 to 9.'))
 			),
 			''
 		),
@@ -91,10 +88,7 @@ export const inviteSchema = v.strictObject(
 				v.string(),
 				// Left empty, the link lasts the usual two weeks.
 				v.transform((s) => (s.trim() === '' ? 14 : Number(s))),
-				v.number('The link lasts a whole number of days, from 1 to 90.'),
-				v.integer('The link lasts a whole number of days, from 1 to 90.'),
-				v.minValue(1, 'The link lasts a whole number of days, from 1 to 90.'),
-				v.maxValue(90, 'The link lasts a whole number of days, from 1 to 90.')
+				wholeNumber(1, 90, 'The link lasts a whole number of days, from 1 to 90.')
 			),
 			'14'
 		)

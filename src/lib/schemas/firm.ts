@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { HEX_COLOUR } from '../domain/brand';
+import { emailAddress } from './text';
 
 const firmRole = v.picklist(
 	['owner', 'facilitator', 'producer'],
@@ -8,13 +9,7 @@ const firmRole = v.picklist(
 
 export const inviteColleagueFields = ['email', 'role'] as const;
 export const inviteColleagueSchema = v.object({
-	email: v.pipe(
-		v.string(),
-		v.trim(),
-		v.nonEmpty('Enter your colleague’s email address.'),
-		v.maxLength(254, 'That email address is too long.'),
-		v.email('Enter a valid email address, like name@company.com.')
-	),
+	email: emailAddress('Enter your colleague’s email address.'),
 	role: firmRole
 });
 

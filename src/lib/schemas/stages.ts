@@ -1,12 +1,12 @@
 import * as v from 'valibot';
 import { MAX_TIMEBOX_MINUTES } from '../domain/stages';
 import { STAGE_KINDS } from '../domain/template';
+import { requiredText } from './text';
 
-const title = v.pipe(
-	v.string(),
-	v.trim(),
-	v.nonEmpty('Give the stage a title.'),
-	v.maxLength(80, 'Use at most 80 characters for the title.')
+const title = requiredText(
+	80,
+	'Give the stage a title.',
+	'Use at most 80 characters for the title.'
 );
 const prompt = v.pipe(
 	v.string(),

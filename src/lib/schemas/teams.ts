@@ -4,6 +4,8 @@
  * checking it share one list.
  */
 import * as v from 'valibot';
+import { requiredText } from './text';
+import { displayName } from './workshops';
 
 /**
  * Eight colours that stay apart from one another and each reach at least 4.5:1 against
@@ -30,11 +32,10 @@ export function colourName(value: string): string {
 export const MAX_TEAMS = 8;
 export const MAX_TEAM_NAME = 40;
 
-const teamName = v.pipe(
-	v.string(),
-	v.trim(),
-	v.nonEmpty('Give the team a name.'),
-	v.maxLength(MAX_TEAM_NAME, `Use at most ${MAX_TEAM_NAME} characters for the team name.`)
+const teamName = requiredText(
+	MAX_TEAM_NAME,
+	'Give the team a name.',
+	`Use at most ${MAX_TEAM_NAME} characters for the team name.`
 );
 const colour = v.pipe(
 	v.string(),
@@ -57,12 +58,7 @@ export const teamIdSchema = v.object({ teamId });
 export const renameParticipantFields = ['participantId', 'displayName'] as const;
 export const renameParticipantSchema = v.object({
 	participantId,
-	displayName: v.pipe(
-		v.string(),
-		v.trim(),
-		v.nonEmpty('Enter the name others will see.'),
-		v.maxLength(40, 'Use at most 40 characters for the name.')
-	)
+	displayName: displayName('Use at most 40 characters for the name.')
 });
 
 export const moveParticipantFields = ['participantId', 'teamId'] as const;

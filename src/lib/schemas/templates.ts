@@ -1,6 +1,7 @@
 /** The forms of the template library: saving a workshop as a template, importing a file. */
 import * as v from 'valibot';
 import { TEMPLATE_LIMITS } from '../domain/template-library';
+import { requiredText } from './text';
 
 const visibility = v.picklist(
 	['private', 'firm'],
@@ -9,14 +10,10 @@ const visibility = v.picklist(
 
 export const saveTemplateFields = ['name', 'description', 'visibility'] as const;
 export const saveTemplateSchema = v.object({
-	name: v.pipe(
-		v.string(),
-		v.trim(),
-		v.nonEmpty('Give the template a name.'),
-		v.maxLength(
-			TEMPLATE_LIMITS.name,
-			`Use at most ${TEMPLATE_LIMITS.name} characters for the name.`
-		)
+	name: requiredText(
+		TEMPLATE_LIMITS.name,
+		'Give the template a name.',
+		`Use at most ${TEMPLATE_LIMITS.name} characters for the name.`
 	),
 	description: v.pipe(
 		v.string(),

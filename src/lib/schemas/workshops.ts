@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { requiredText } from './text';
 
 export const createWorkshopFields = ['title', 'clientOrganisation', 'startFrom'] as const;
 export const createWorkshopSchema = v.object({
@@ -15,28 +16,28 @@ export const createWorkshopSchema = v.object({
 			'Choose what the workshop starts from.'
 		)
 	),
-	title: v.pipe(
-		v.string(),
-		v.trim(),
-		v.nonEmpty('Give the workshop a title.'),
-		v.maxLength(120, 'Use at most 120 characters for the title.')
+	title: requiredText(
+		120,
+		'Give the workshop a title.',
+		'Use at most 120 characters for the title.'
 	),
-	clientOrganisation: v.pipe(
-		v.string(),
-		v.trim(),
-		v.nonEmpty('Name the client organisation.'),
-		v.maxLength(120, 'Use at most 120 characters for the organisation.')
+	clientOrganisation: requiredText(
+		120,
+		'Name the client organisation.',
+		'Use at most 120 characters for the organisation.'
 	)
 });
 
+/**
+ * The name a participant shows the room, the same rule whether they choose it on joining or
+ * the facilitator renames them; only the words for a long name speak to whoever types it.
+ */
+export const displayName = (tooLong: string) =>
+	requiredText(40, 'Enter the name others will see.', tooLong);
+
 export const joinFields = ['displayName', 'teamId'] as const;
 export const joinSchema = v.object({
-	displayName: v.pipe(
-		v.string(),
-		v.trim(),
-		v.nonEmpty('Enter the name others will see.'),
-		v.maxLength(40, 'Use at most 40 characters for your name.')
-	),
+	displayName: displayName('Use at most 40 characters for your name.'),
 	teamId: v.pipe(v.string(), v.nonEmpty('Pick your team.'))
 });
 

@@ -44,27 +44,30 @@ function createMetrics(): Metrics {
 	// Event-loop delay (nodejs_eventloop_lag_*), memory, CPU, handles, GC.
 	client.collectDefaultMetrics({ register: registry });
 	const registers = [registry];
+	/** A figure asked of the realtime hub when scraped; none until the hub runs. */
+	const realtimeGauge = (name: string, help: string, read: (source: RealtimeSource) => number) =>
+		new client.Gauge({
+			name,
+			help,
+			registers,
+			collect() {
+				const source = made.realtimeSource;
+				if (source) this.set(read(source));
+			}
+		});
 	const made: Metrics = {
 		registry,
 		realtimeSource: null,
-		realtimeConnections: new client.Gauge({
-			name: 'commonground_realtime_connections',
-			help: 'Open realtime WebSocket connections.',
-			registers,
-			collect() {
-				const source = made.realtimeSource;
-				if (source) this.set(source.connections());
-			}
-		}),
-		realtimeDocuments: new client.Gauge({
-			name: 'commonground_realtime_documents_loaded',
-			help: 'Realtime documents loaded in memory.',
-			registers,
-			collect() {
-				const source = made.realtimeSource;
-				if (source) this.set(source.documents());
-			}
-		}),
+		realtimeConnections: realtimeGauge(
+			'commonground_realtime_connections',
+			'Open realtime WebSocket connections.',
+			(source) => source.connections()
+		),
+		realtimeDocuments: realtimeGauge(
+			'commonground_realtime_documents_loaded',
+			'Realtime documents loaded in memory.',
+			(source) => source.documents()
+		),
 		realtimeUpdatesRelayed: new client.Counter({
 			name: 'commonground_realtime_updates_relayed_total',
 			help: 'Document updates relayed to the connections of their document (rate(): per second).',

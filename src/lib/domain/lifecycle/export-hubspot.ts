@@ -20,55 +20,42 @@ export const HUBSPOT_REFERENCE = {
 
 const propertyName = (field: string) => `cg_${apiName(field, 40).toLowerCase()}`;
 
+/** One JSON file: the charter it comes from, and the one call to send. */
+const requestFile = (m: Lifecycle, method: 'POST' | 'PATCH', path: string, body: object) => ({
+	...stampObject(m),
+	request: { method, path, body }
+});
+
 export function hubspotFiles(m: Lifecycle): Record<string, string> {
 	assertLifecycleJson(m);
 	const stages = definedStages(m);
 	const statuses = leadStatuses(m);
 	const required = requiredFieldsByStage(m);
-	const pipeline = {
-		...stampObject(m),
-		request: {
-			method: 'POST',
-			path: '/crm/v3/pipelines/contacts',
-			body: {
-				label: `Lead lifecycle (charter v${m.charter.version})`,
-				displayOrder: 0,
-				stages: stages.map((s, i) => ({ label: s.label, displayOrder: i, metadata: {} }))
-			}
-		}
-	};
-	const leadStatus = {
-		...stampObject(m),
-		request: {
-			method: 'PATCH',
-			path: '/crm/v3/properties/contacts/hs_lead_status',
-			body: {
-				options: statuses.map((s, i) => ({
-					label: s.label,
-					value: s.value,
-					displayOrder: i,
-					hidden: false,
-					description: `From charter v${m.charter.version} (${m.charter.sha256.slice(0, 12)})`
-				}))
-			}
-		}
-	};
+	const pipeline = requestFile(m, 'POST', '/crm/v3/pipelines/contacts', {
+		label: `Lead lifecycle (charter v${m.charter.version})`,
+		displayOrder: 0,
+		stages: stages.map((s, i) => ({ label: s.label, displayOrder: i, metadata: {} }))
+	});
+	const leadStatus = requestFile(m, 'PATCH', '/crm/v3/properties/contacts/hs_lead_status', {
+		options: statuses.map((s, i) => ({
+			label: s.label,
+			value: s.value,
+			displayOrder: i,
+			hidden: false,
+			description: `From charter v${m.charter.version} (${m.charter.sha256.slice(0, 12)})`
+		}))
+	});
 	const properties = {
-		...stampObject(m),
-		request: {
-			method: 'POST',
-			path: '/crm/v3/properties/contacts/batch/create',
-			body: {
-				inputs: required.map((r) => ({
-					name: propertyName(r.field),
-					label: r.field,
-					type: 'string',
-					fieldType: 'text',
-					groupName: 'contactinformation',
-					description: `Required from ${r.stage.label} on (charter v${m.charter.version})`
-				}))
-			}
-		},
+		...requestFile(m, 'POST', '/crm/v3/properties/contacts/batch/create', {
+			inputs: required.map((r) => ({
+				name: propertyName(r.field),
+				label: r.field,
+				type: 'string',
+				fieldType: 'text',
+				groupName: 'contactinformation',
+				description: `Required from ${r.stage.label} on (charter v${m.charter.version})`
+			}))
+		}),
 		requiredByStage: stages.map((s) => ({
 			stage: s.label,
 			properties: required.filter((r) => r.stage.key === s.key).map((r) => propertyName(r.field))

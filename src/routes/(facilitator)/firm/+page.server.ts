@@ -54,11 +54,8 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	invite: async (event) => {
 		const { actor, firmId } = requireFirmOwner(event);
-		const parsed = parseForm(
-			inviteColleagueSchema,
-			await event.request.formData(),
-			inviteColleagueFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(inviteColleagueSchema, form, inviteColleagueFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const token = await firms.invite({ firmId, ...parsed.data, invitedBy: actor.account.id });
 		const link = `${publicOrigin(event.url)}/invitations/${token}`;

@@ -14,11 +14,8 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const actor = requireAccount(event, 'account.changePassword');
-		const parsed = parseForm(
-			changePasswordSchema,
-			await event.request.formData(),
-			changePasswordFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(changePasswordSchema, form, changePasswordFields);
 		if (!parsed.ok) return invalid(400, parsed.errors);
 		if (!(await accounts.checkPassword(actor.account.id, parsed.data.currentPassword))) {
 			return invalid(400, { currentPassword: 'That is not your current password.' });

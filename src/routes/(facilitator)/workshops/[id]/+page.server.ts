@@ -8,7 +8,7 @@ import * as stages from '$lib/server/stages';
 import * as teamBoards from '$lib/server/team-boards';
 import * as workshops from '$lib/server/workshops';
 import { invalid } from '$lib/server/forms';
-import { parseForm } from '$lib/schemas/forms';
+import { formValues, parseForm } from '$lib/schemas/forms';
 import {
 	addStageFields,
 	addStageSchema,
@@ -83,10 +83,8 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	removeParticipant: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const participantId = (await event.request.formData()).get('participantId');
-		if (typeof participantId !== 'string' || !participantId) {
-			return invalid(400, { participantId: 'Say which participant to remove.' });
-		}
+		const { participantId } = formValues(await event.request.formData(), ['participantId']);
+		if (!participantId) return invalid(400, { participantId: 'Say which participant to remove.' });
 		const removed = await participants.remove(workshop.id, participantId);
 		if (!removed)
 			return invalid(404, { participantId: 'That participant is not in this workshop.' });
@@ -113,10 +111,8 @@ export const actions: Actions = {
 
 	admit: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const participantId = (await event.request.formData()).get('participantId');
-		if (typeof participantId !== 'string' || !participantId) {
-			return invalid(400, { participantId: 'Say whom to let in.' });
-		}
+		const { participantId } = formValues(await event.request.formData(), ['participantId']);
+		if (!participantId) return invalid(400, { participantId: 'Say whom to let in.' });
 		if ((await participants.admit(workshop.id, participantId)) === 0) {
 			return invalid(404, { participantId: 'Nobody of that id is waiting to join this workshop.' });
 		}
@@ -131,10 +127,8 @@ export const actions: Actions = {
 
 	refuse: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const participantId = (await event.request.formData()).get('participantId');
-		if (typeof participantId !== 'string' || !participantId) {
-			return invalid(400, { participantId: 'Say whom to refuse.' });
-		}
+		const { participantId } = formValues(await event.request.formData(), ['participantId']);
+		if (!participantId) return invalid(400, { participantId: 'Say whom to refuse.' });
 		if (!(await participants.refuse(workshop.id, participantId))) {
 			return invalid(404, { participantId: 'Nobody of that id is waiting to join this workshop.' });
 		}
@@ -143,10 +137,8 @@ export const actions: Actions = {
 
 	letBackIn: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const participantId = (await event.request.formData()).get('participantId');
-		if (typeof participantId !== 'string' || !participantId) {
-			return invalid(400, { participantId: 'Say whom to let back in.' });
-		}
+		const { participantId } = formValues(await event.request.formData(), ['participantId']);
+		if (!participantId) return invalid(400, { participantId: 'Say whom to let back in.' });
 		if (!(await participants.letBackIn(workshop.id, participantId))) {
 			return invalid(404, { participantId: 'Nobody of that id was removed from this workshop.' });
 		}
@@ -244,11 +236,8 @@ export const actions: Actions = {
 
 	renameParticipant: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(
-			renameParticipantSchema,
-			await event.request.formData(),
-			renameParticipantFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(renameParticipantSchema, form, renameParticipantFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const { participantId, displayName } = parsed.data;
 		if (!(await participants.rename(workshop.id, participantId, displayName))) {
@@ -264,11 +253,8 @@ export const actions: Actions = {
 
 	moveParticipant: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(
-			moveParticipantSchema,
-			await event.request.formData(),
-			moveParticipantFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(moveParticipantSchema, form, moveParticipantFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const moved = await participants.move(
 			workshop.id,
@@ -304,11 +290,8 @@ export const actions: Actions = {
 
 	deleteWorkshop: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'workshop.remove');
-		const parsed = parseForm(
-			deleteWorkshopSchema,
-			await event.request.formData(),
-			deleteWorkshopFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(deleteWorkshopSchema, form, deleteWorkshopFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		if (parsed.data.confirmTitle !== workshop.title.trim()) {
 			return invalid(

@@ -38,11 +38,8 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const actor = requireAccount(event, 'workshop.create');
-		const parsed = parseForm(
-			createWorkshopSchema,
-			await event.request.formData(),
-			createWorkshopFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(createWorkshopSchema, form, createWorkshopFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const { startFrom, ...details } = parsed.data;
 		let start: Pick<Parameters<typeof workshops.create>[0], 'stages' | 'teams'> = {};

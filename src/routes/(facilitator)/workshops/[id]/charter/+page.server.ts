@@ -7,8 +7,9 @@ import * as crm from '$lib/server/crm-config';
 import * as crmEvidence from '$lib/server/crm-evidence';
 import { invalid } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
+import type { Invite } from '$lib/server/charter/leader';
 import * as leaders from '$lib/server/charter/leaders';
-import { isMailConfigured, sendLater } from '$lib/server/mail';
+import { isMailConfigured, sendLater, type Mail } from '$lib/server/mail';
 import { publicOrigin } from '$lib/server/origin';
 import { failRefusal } from '$lib/server/refusals';
 import * as rooms from '$lib/server/rooms';
@@ -24,6 +25,42 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
 	return { ...owned, label: `Facilitator ${owned.actor.account.name}` };
+}
+
+/** What every mail to a leader names: whom it goes to, who sends it, the workshop, the link. */
+type LeaderMailParts = {
+	to: string;
+	leader: string;
+	facilitator: string;
+	workshop: string;
+	link: string;
+};
+
+/**
+ * A leader's link from its token, mailed to them when mail is set up (`compose` writes the
+ * message, `what` names it in the log). `mailedTo` is null when it was not: then the
+ * facilitator passes the link on.
+ */
+function sendLeaderLink(
+	event: RequestEvent,
+	{ workshop, actor }: Awaited<ReturnType<typeof requireManager>>,
+	{ invite, token }: { invite: Invite; token: string },
+	what: string,
+	compose: (parts: LeaderMailParts) => Mail
+) {
+	const link = publicOrigin(event.url) + leaders.linkPath(workshop.id, token);
+	const mailedTo = isMailConfigured() ? invite.email : null;
+	if (mailedTo) {
+		const parts = {
+			to: mailedTo,
+			leader: invite.name,
+			facilitator: actor.account.name,
+			workshop: `${workshop.title} (${workshop.clientOrganisation})`,
+			link
+		};
+		sendLater(compose(parts), what);
+	}
+	return { link, mailedTo };
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -140,7 +177,7 @@ export const actions: Actions = {
 	},
 
 	invite: async (event) => {
-		const { workshop, label, actor } = await requireManager(event);
+		const manager = await requireManager(event);
 		const parsed = parseForm(inviteSchema, await event.request.formData(), [
 			'name',
 			'title',
@@ -149,53 +186,29 @@ export const actions: Actions = {
 			'expiresInDays'
 		]);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const { invite, token } = await leaders.invite(workshop.id, label, parsed.data);
-		const link = publicOrigin(event.url) + leaders.linkPath(workshop.id, token);
-		const mailedTo = isMailConfigured() ? invite.email : null;
-		if (mailedTo) {
-			sendLater(
-				leaders.invitationMail({
-					to: mailedTo,
-					leader: invite.name,
-					facilitator: actor.account.name,
-					workshop: `${workshop.title} (${workshop.clientOrganisation})`,
-					link,
-					expiresAt: invite.expiresAt
-				}),
-				'leader invitation'
-			);
-		}
+		const made = await leaders.invite(manager.workshop.id, manager.label, parsed.data);
+		const sent = sendLeaderLink(event, manager, made, 'leader invitation', (m) =>
+			leaders.invitationMail({ ...m, expiresAt: made.invite.expiresAt })
+		);
 		// The link is shown once, now; only its hash is kept.
-		return { invited: { name: invite.name, link, mailedTo } };
+		return { invited: { name: made.invite.name, ...sent } };
 	},
 
 	/** Every leader still to sign the current version gets a fresh link (by mail when set up). */
 	remind: async (event) => {
-		const { workshop, label, actor } = await requireManager(event);
+		const manager = await requireManager(event);
 		let result: Awaited<ReturnType<typeof leaders.remindUnsigned>>;
 		try {
-			result = await leaders.remindUnsigned(workshop.id, label);
+			result = await leaders.remindUnsigned(manager.workshop.id, manager.label);
 		} catch (e) {
 			return failRefusal(e, 'remindError');
 		}
-		const reminded = result.reminded.map(({ invite, token }) => {
-			const link = publicOrigin(event.url) + leaders.linkPath(workshop.id, token);
-			const mailedTo = isMailConfigured() ? invite.email : null;
-			if (mailedTo) {
-				sendLater(
-					leaders.reminderMail({
-						to: mailedTo,
-						leader: invite.name,
-						facilitator: actor.account.name,
-						workshop: `${workshop.title} (${workshop.clientOrganisation})`,
-						versionNumber: result.versionNumber,
-						link
-					}),
-					'leader reminder'
-				);
-			}
+		const reminded = result.reminded.map((unsigned) => {
+			const { link, mailedTo } = sendLeaderLink(event, manager, unsigned, 'leader reminder', (m) =>
+				leaders.reminderMail({ ...m, versionNumber: result.versionNumber })
+			);
 			// Without mail the facilitator sends the link: shown once, only its hash is kept.
-			return { name: invite.name, mailedTo, link: mailedTo ? '' : link };
+			return { name: unsigned.invite.name, mailedTo, link: mailedTo ? '' : link };
 		});
 		return { reminded, remindedVersion: result.versionNumber };
 	},

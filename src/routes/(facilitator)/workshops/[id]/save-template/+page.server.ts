@@ -16,11 +16,8 @@ export const actions: Actions = {
 	default: async (event) => {
 		const actor = requireAccount(event, 'template.manage');
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'template.manage');
-		const parsed = parseForm(
-			saveTemplateSchema,
-			await event.request.formData(),
-			saveTemplateFields
-		);
+		const form = await event.request.formData();
+		const parsed = parseForm(saveTemplateSchema, form, saveTemplateFields);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const saved = await templates.saveFromWorkshop(
 			templates.viewerOf(actor),
