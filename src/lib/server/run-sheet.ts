@@ -4,7 +4,7 @@
  * only by the console's load (behind the workshop's facilitator guard); nothing here writes a
  * shared document.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import Papa from 'papaparse';
 import {
 	runSheet as computeRunSheet,
@@ -16,6 +16,7 @@ import { db } from './db';
 import { runSheet, stagePlan, stageVisit } from './db/schema';
 import { newId } from './ids';
 import * as stages from './stages';
+import { ofWorkshop } from './db/rows';
 
 export interface StagePlanRow {
 	stageKey: string;
@@ -68,11 +69,7 @@ export async function setDayStart(workshopId: string, at: Date | null): Promise<
 }
 
 export async function visits(workshopId: string): Promise<Visit[]> {
-	const rows = await db()
-		.select()
-		.from(stageVisit)
-		.where(eq(stageVisit.workshopId, workshopId))
-		.orderBy(asc(stageVisit.startedAt));
+	const rows = await ofWorkshop(stageVisit, workshopId, stageVisit.startedAt);
 	return rows.map((r) => ({
 		stageKey: r.stageKey,
 		startedAt: r.startedAt.getTime(),

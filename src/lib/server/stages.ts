@@ -4,16 +4,13 @@ import type { StageTemplate } from '../domain/template';
 import { db, type Db } from './db';
 import { stage } from './db/schema';
 import { newId } from './ids';
+import { ofWorkshop } from './db/rows';
 
 export type Stage = typeof stage.$inferSelect;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export async function list(workshopId: string): Promise<Stage[]> {
-	return db()
-		.select()
-		.from(stage)
-		.where(eq(stage.workshopId, workshopId))
-		.orderBy(asc(stage.position));
+	return ofWorkshop(stage, workshopId, stage.position);
 }
 
 /** A stage as a template and the room's agenda describe it: what it is, without ids or order. */

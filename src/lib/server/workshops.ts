@@ -26,6 +26,7 @@ import {
 import { clientNamed } from './firms';
 import { newId, newJoinCode, normaliseJoinCode } from './ids';
 import * as stages from './stages';
+import { ofWorkshop } from './db/rows';
 
 export type Workshop = typeof workshop.$inferSelect;
 export type Team = typeof team.$inferSelect;
@@ -154,11 +155,7 @@ export async function findByJoinCode(code: string): Promise<Workshop | undefined
 }
 
 export async function teams(workshopId: string): Promise<Team[]> {
-	return db()
-		.select()
-		.from(team)
-		.where(eq(team.workshopId, workshopId))
-		.orderBy(asc(team.position));
+	return ofWorkshop(team, workshopId, team.position);
 }
 
 /** What a new workshop copied from `sourceId` starts with: its stages and teams. */

@@ -2,13 +2,14 @@
  * The audit trail of a workshop's charter: a hash chain of events, each appended in the same
  * transaction as the change it records.
  */
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { type JsonObject, normalise } from '../../domain/charter/canon';
 import { nextEvent, type AuditEvent, type AuditEventKind } from '../../domain/charter/audit';
 import { db } from '../db';
 import { charter, charterEvent } from '../db/schema';
 import { draft } from './draft';
 import type { Tx } from './rules';
+import { ofWorkshop } from '../db/rows';
 
 /** Appends one event to the workshop's chain; call inside the transaction of the change. */
 export async function appendEvent(
@@ -53,10 +54,6 @@ export async function recordIntervention(
 }
 
 export async function events(workshopId: string): Promise<AuditEvent[]> {
-	const rows = await db()
-		.select()
-		.from(charterEvent)
-		.where(eq(charterEvent.workshopId, workshopId))
-		.orderBy(asc(charterEvent.seq));
+	const rows = await ofWorkshop(charterEvent, workshopId, charterEvent.seq);
 	return rows.map(({ workshopId: _w, ...e }) => ({ ...e, kind: e.kind as AuditEventKind }));
 }

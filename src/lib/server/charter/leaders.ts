@@ -5,7 +5,7 @@
  * request changes) and signatures in signing.ts; the facilitator's summary and the
  * leadership overview in leadership.ts; a leader's name and the signing order in leader.ts.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import * as leaderSessions from '../auth/leader-sessions';
 import { generateToken, hashToken } from '../auth/tokens';
 import { db } from '../db';
@@ -14,6 +14,7 @@ import { newId } from '../ids';
 import { RuleError } from '../rules';
 import * as charters from './index';
 import { leaderLabel, type Invite } from './leader';
+import { ofWorkshop } from '../db/rows';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -172,11 +173,7 @@ export async function remindUnsigned(
 }
 
 export async function list(workshopId: string): Promise<Invite[]> {
-	return db()
-		.select()
-		.from(leaderInvite)
-		.where(eq(leaderInvite.workshopId, workshopId))
-		.orderBy(asc(leaderInvite.createdAt));
+	return ofWorkshop(leaderInvite, workshopId, leaderInvite.createdAt);
 }
 
 /** Revokes a link: its sessions end, its pending signatures are void. Returns the session ids. */

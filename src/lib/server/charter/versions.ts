@@ -14,6 +14,7 @@ import { RuleError } from '../rules';
 import { appendEvent } from './audit';
 import { draft } from './draft';
 import type { Tx, Version } from './rules';
+import { ofWorkshop } from '../db/rows';
 
 const log = moduleLogger('charters');
 
@@ -143,12 +144,7 @@ function readable(row: Version): Version {
 }
 
 export async function versions(workshopId: string): Promise<Version[]> {
-	const rows = await db()
-		.select()
-		.from(charterVersion)
-		.where(eq(charterVersion.workshopId, workshopId))
-		.orderBy(asc(charterVersion.number));
-	return rows.map(readable);
+	return (await ofWorkshop(charterVersion, workshopId, charterVersion.number)).map(readable);
 }
 
 export async function current(workshopId: string): Promise<Version | undefined> {

@@ -6,6 +6,7 @@ import { db } from '../db';
 import { poll } from '../db/schema';
 import * as workshops from '../workshops';
 import { RuleError } from '../rules';
+import { inWorkshop } from '../db/rows';
 
 export type PollRow = typeof poll.$inferSelect;
 
@@ -35,10 +36,7 @@ export async function teamIdsOf(workshopId: string): Promise<string[]> {
 }
 
 export async function find(workshopId: string, pollId: string): Promise<PollRow> {
-	const [row] = await db()
-		.select()
-		.from(poll)
-		.where(and(eq(poll.id, pollId), eq(poll.workshopId, workshopId)));
+	const row = await inWorkshop(poll, workshopId, pollId);
 	if (!row) throw new RuleError('This workshop has no such poll.', 404);
 	return row;
 }

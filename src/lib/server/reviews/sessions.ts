@@ -11,6 +11,7 @@ import { poll, reviewClause, reviewSession } from '../db/schema';
 import { newId } from '../ids';
 import * as polls from '../polls';
 import { RuleError } from '../rules';
+import { inWorkshop, ofWorkshop } from '../db/rows';
 
 export type ReviewSession = typeof reviewSession.$inferSelect;
 
@@ -112,20 +113,13 @@ export async function start(
 
 /** The workshop's review, or a refusal when it has none by that id. */
 export async function find(workshopId: string, reviewId: string): Promise<ReviewSession> {
-	const [row] = await db()
-		.select()
-		.from(reviewSession)
-		.where(and(eq(reviewSession.id, reviewId), eq(reviewSession.workshopId, workshopId)));
+	const row = await inWorkshop(reviewSession, workshopId, reviewId);
 	if (!row) throw new RuleError('This charter has no such review session.', 404);
 	return row;
 }
 
 export async function list(workshopId: string): Promise<ReviewSession[]> {
-	return db()
-		.select()
-		.from(reviewSession)
-		.where(eq(reviewSession.workshopId, workshopId))
-		.orderBy(asc(reviewSession.number));
+	return ofWorkshop(reviewSession, workshopId, reviewSession.number);
 }
 
 export async function clauses(reviewId: string): Promise<ClausePulse[]> {
