@@ -57,6 +57,24 @@ export interface RunSheetView {
 	takeBack: TakeBack[];
 }
 
+/** A stage as the console's run-sheet shows it: its plan and its private notes. */
+export interface RunSheetStage {
+	key: string;
+	title: string;
+	timeboxMinutes: number;
+	/** As set on the run-sheet, or null when it follows the timebox. */
+	plannedMinutes: number | null;
+	notes: string;
+}
+
+/** What the run-sheet endpoint answers: the stages, the day's start and the timings. */
+export interface RunSheetData {
+	stages: RunSheetStage[];
+	/** Epoch ms, or null while the day's start is not set. */
+	dayStartsAt: number | null;
+	view: RunSheetView;
+}
+
 const MINUTE = 60_000;
 
 export function runSheet(input: {

@@ -9,6 +9,8 @@ import Papa from 'papaparse';
 import {
 	runSheet as computeRunSheet,
 	toMinutes,
+	type RunSheetData,
+	type RunSheetStage,
 	type RunSheetView,
 	type Visit
 } from '../domain/run-sheet';
@@ -105,21 +107,12 @@ export async function finish(workshopId: string, at: Date): Promise<boolean> {
 	return rows.length > 0;
 }
 
-export interface RunSheetStage {
-	key: string;
-	title: string;
-	timeboxMinutes: number;
-	/** As set on the run-sheet, or null when it follows the timebox. */
-	plannedMinutes: number | null;
-	notes: string;
-}
-
 /** The stages with their plans and notes (for the console only) and the computed timings. */
 export async function load(
 	workshopId: string,
 	currentKey: string | null,
 	now = Date.now()
-): Promise<{ stages: RunSheetStage[]; dayStartsAt: number | null; view: RunSheetView }> {
+): Promise<RunSheetData> {
 	const [stageRows, planRows, visitRows, start] = await Promise.all([
 		stages.list(workshopId),
 		plans(workshopId),

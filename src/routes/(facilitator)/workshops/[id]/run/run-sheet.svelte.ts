@@ -4,23 +4,9 @@
  * endpoint (the notes never travel in a shared document); read again when the room moves to
  * another stage and every half minute, so "running over" stays current.
  */
-import type { RunSheetView } from '$lib/domain/run-sheet';
+import type { RunSheetData, RunSheetStage } from '$lib/domain/run-sheet';
 import { CONSOLE, consoleSend, read } from '$lib/client/requests';
 import { Controls } from '$lib/state/action.svelte';
-
-export interface RunSheetStage {
-	key: string;
-	title: string;
-	timeboxMinutes: number;
-	plannedMinutes: number | null;
-	notes: string;
-}
-
-export interface RunSheetData {
-	stages: RunSheetStage[];
-	dayStartsAt: number | null;
-	view: RunSheetView;
-}
 
 /** `pending` names the save on its way: a stage's key, `dayStart` or `finish`. */
 export class ConsoleRunSheet extends Controls {
