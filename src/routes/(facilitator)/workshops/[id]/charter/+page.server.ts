@@ -187,11 +187,11 @@ export const actions: Actions = {
 		]);
 		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
 		const made = await leaders.invite(manager.workshop.id, manager.label, parsed.data);
-		const sent = sendLeaderLink(event, manager, made, 'leader invitation', (m) =>
+		const { link, mailedTo } = sendLeaderLink(event, manager, made, 'leader invitation', (m) =>
 			leaders.invitationMail({ ...m, expiresAt: made.invite.expiresAt })
 		);
 		// The link is shown once, now; only its hash is kept.
-		return { invited: { name: made.invite.name, ...sent } };
+		return { invited: { name: made.invite.name, link, mailedTo } };
 	},
 
 	/** Every leader still to sign the current version gets a fresh link (by mail when set up). */
