@@ -1,8 +1,8 @@
 /**
- * The HTTP server that owns the app's port: `GET /metrics` (when enabled), then SvelteKit's
- * request handler for every other request; server/upgrades.ts attaches WebSocket upgrades to
+ * The HTTP server that owns the app's port: the voting endpoints, `GET /metrics` (when
+ * enabled), then SvelteKit's request handler for every other request; server/upgrades.ts attaches WebSocket upgrades to
  * the same server. Every request gets an id, answered in `x-request-id` and carried by every
- * log line written while it is served.
+ * log line written while it is served (the voting endpoints excepted: they log nothing).
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
@@ -40,7 +40,10 @@ export const OWN_PROTOCOL_HEADER = 'x-common-ground-protocol';
 export type OwnRoute = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
 export interface AppServerOptions {
-	/** Tried in order before SvelteKit's handler (the voting endpoints). */
+	/**
+	 * Tried in order before anything else (the voting endpoints): no request id, no log line,
+	 * no `http_responses_total` count unless the route counts itself.
+	 */
 	ownRoutes?: OwnRoute[];
 	/** Sees every request first (the benchmarks' opt-in timing, or nothing). */
 	onRequest?: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null;
@@ -58,6 +61,10 @@ export function createAppServer(
 	const { httpResponses } = metrics();
 	const server = http.createServer((req, res) => {
 		options.onRequest?.(req, res);
+		// The voting endpoints come first, without the id and the answer's log line below: they
+		// log nothing per request, and a proxy's request id in a ballot's line would point to
+		// the proxy's own log of who sent it. They count their answers themselves.
+		for (const route of options.ownRoutes ?? []) if (route(req, res)) return;
 		if (statesProtocol) req.headers[OWN_PROTOCOL_HEADER] = 'http';
 		const requestId = requestIdFrom(
 			options.requestIdHeader ? req.headers[options.requestIdHeader] : undefined
@@ -84,7 +91,6 @@ export function createAppServer(
 		});
 		withRequest(requestId, () => {
 			if (isMetricsRequest(req)) return answerMetrics(req, res, options.metricsToken);
-			for (const route of options.ownRoutes ?? []) if (route(req, res)) return;
 			handler(req, res, () => {
 				res.statusCode = 404;
 				res.end('Not found');

@@ -46,6 +46,7 @@ function answer(
 		...headers
 	});
 	res.end(text);
+	metrics().httpResponses.inc({ status: `${Math.floor(status / 100)}xx` });
 }
 
 function readBody(req: http.IncomingMessage): Promise<string | null> {

@@ -45,6 +45,7 @@ import { createTestDatabase, databaseKinds, type DatabaseKind } from '../support
 import { Client } from '../support/http';
 import { startServer } from '../support/server';
 import { mapBounded } from './ours';
+import { encode, openPool, type RawPool } from './raw-pool';
 import { cpuMs } from './process-stats';
 import { formatMs, formatRate, percentile, table } from './stats';
 
@@ -53,7 +54,7 @@ const N = Number(process.env.VOTES_N || 500);
  * How casts reach the app. `pool` (the default): through a TLS proxy's pool of kept-alive
  * connections, as the README's deployment has it (HAProxy's `maxconn`, Envoy's connection
  * pool): at most VOTES_POOL requests at once, the rest wait their turn in the proxy, and no
- * connection is set up during the burst. `direct`: each phone opens its own connection to the
+ * connection is set up during the burst (raw-pool.ts). `direct`: each phone opens its own connection to the
  * app, as without a proxy.
  */
 const VIA = process.env.VOTES_VIA === 'direct' ? 'direct' : 'pool';
@@ -85,17 +86,17 @@ values ('poll', md5(random()::text || clock_timestamp()::text) || md5(random()::
 }
 
 /**
- * A cast as a phone sends it (JSON, no cookie), through node:http rather than fetch: all the
+ * A cast as a phone sends it on a connection of its own (JSON, no cookie; VIA=direct), through
+ * node:http rather than fetch: all the
  * phones share this one process, and fetch's own CPU per request (about 1.5 ms here) would
  * make the burst measure this process instead of the server.
  */
-function postJson(url: string, body: unknown, agent?: http.Agent): Promise<number> {
+function postJson(url: string, body: unknown): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const text = JSON.stringify(body);
 		const req = http.request(
 			url,
 			{
-				agent,
 				method: 'POST',
 				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }
 			},
@@ -107,27 +108,6 @@ function postJson(url: string, body: unknown, agent?: http.Agent): Promise<numbe
 		req.on('error', reject);
 		req.end(text);
 	});
-}
-
-/** The proxy's pool, its connections opened (as a proxy's are before a burst). */
-async function warmPool(url: string): Promise<http.Agent> {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: POOL });
-	await Promise.all(
-		Array.from(
-			{ length: POOL },
-			() =>
-				new Promise<void>((resolve, reject) => {
-					// A GET on the ballot path: answered 405 at once, and the connection stays.
-					const req = http.request(url, { agent }, (res) => {
-						res.resume();
-						res.on('end', () => resolve());
-					});
-					req.on('error', reject);
-					req.end();
-				})
-		)
-	);
-	return agent;
 }
 
 async function run(kind: DatabaseKind) {
@@ -184,8 +164,6 @@ async function run(kind: DatabaseKind) {
 		const blindMsPerDevice = (performance.now() - blindStarted) / N;
 
 		// Tokens.
-		const phase = () => process.env.VOTES_PROFILE && server.child.kill('SIGHUP');
-		phase();
 		const cpuBeforeTokens = cpuMs(server.child.pid);
 		const opened = performance.now();
 		await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'open' });
@@ -203,7 +181,6 @@ async function run(kind: DatabaseKind) {
 			})
 		);
 		const serverTokenCpuMs = cpuMs(server.child.pid) - cpuBeforeTokens;
-		phase();
 		const tokens = [];
 		const tokenMs: number[] = [];
 		const finalizeMs: number[] = [];
@@ -217,35 +194,54 @@ async function run(kind: DatabaseKind) {
 		const tokensWallMs = performance.now() - opened;
 
 		// Casts.
-		const agent =
-			VIA === 'pool' ? await warmPool(`${server.url}${api}/polls/${pollId}/ballot`) : undefined;
+		const ballotPath = `${api}/polls/${pollId}/ballot`;
+		const choices = tokens.map((_, i) => CHOICES[i % CHOICES.length]!);
+		let pool: RawPool | undefined;
+		let requests: Buffer[] = [];
+		if (VIA === 'pool') {
+			pool = await openPool(server.url, POOL);
+			const host = new URL(server.url).host;
+			// The pool's connections have each served a request before the burst.
+			await pool.send(
+				Array.from({ length: POOL }, () => encode(host, { method: 'GET', path: ballotPath }))
+			);
+			requests = tokens.map((token, i) =>
+				encode(host, {
+					method: 'POST',
+					path: ballotPath,
+					body: JSON.stringify(castBody(token, choices[i]!))
+				})
+			);
+		}
 		const expected: Record<string, number> = { agree: 0, live: 0, object: 0 };
-		const latencies: number[] = [];
+		let latencies: number[] = [];
 		let refused = 0;
-		phase();
+		const count = (status: number, i: number) => {
+			if (status === 201) expected[choices[i]!]! += 1;
+			else refused++;
+		};
 		const cpuBefore = cpuMs(server.child.pid);
 		const clientCpuBefore = process.cpuUsage();
 		const burstStarted = performance.now();
-		await Promise.all(
-			tokens.map(async (token, i) => {
-				const choice = CHOICES[i % CHOICES.length]!;
-				const sent = performance.now();
-				const status = await postJson(
-					`${server.url}${api}/polls/${pollId}/ballot`,
-					castBody(token, choice),
-					agent
-				);
-				latencies.push(performance.now() - sent);
-				if (status === 201) expected[choice]! += 1;
-				else refused++;
-			})
-		);
+		if (pool) {
+			const answered = await pool.send(requests);
+			answered.forEach((a, i) => count(a.status, i));
+			latencies = answered.map((a) => a.ms);
+		} else {
+			await Promise.all(
+				tokens.map(async (token, i) => {
+					const sent = performance.now();
+					const status = await postJson(`${server.url}${ballotPath}`, castBody(token, choices[i]!));
+					latencies.push(performance.now() - sent);
+					count(status, i);
+				})
+			);
+		}
 		const burstMs = performance.now() - burstStarted;
-		agent?.destroy();
+		pool?.close();
 		const serverCpuMs = cpuMs(server.child.pid) - cpuBefore;
 		const clientCpu = process.cpuUsage(clientCpuBefore);
 		const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
-		phase();
 
 		await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'close' });
 		await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'reveal' });
