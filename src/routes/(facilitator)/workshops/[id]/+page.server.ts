@@ -8,7 +8,7 @@ import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
 import * as teamBoards from '$lib/server/team-boards';
 import * as workshops from '$lib/server/workshops';
-import { invalid } from '$lib/server/forms';
+import { invalid, withForm } from '$lib/server/forms';
 import { formValues, parseForm } from '$lib/schemas/forms';
 import {
 	addStageFields,
@@ -91,9 +91,7 @@ function onForm<TSchema extends v.GenericSchema<Record<string, string>, unknown>
 ) {
 	return async (event: RequestEvent) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(schema, await event.request.formData(), fields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		return act(workshop, parsed.data);
+		return withForm(event.request, schema, fields, (data) => act(workshop, data));
 	};
 }
 
