@@ -3,6 +3,7 @@
  * prompt shown to the room and a suggested timebox. The wording is written for the room: it
  * is what participants read on their phones and on the projector.
  */
+import { labelledList } from './labelled';
 
 export const STAGE_KINDS = [
 	'focus-value',
@@ -160,15 +161,15 @@ export const BROKEN_LABELS: Record<BrokenConnectionKind, string> = {
 	'human-by-technology': 'Human, broken by technology'
 };
 
-export const BARRIER_CATEGORIES = [
-	{ key: 'incentives', label: 'Incentives & compensation' },
-	{ key: 'metrics', label: 'Conflicting metrics' },
-	{ key: 'technology', label: 'Technology & data' },
-	{ key: 'process', label: 'Process' },
-	{ key: 'culture', label: 'Communication & culture' },
-	{ key: 'corporate', label: 'Corporate objectives' },
-	{ key: 'channel', label: 'Channel conflict' }
-] as const;
+export const BARRIER_CATEGORIES = labelledList({
+	incentives: 'Incentives & compensation',
+	metrics: 'Conflicting metrics',
+	technology: 'Technology & data',
+	process: 'Process',
+	culture: 'Communication & culture',
+	corporate: 'Corporate objectives',
+	channel: 'Channel conflict'
+});
 
 /** The lead journey the Connections stage starts with; the room corrects it. */
 export const DEFAULT_JOURNEY = [

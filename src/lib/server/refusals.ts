@@ -4,7 +4,7 @@
  * to the field they belong to and what was typed stays. Anything that is not a refusal is
  * thrown on, to become a 500 (or a 503 while the database is away) in hooks.server.ts.
  */
-import { error, fail, type ActionFailure } from '@sveltejs/kit';
+import { error, fail, json, type ActionFailure } from '@sveltejs/kit';
 import { invalid, type FormFailure } from './forms';
 import { RuleError } from './rules';
 
@@ -12,6 +12,15 @@ import { RuleError } from './rules';
 export function throwRefusal(e: unknown): never {
 	if (e instanceof RuleError) error(e.status, e.message);
 	throw e;
+}
+
+/** For JSON endpoints: what `answer` makes, as JSON with `status`; a refusal as above. */
+export async function answerJson(answer: () => Promise<unknown>, status = 200): Promise<Response> {
+	try {
+		return json(await answer(), { status });
+	} catch (e) {
+		throwRefusal(e);
+	}
 }
 
 /**

@@ -2,19 +2,21 @@
  * The leads a calibration classifies: their fields, limits and shape. No parsing here (see
  * leads.ts), so screens can import it without the CSV parser.
  */
-export const LEAD_FIELDS = [
-	{ key: 'reference', label: 'Reference' },
-	{ key: 'source', label: 'Source' },
-	{ key: 'campaign', label: 'Campaign' },
-	{ key: 'companySize', label: 'Company size' },
-	{ key: 'industry', label: 'Industry' },
-	{ key: 'engagement', label: 'Engagement' },
-	{ key: 'budget', label: 'Budget' },
-	{ key: 'authority', label: 'Authority' },
-	{ key: 'need', label: 'Need' },
-	{ key: 'timeline', label: 'Timeline' },
-	{ key: 'notes', label: 'Notes' }
-] as const;
+import { labelledList } from '../labelled';
+
+export const LEAD_FIELDS = labelledList({
+	reference: 'Reference',
+	source: 'Source',
+	campaign: 'Campaign',
+	companySize: 'Company size',
+	industry: 'Industry',
+	engagement: 'Engagement',
+	budget: 'Budget',
+	authority: 'Authority',
+	need: 'Need',
+	timeline: 'Timeline',
+	notes: 'Notes'
+});
 export type LeadField = (typeof LEAD_FIELDS)[number]['key'];
 export const LEAD_FIELD_KEYS: readonly string[] = LEAD_FIELDS.map((f) => f.key);
 

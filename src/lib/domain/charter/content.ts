@@ -214,6 +214,32 @@ export function voteSummary(item: CharterItem): string | null {
 	return decided ? `${vote}. ${decided}` : vote;
 }
 
+/** The facts of a clause that are its data's words as they stand: label, then the data's key. */
+const TEXT_FACTS: Partial<Record<SectionKind, ReadonlyArray<readonly [string, string]>>> = {
+	value: [
+		['Team', 'team'],
+		['Kind', 'category']
+	],
+	barriers: [
+		['Remedy', 'remedy'],
+		['Owner', 'remedyOwner']
+	],
+	incentives: [
+		['Team', 'team'],
+		['Rewarded today for', 'today'],
+		['Shared goal needs', 'needed']
+	],
+	measures: [
+		['Definition', 'definition'],
+		['Baseline', 'baseline'],
+		['Target', 'target'],
+		['Owner', 'owner'],
+		['Source', 'source'],
+		['Reviewed', 'frequency']
+	],
+	cadence: [['Next review', 'nextReviewDate']]
+};
+
 /**
  * The typed facts of a clause, as label and value, in reading order: the one rendering of
  * `data` that the charter page, the PDF and the Markdown share.
@@ -226,10 +252,6 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 			facts.push({ label, value: String(value) });
 	};
 	switch (kind) {
-		case 'value':
-			add('Team', str(d.team));
-			add('Kind', str(d.category));
-			break;
 		case 'definitions': {
 			const value = num(d.value);
 			const unit = str(d.unit);
@@ -267,26 +289,6 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 			if (d.isReturnPath === true) add('Path', 'Return to nurture');
 			if (d.fromTemplate === true) add('Source', TEMPLATE_MARK);
 			break;
-		case 'barriers':
-			add('Remedy', str(d.remedy));
-			add('Owner', str(d.remedyOwner));
-			break;
-		case 'incentives':
-			add('Team', str(d.team));
-			add('Rewarded today for', str(d.today));
-			add('Shared goal needs', str(d.needed));
-			break;
-		case 'measures':
-			add('Definition', str(d.definition));
-			add('Baseline', str(d.baseline));
-			add('Target', str(d.target));
-			add('Owner', str(d.owner));
-			add('Source', str(d.source));
-			add('Reviewed', str(d.frequency));
-			break;
-		case 'cadence':
-			add('Next review', str(d.nextReviewDate));
-			break;
 		case 'agreements': {
 			const owner = [str(d.ownerName), str(d.ownerTeam)].filter(Boolean).join(', ');
 			add('Owner', owner);
@@ -302,8 +304,8 @@ export function factsOf(kind: SectionKind, item: CharterItem): Fact[] {
 			if (evidenceOf(item).length === 0) add('Buyer evidence', 'None recorded');
 			break;
 		}
-		case 'purpose':
-			break;
+		default:
+			for (const [label, key] of TEXT_FACTS[kind] ?? []) add(label, str(d[key]));
 	}
 	return facts;
 }

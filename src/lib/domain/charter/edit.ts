@@ -34,32 +34,34 @@ export function applyEdit(content: CharterContent, edit: CharterEdit): CharterCo
 	switch (edit.op) {
 		case 'section-title':
 			section.title = edit.text;
-			return next;
+			break;
 		case 'section-intro':
 			section.intro = edit.text;
-			return next;
+			break;
 		case 'move-section':
 			move(next.sections, index, edit.direction);
-			return next;
+			break;
 		case 'add-clause':
 			section.items.push({ id: edit.id, text: edit.text, data: {} });
-			return next;
-	}
-	const at = section.items.findIndex((i) => i.id === edit.clause);
-	const clause = section.items[at];
-	if (!clause) throw new CharterEditError('This section has no such clause.');
-	switch (edit.op) {
+			break;
 		case 'clause-text':
-			clause.text = edit.text;
+			section.items[clauseIndex(section, edit.clause)]!.text = edit.text;
 			break;
 		case 'move-clause':
-			move(section.items, at, edit.direction);
+			move(section.items, clauseIndex(section, edit.clause), edit.direction);
 			break;
 		case 'remove-clause':
-			section.items.splice(at, 1);
+			section.items.splice(clauseIndex(section, edit.clause), 1);
 			break;
 	}
 	return next;
+}
+
+/** Where the clause stands in its section; an edit of a clause the section lacks is refused. */
+function clauseIndex(section: CharterContent['sections'][number], clause: string): number {
+	const at = section.items.findIndex((i) => i.id === clause);
+	if (at < 0) throw new CharterEditError('This section has no such clause.');
+	return at;
 }
 
 function move<T>(list: T[], from: number, direction: 'up' | 'down'): void {

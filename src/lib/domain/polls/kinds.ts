@@ -14,14 +14,16 @@ export type PollKind = (typeof POLL_KINDS)[number];
 export const POLL_STATUSES = ['draft', 'open', 'closed', 'revealed'] as const;
 export type PollStatus = (typeof POLL_STATUSES)[number];
 
-export const CONSENT_OPTIONS = ['agree', 'live', 'object'] as const;
-export type ConsentChoice = (typeof CONSENT_OPTIONS)[number];
+/** Fixed choices written once as `{ choice: 'Label' }`: the choices in that order, and labels. */
+function fixedChoices<K extends string>(labels: Record<K, string>) {
+	const options: readonly K[] = Object.keys(labels) as K[];
+	return { options, labels };
+}
 
-export const CONSENT_LABELS: Record<ConsentChoice, string> = {
-	agree: 'Agree',
-	live: 'Can live with it',
-	object: 'Object'
-};
+const CONSENT = fixedChoices({ agree: 'Agree', live: 'Can live with it', object: 'Object' });
+export const CONSENT_OPTIONS = CONSENT.options;
+export type ConsentChoice = (typeof CONSENT_OPTIONS)[number];
+export const CONSENT_LABELS = CONSENT.labels;
 
 export const SCALE_OPTIONS = ['1', '2', '3', '4', '5'] as const;
 
@@ -29,14 +31,14 @@ export const SCALE_OPTIONS = ['1', '2', '3', '4', '5'] as const;
  * `pulse` is a review session's question on one charter clause (src/lib/server/reviews/sessions.ts):
  * a single choice among these three, with an optional reason that travels with the ballot.
  */
-export const PULSE_OPTIONS = ['holds', 'change', 'broken'] as const;
-export type PulseChoice = (typeof PULSE_OPTIONS)[number];
-
-export const PULSE_LABELS: Record<PulseChoice, string> = {
+const PULSE = fixedChoices({
 	holds: 'Still holds',
 	change: 'Needs a change',
 	broken: 'Not working'
-};
+});
+export const PULSE_OPTIONS = PULSE.options;
+export type PulseChoice = (typeof PULSE_OPTIONS)[number];
+export const PULSE_LABELS = PULSE.labels;
 
 /** Kinds whose ballot may carry a reason, stored with the anonymous ballot and nowhere else. */
 export function takesReason(kind: PollKind): boolean {

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { can } from '$lib/domain/permissions';
 import * as brand from '$lib/server/brand';
 import * as firms from '$lib/server/firms';
-import { invalid } from '$lib/server/forms';
+import { invalid, withForm } from '$lib/server/forms';
 import { requireAccount } from '$lib/server/guards';
 import { isMailConfigured, sendLater } from '$lib/server/mail';
 import { publicOrigin } from '$lib/server/origin';
@@ -85,41 +85,41 @@ export const actions: Actions = {
 	},
 	changeRole: async (event) => {
 		const { firmId } = requireFirmOwner(event);
-		const parsed = parseForm(memberRoleSchema, await event.request.formData(), memberRoleFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		try {
-			await firms.changeRole(firmId, parsed.data.accountId, parsed.data.role);
-		} catch (e) {
-			return failRefusal(e, 'members');
-		}
-		return { changed: true };
+		return withForm(event.request, memberRoleSchema, memberRoleFields, async (data) => {
+			try {
+				await firms.changeRole(firmId, data.accountId, data.role);
+			} catch (e) {
+				return failRefusal(e, 'members');
+			}
+			return { changed: true };
+		});
 	},
 	removeMember: async (event) => {
 		const { firmId } = requireFirmOwner(event);
-		const parsed = parseForm(memberSchema, await event.request.formData(), memberFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		try {
-			await firms.removeMember(firmId, parsed.data.accountId);
-		} catch (e) {
-			return failRefusal(e, 'members');
-		}
-		return { removed: true };
+		return withForm(event.request, memberSchema, memberFields, async ({ accountId }) => {
+			try {
+				await firms.removeMember(firmId, accountId);
+			} catch (e) {
+				return failRefusal(e, 'members');
+			}
+			return { removed: true };
+		});
 	},
 	setAccent: async (event) => {
 		const { firmId } = requireFirmOwner(event);
-		const parsed = parseForm(accentSchema, await event.request.formData(), accentFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const { accentColour, clientId } = parsed.data;
-		const colour = accentColour === '' ? null : accentColour;
-		try {
-			if (clientId === '') await brand.setFirmAccent(firmId, colour);
-			else if (!(await brand.setClientBrand(firmId, clientId, { accentColour: colour }))) {
-				return invalid(404, { accentColour: 'Your firm has no such client.' }, parsed.data);
+		return withForm(event.request, accentSchema, accentFields, async (data) => {
+			const { accentColour, clientId } = data;
+			const colour = accentColour === '' ? null : accentColour;
+			try {
+				if (clientId === '') await brand.setFirmAccent(firmId, colour);
+				else if (!(await brand.setClientBrand(firmId, clientId, { accentColour: colour }))) {
+					return invalid(404, { accentColour: 'Your firm has no such client.' }, data);
+				}
+			} catch (e) {
+				return failRefusal(e, 'accentColour', data);
 			}
-		} catch (e) {
-			return failRefusal(e, 'accentColour', parsed.data);
-		}
-		return { accentSaved: true };
+			return { accentSaved: true };
+		});
 	},
 	uploadLogo: async (event) => {
 		const { firmId } = requireFirmOwner(event);

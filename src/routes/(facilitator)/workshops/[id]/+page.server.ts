@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import type * as v from 'valibot';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import * as live from '$lib/server/live';
 import * as participants from '$lib/server/participants';
@@ -7,7 +8,7 @@ import * as rooms from '$lib/server/rooms';
 import * as stages from '$lib/server/stages';
 import * as teamBoards from '$lib/server/team-boards';
 import * as workshops from '$lib/server/workshops';
-import { invalid } from '$lib/server/forms';
+import { invalid, withForm } from '$lib/server/forms';
 import { formValues, parseForm } from '$lib/schemas/forms';
 import {
 	addStageFields,
@@ -35,7 +36,9 @@ import {
 	updateTeamSchema
 } from '$lib/schemas/teams';
 import { MAX_STAGES } from '$lib/domain/stages';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+type OwnedWorkshop = Awaited<ReturnType<typeof requireOwnedWorkshop>>['workshop'];
 
 /** What each refused team change says, and next to which field. */
 function teamRefusal(
@@ -56,6 +59,40 @@ function teamRefusal(
 				values
 			);
 	}
+}
+
+/**
+ * An action on one person, named by the form's `participantId`: `act` answers whether this
+ * workshop had them to act on (a count of none, or false, is a 404 with `unknown`).
+ */
+function onParticipant(
+	act: (workshopId: string, participantId: string) => Promise<boolean | number>,
+	words: { missing: string; unknown: string; done: string }
+) {
+	return async (event: RequestEvent) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		const { participantId } = formValues(await event.request.formData(), ['participantId']);
+		if (!participantId) return invalid(400, { participantId: words.missing });
+		if (!(await act(workshop.id, participantId))) {
+			return invalid(404, { participantId: words.unknown });
+		}
+		return { message: words.done };
+	};
+}
+
+/**
+ * An action whose form `schema` reads: a form it refuses is answered with a 400 beside the
+ * fields, before `act` runs with the facilitator's workshop and the values read.
+ */
+function onForm<TSchema extends v.GenericSchema<Record<string, string>, unknown>, TResult>(
+	schema: TSchema,
+	fields: readonly string[],
+	act: (workshop: OwnedWorkshop, data: v.InferOutput<TSchema>) => Promise<TResult>
+) {
+	return async (event: RequestEvent) => {
+		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
+		return withForm(event.request, schema, fields, (data) => act(workshop, data));
+	};
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -81,17 +118,19 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-	removeParticipant: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const { participantId } = formValues(await event.request.formData(), ['participantId']);
-		if (!participantId) return invalid(400, { participantId: 'Say which participant to remove.' });
-		const removed = await participants.remove(workshop.id, participantId);
-		if (!removed)
-			return invalid(404, { participantId: 'That participant is not in this workshop.' });
-		// Their open boards close now, not at the next periodic session check.
-		rooms.disconnectParticipant(participantId);
-		return { message: 'Participant removed; their session has ended.' };
-	},
+	removeParticipant: onParticipant(
+		async (workshopId, participantId) => {
+			const removed = await participants.remove(workshopId, participantId);
+			// Their open boards close now, not at the next periodic session check.
+			if (removed) rooms.disconnectParticipant(participantId);
+			return removed;
+		},
+		{
+			missing: 'Say which participant to remove.',
+			unknown: 'That participant is not in this workshop.',
+			done: 'Participant removed; their session has ended.'
+		}
+	),
 
 	requireAdmission: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
@@ -109,15 +148,11 @@ export const actions: Actions = {
 		};
 	},
 
-	admit: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const { participantId } = formValues(await event.request.formData(), ['participantId']);
-		if (!participantId) return invalid(400, { participantId: 'Say whom to let in.' });
-		if ((await participants.admit(workshop.id, participantId)) === 0) {
-			return invalid(404, { participantId: 'Nobody of that id is waiting to join this workshop.' });
-		}
-		return { message: 'Let in.' };
-	},
+	admit: onParticipant(participants.admit, {
+		missing: 'Say whom to let in.',
+		unknown: 'Nobody of that id is waiting to join this workshop.',
+		done: 'Let in.'
+	}),
 
 	admitAll: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
@@ -125,98 +160,69 @@ export const actions: Actions = {
 		return { message: admitted ? `Let in ${admitted} waiting.` : 'Nobody was waiting.' };
 	},
 
-	refuse: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const { participantId } = formValues(await event.request.formData(), ['participantId']);
-		if (!participantId) return invalid(400, { participantId: 'Say whom to refuse.' });
-		if (!(await participants.refuse(workshop.id, participantId))) {
-			return invalid(404, { participantId: 'Nobody of that id is waiting to join this workshop.' });
-		}
-		return { message: 'Refused: that device and name stay out until you let them back in.' };
-	},
+	refuse: onParticipant(participants.refuse, {
+		missing: 'Say whom to refuse.',
+		unknown: 'Nobody of that id is waiting to join this workshop.',
+		done: 'Refused: that device and name stay out until you let them back in.'
+	}),
 
-	letBackIn: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const { participantId } = formValues(await event.request.formData(), ['participantId']);
-		if (!participantId) return invalid(400, { participantId: 'Say whom to let back in.' });
-		if (!(await participants.letBackIn(workshop.id, participantId))) {
-			return invalid(404, { participantId: 'Nobody of that id was removed from this workshop.' });
-		}
-		return { message: 'Let back in: they can rejoin with the code or link.' };
-	},
+	letBackIn: onParticipant(participants.letBackIn, {
+		missing: 'Say whom to let back in.',
+		unknown: 'Nobody of that id was removed from this workshop.',
+		done: 'Let back in: they can rejoin with the code or link.'
+	}),
 
-	updateStage: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(updateStageSchema, await event.request.formData(), updateStageFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const { stageKey, ...changes } = parsed.data;
+	updateStage: onForm(updateStageSchema, updateStageFields, async (workshop, data) => {
+		const { stageKey, ...changes } = data;
 		if (!(await stages.update(workshop.id, stageKey, changes))) {
 			return invalid(404, { stageKey: 'This workshop has no such stage.' });
 		}
 		return { message: `Saved “${changes.title}”.` };
-	},
+	}),
 
-	addStage: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(addStageSchema, await event.request.formData(), addStageFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
+	addStage: onForm(addStageSchema, addStageFields, async (workshop, data) => {
 		if ((await stages.list(workshop.id)).length >= MAX_STAGES) {
 			return invalid(400, { title: `A workshop has at most ${MAX_STAGES} stages.` });
 		}
-		const added = await stages.add(workshop.id, parsed.data);
+		const added = await stages.add(workshop.id, data);
 		return { message: `Added “${added.title}”.` };
-	},
+	}),
 
-	moveStage: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(moveStageSchema, await event.request.formData(), moveStageFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		if (!(await stages.move(workshop.id, parsed.data.stageKey, parsed.data.to))) {
+	moveStage: onForm(moveStageSchema, moveStageFields, async (workshop, data) => {
+		if (!(await stages.move(workshop.id, data.stageKey, data.to))) {
 			return invalid(400, { to: 'That stage cannot move to that position.' });
 		}
 		return { message: 'Order saved.' };
-	},
+	}),
 
-	removeStage: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(stageKeySchema, await event.request.formData(), stageKeyFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		if (!(await stages.remove(workshop.id, parsed.data.stageKey))) {
+	removeStage: onForm(stageKeySchema, stageKeyFields, async (workshop, data) => {
+		if (!(await stages.remove(workshop.id, data.stageKey))) {
 			return invalid(404, { stageKey: 'This workshop has no such stage.' });
 		}
 		return { message: 'Stage removed.' };
-	},
+	}),
 
-	addTeam: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(addTeamSchema, await event.request.formData(), addTeamFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const added = await workshops.addTeam(workshop.id, parsed.data, MAX_TEAMS);
-		if (!added.ok) return teamRefusal(added.reason, parsed.data);
+	addTeam: onForm(addTeamSchema, addTeamFields, async (workshop, data) => {
+		const added = await workshops.addTeam(workshop.id, data, MAX_TEAMS);
+		if (!added.ok) return teamRefusal(added.reason, data);
 		// Every term gets room for the new team's wording before the team shows on any screen.
 		await teamBoards.fitToTeams(workshop.id);
 		await live.publishAgenda(workshop.id);
 		return { message: `Added the team “${added.team.name}”.` };
-	},
+	}),
 
-	updateTeam: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(updateTeamSchema, await event.request.formData(), updateTeamFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const { teamId, ...changes } = parsed.data;
+	updateTeam: onForm(updateTeamSchema, updateTeamFields, async (workshop, data) => {
+		const { teamId, ...changes } = data;
 		const updated = await workshops.updateTeam(workshop.id, teamId, changes);
-		if (!updated.ok) return teamRefusal(updated.reason, parsed.data);
+		if (!updated.ok) return teamRefusal(updated.reason, data);
 		await live.publishAgenda(workshop.id);
 		return { message: `Saved the team “${updated.team.name}”.` };
-	},
+	}),
 
-	removeTeam: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const parsed = parseForm(teamIdSchema, await event.request.formData(), teamIdFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const { teamId } = parsed.data;
+	removeTeam: onForm(teamIdSchema, teamIdFields, async (workshop, data) => {
+		const { teamId } = data;
 		const found = (await workshops.teams(workshop.id)).find((t) => t.id === teamId);
-		if (!found) return teamRefusal('unknown-team', parsed.data);
+		if (!found) return teamRefusal('unknown-team', data);
 		const work = await teamBoards.describeWork(workshop.id, teamId);
 		if (work.length > 0) {
 			return invalid(
@@ -224,57 +230,41 @@ export const actions: Actions = {
 				{
 					teamId: `${found.name} has work on the boards: ${work.join('; ')}. Removing the team would leave that work without a team, so it stays. Rename it if its name no longer fits.`
 				},
-				parsed.data
+				data
 			);
 		}
 		const removed = await workshops.removeTeam(workshop.id, teamId);
-		if (!removed.ok) return teamRefusal(removed.reason, parsed.data);
+		if (!removed.ok) return teamRefusal(removed.reason, data);
 		await teamBoards.fitToTeams(workshop.id, teamId);
 		await live.publishAgenda(workshop.id);
 		return { message: `Removed the team “${removed.team.name}”.` };
-	},
+	}),
 
-	renameParticipant: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const form = await event.request.formData();
-		const parsed = parseForm(renameParticipantSchema, form, renameParticipantFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const { participantId, displayName } = parsed.data;
-		if (!(await participants.rename(workshop.id, participantId, displayName))) {
-			return invalid(
-				404,
-				{ participantId: 'That participant is not in this workshop.' },
-				parsed.data
-			);
+	renameParticipant: onForm(
+		renameParticipantSchema,
+		renameParticipantFields,
+		async (workshop, data) => {
+			const { participantId, displayName } = data;
+			if (!(await participants.rename(workshop.id, participantId, displayName))) {
+				return invalid(404, { participantId: 'That participant is not in this workshop.' }, data);
+			}
+			await live.publishAgenda(workshop.id);
+			return { message: `Renamed to “${displayName}”.` };
 		}
-		await live.publishAgenda(workshop.id);
-		return { message: `Renamed to “${displayName}”.` };
-	},
+	),
 
-	moveParticipant: async (event) => {
-		const { workshop } = await requireOwnedWorkshop(event, event.params.id);
-		const form = await event.request.formData();
-		const parsed = parseForm(moveParticipantSchema, form, moveParticipantFields);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		const moved = await participants.move(
-			workshop.id,
-			parsed.data.participantId,
-			parsed.data.teamId
-		);
+	moveParticipant: onForm(moveParticipantSchema, moveParticipantFields, async (workshop, data) => {
+		const moved = await participants.move(workshop.id, data.participantId, data.teamId);
 		if (moved === 'unknown-team') {
-			return invalid(400, { teamId: 'Pick one of this workshop’s teams.' }, parsed.data);
+			return invalid(400, { teamId: 'Pick one of this workshop’s teams.' }, data);
 		}
 		if (moved === 'unknown-participant') {
-			return invalid(
-				404,
-				{ participantId: 'That participant is not in this workshop.' },
-				parsed.data
-			);
+			return invalid(404, { participantId: 'That participant is not in this workshop.' }, data);
 		}
-		rooms.reconnectParticipant(parsed.data.participantId);
+		rooms.reconnectParticipant(data.participantId);
 		await live.publishAgenda(workshop.id);
 		return { message: 'Participant moved.' };
-	},
+	}),
 
 	archive: async (event) => {
 		const { workshop } = await requireOwnedWorkshop(event, event.params.id, 'workshop.remove');

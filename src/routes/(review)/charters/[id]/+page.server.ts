@@ -4,7 +4,7 @@ import * as clock from '$lib/server/clock';
 import * as crm from '$lib/server/crm-config';
 import * as crmEvidence from '$lib/server/crm-evidence';
 import { requireCharterReader, requireLeaderOf } from '$lib/server/charter/guards';
-import { invalid } from '$lib/server/forms';
+import { invalid, withForm } from '$lib/server/forms';
 import * as leaders from '$lib/server/charter/leaders';
 import * as learning from '$lib/server/learning';
 import { acceptAction, proposeAction, takeawaysAction } from '$lib/server/learning-forms';
@@ -119,19 +119,15 @@ export const actions: Actions = {
 
 	review: async (event) => {
 		const leader = requireLeaderOf(event, event.params.id, 'charter.review');
-		const parsed = parseForm(reviewSchema, await event.request.formData(), [
-			'versionId',
-			'kind',
-			'section',
-			'text'
-		]);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		try {
-			await leaders.review(leader, parsed.data);
-		} catch (e) {
-			return refused(e, { ...parsed.data });
-		}
-		return { reviewed: parsed.data.kind };
+		const fields = ['versionId', 'kind', 'section', 'text'];
+		return withForm(event.request, reviewSchema, fields, async (review) => {
+			try {
+				await leaders.review(leader, review);
+			} catch (e) {
+				return refused(e, { ...review });
+			}
+			return { reviewed: review.kind };
+		});
 	},
 
 	sign: async (event) => {

@@ -5,7 +5,7 @@ import { leftOut } from '$lib/server/charter/compile';
 import * as charters from '$lib/server/charter';
 import * as crm from '$lib/server/crm-config';
 import * as crmEvidence from '$lib/server/crm-evidence';
-import { invalid } from '$lib/server/forms';
+import { invalid, withForm } from '$lib/server/forms';
 import { requireOwnedWorkshop } from '$lib/server/guards';
 import type { Invite } from '$lib/server/charter/leader';
 import * as leaders from '$lib/server/charter/leaders';
@@ -244,18 +244,14 @@ export const actions: Actions = {
 
 	recordMeasure: async (event) => {
 		const { workshop, label } = await requireManager(event);
-		const parsed = parseForm(measureValueSchema, await event.request.formData(), [
-			'measureId',
-			'period',
-			'value',
-			'recordedBy'
-		]);
-		if (!parsed.ok) return invalid(400, parsed.errors, parsed.values);
-		try {
-			await charters.recordMeasure(workshop.id, label, parsed.data);
-		} catch (e) {
-			return failRefusal(e, 'measureId');
-		}
-		return { recorded: true };
+		const fields = ['measureId', 'period', 'value', 'recordedBy'];
+		return withForm(event.request, measureValueSchema, fields, async (measure) => {
+			try {
+				await charters.recordMeasure(workshop.id, label, measure);
+			} catch (e) {
+				return failRefusal(e, 'measureId');
+			}
+			return { recorded: true };
+		});
 	}
 };

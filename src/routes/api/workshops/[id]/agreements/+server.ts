@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import * as agreements from '$lib/server/agreements';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson } from '$lib/server/refusals';
 import { newAgreementSchema } from '$lib/schemas/agreements';
 import type { RequestHandler } from './$types';
 
@@ -15,10 +15,5 @@ export const GET: RequestHandler = async (event) => {
 export const POST: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const input = await readJson(event, newAgreementSchema);
-	try {
-		const id = await agreements.create(event.params.id, input);
-		return json({ id }, { status: 201 });
-	} catch (e) {
-		throwRefusal(e);
-	}
+	return answerJson(async () => ({ id: await agreements.create(event.params.id, input) }), 201);
 };

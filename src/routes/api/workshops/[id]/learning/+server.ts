@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { readJson } from '$lib/server/api';
 import * as learning from '$lib/server/learning';
 import { requireProposer } from '$lib/server/review-guards';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson } from '$lib/server/refusals';
 import { learningItemSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -16,12 +16,8 @@ export const GET: RequestHandler = async (event) => {
 export const POST: RequestHandler = async (event) => {
 	const proposer = await requireProposer(event, event.params.id);
 	const input = await readJson(event, learningItemSchema);
-	try {
-		return json(
-			{ item: await learning.propose(event.params.id, input, proposer) },
-			{ status: 201 }
-		);
-	} catch (e) {
-		throwRefusal(e);
-	}
+	return answerJson(
+		async () => ({ item: await learning.propose(event.params.id, input, proposer) }),
+		201
+	);
 };

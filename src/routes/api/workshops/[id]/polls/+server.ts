@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
 import * as polls from '$lib/server/polls';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson } from '$lib/server/refusals';
 import { newPollSchema } from '$lib/schemas/polls';
 import type { RequestHandler } from './$types';
 
@@ -18,9 +18,5 @@ export const GET: RequestHandler = async (event) => {
 export const POST: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id, 'poll.manage');
 	const input = await readJson(event, newPollSchema);
-	try {
-		return json({ id: await polls.create(event.params.id, input) }, { status: 201 });
-	} catch (e) {
-		throwRefusal(e);
-	}
+	return answerJson(async () => ({ id: await polls.create(event.params.id, input) }), 201);
 };

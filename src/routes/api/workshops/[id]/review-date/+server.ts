@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
 import * as reviews from '$lib/server/reviews';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson } from '$lib/server/refusals';
 import { nextReviewSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -9,10 +8,8 @@ import type { RequestHandler } from './$types';
 export const PATCH: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const { date } = await readJson(event, nextReviewSchema);
-	try {
+	return answerJson(async () => {
 		await reviews.setNextReview(event.params.id, date);
-		return json({ nextReview: await reviews.nextReview(event.params.id) });
-	} catch (e) {
-		throwRefusal(e);
-	}
+		return { nextReview: await reviews.nextReview(event.params.id) };
+	});
 };

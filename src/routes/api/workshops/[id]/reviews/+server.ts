@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
 import { startReviewSchema } from '$lib/schemas/reviews';
 import * as reviews from '$lib/server/reviews';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson } from '$lib/server/refusals';
 import type { RequestHandler } from './$types';
 
 /** The charter's review sessions, oldest first. */
@@ -15,10 +15,5 @@ export const GET: RequestHandler = async (event) => {
 export const POST: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const input = await readJson(event, startReviewSchema);
-	try {
-		const session = await reviews.start(event.params.id, input);
-		return json({ review: session }, { status: 201 });
-	} catch (e) {
-		throwRefusal(e);
-	}
+	return answerJson(async () => ({ review: await reviews.start(event.params.id, input) }), 201);
 };

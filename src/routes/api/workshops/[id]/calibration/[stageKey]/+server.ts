@@ -1,18 +1,14 @@
 import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf, requireMember } from '$lib/server/api';
 import * as calibration from '$lib/server/calibration';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson, throwRefusal } from '$lib/server/refusals';
 import { calibrationActionSchema } from '$lib/schemas/calibration';
 import type { RequestHandler } from './$types';
 
 /** The stage's leads and categories, as every member of the workshop sees them. */
 export const GET: RequestHandler = async (event) => {
 	await requireMember(event, event.params.id);
-	try {
-		return json(await calibration.view(event.params.id, event.params.stageKey));
-	} catch (e) {
-		throwRefusal(e);
-	}
+	return answerJson(() => calibration.view(event.params.id, event.params.stageKey));
 };
 
 /** The facilitator starts the next round, opens a lead for discussion, or edits the categories. */

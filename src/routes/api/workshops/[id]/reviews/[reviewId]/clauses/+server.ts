@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
 import { readJson, requireFacilitatorOf } from '$lib/server/api';
 import * as reviews from '$lib/server/reviews';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson } from '$lib/server/refusals';
 import { markClauseSchema } from '$lib/schemas/reviews';
 import type { RequestHandler } from './$types';
 
@@ -9,10 +8,8 @@ import type { RequestHandler } from './$types';
 export const PATCH: RequestHandler = async (event) => {
 	await requireFacilitatorOf(event, event.params.id, 'charter.manage');
 	const input = await readJson(event, markClauseSchema);
-	try {
+	return answerJson(async () => {
 		await reviews.mark(event.params.id, event.params.reviewId, input.clauseId, input.proposedText);
-		return json({ clauses: await reviews.clauses(event.params.reviewId) });
-	} catch (e) {
-		throwRefusal(e);
-	}
+		return { clauses: await reviews.clauses(event.params.reviewId) };
+	});
 };

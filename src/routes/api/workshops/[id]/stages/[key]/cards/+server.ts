@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
 import { readJson, requireMember } from '$lib/server/api';
 import * as boards from '$lib/server/boards';
-import { throwRefusal } from '$lib/server/refusals';
+import { answerJson } from '$lib/server/refusals';
 import { newCardSchema } from '$lib/schemas/cards';
 import type { RequestHandler } from './$types';
 
@@ -9,10 +8,8 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async (event) => {
 	const member = await requireMember(event, event.params.id);
 	const input = await readJson(event, newCardSchema);
-	try {
-		const id = await boards.add(member, event.params.id, event.params.key, input);
-		return json({ id }, { status: 201 });
-	} catch (e) {
-		throwRefusal(e);
-	}
+	return answerJson(
+		async () => ({ id: await boards.add(member, event.params.id, event.params.key, input) }),
+		201
+	);
 };
