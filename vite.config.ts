@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { readFileSync } from 'node:fs';
+import LongestFirst from './tests/support/sequencer';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -60,6 +61,7 @@ export default defineConfig({
 		hookTimeout: 120_000,
 		reporters: ['default', './tests/support/summary-reporter.ts'],
 		globalSetup: ['./tests/support/global-setup.ts'],
+		sequence: { sequencer: LongestFirst },
 		pool: 'forks',
 		// Test files mostly wait on their own server processes and browsers: three at a time
 		// keep two cores busy (Vitest's default here would be one file at a time).
