@@ -173,10 +173,20 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 			}
 		});
 		const ballotsAcknowledged = () => writers.filter((w) => w.ballot === 'acknowledged').length;
+		// Fifty devices typing and voting on a machine that also runs browser scenarios: the
+		// wait ends at its condition, and a failure says how far the devices got.
 		await waitFor(
 			'enough acknowledged edits and ballots',
-			() => writers.every((w) => w.acknowledged >= 6) && ballotsAcknowledged() >= 15
-		);
+			() => writers.every((w) => w.acknowledged >= 6) && ballotsAcknowledged() >= 15,
+			{ timeoutMs: 60_000 }
+		).catch((error: Error) => {
+			const slowest = Math.min(...writers.map((w) => w.acknowledged));
+			throw new Error(
+				`${error.message} (the slowest device had ${slowest} edits acknowledged; ` +
+					`${ballotsAcknowledged()} ballots acknowledged; unexpected answers: ` +
+					`${unexpected.join('; ') || 'none'})`
+			);
+		});
 		await server.kill();
 		crashed = true;
 		await Promise.all(loops);
