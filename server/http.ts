@@ -1,8 +1,8 @@
 /**
  * The HTTP server that owns the app's port: the voting endpoints, `GET /metrics` (when
- * enabled), then SvelteKit's request handler for every other request; server/upgrades.ts attaches WebSocket upgrades to
- * the same server. Every request gets an id, answered in `x-request-id` and carried by every
- * log line written while it is served (the voting endpoints excepted: they log nothing).
+ * enabled), then SvelteKit's request handler for every other request; server/upgrades.ts
+ * attaches WebSocket upgrades to the same server. Every other request gets an id, answered in
+ * `x-request-id` and carried by every log line written while it is served.
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';

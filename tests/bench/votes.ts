@@ -53,9 +53,9 @@ const N = Number(process.env.VOTES_N || 500);
 /**
  * How casts reach the app. `pool` (the default): through a TLS proxy's pool of kept-alive
  * connections, as the README's deployment has it (HAProxy's `maxconn`, Envoy's connection
- * pool): at most VOTES_POOL requests at once, the rest wait their turn in the proxy, and no
- * connection is set up during the burst (raw-pool.ts). `direct`: each phone opens its own connection to the
- * app, as without a proxy.
+ * pool; raw-pool.ts): at most VOTES_POOL requests at once, the rest wait their turn in the
+ * proxy, and no connection is set up during the burst. `direct`: each phone opens its own
+ * connection to the app, as without a proxy.
  */
 const VIA = process.env.VOTES_VIA === 'direct' ? 'direct' : 'pool';
 const POOL = Number(process.env.VOTES_POOL || 64);
@@ -87,9 +87,8 @@ values ('poll', md5(random()::text || clock_timestamp()::text) || md5(random()::
 
 /**
  * A cast as a phone sends it on a connection of its own (JSON, no cookie; VIA=direct), through
- * node:http rather than fetch: all the
- * phones share this one process, and fetch's own CPU per request (about 1.5 ms here) would
- * make the burst measure this process instead of the server.
+ * node:http rather than fetch: all the phones share this one process, and fetch's own CPU per
+ * request (about 1.5 ms here) would make the burst measure this process instead of the server.
  */
 function postJson(url: string, body: unknown): Promise<number> {
 	return new Promise((resolve, reject) => {

@@ -132,7 +132,7 @@ describe.each(oneDatabase('postgres'))('operating the server on %s', (kind) => {
 		expect(await count()).toBe(before + 1);
 	});
 
-	test('every answer carries a request id, and the log lines of the request carry it too', async () => {
+	test('every answer but a vote’s carries a request id, and the log lines of the request carry it too', async () => {
 		const made = await fetch(`${url()}/healthz`);
 		expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 		// A trusted proxy's id (REQUEST_ID_HEADER) is kept; one that could forge a line is not.
@@ -158,6 +158,15 @@ describe.each(oneDatabase('postgres'))('operating the server on %s', (kind) => {
 			});
 		});
 		expect(refused).toEqual({ status: expect.any(Number), id: 'edge-upgrade-1' });
+		// The voting endpoints take no id, not even a proxy's: in our log it would point to the
+		// proxy's own line of who sent the ballot.
+		const cast = await fetch(`${url()}/api/workshops/x/polls/y/ballot`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-request-id': 'edge-ballot-1' },
+			body: '{}'
+		});
+		expect(cast.status).toBe(400);
+		expect(cast.headers.get('x-request-id')).toBeNull();
 
 		await expect
 			.poll(() =>

@@ -48,9 +48,18 @@ const SECONDS: Record<string, number> = {
 export default class LongestFirst extends BaseSequencer {
 	override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
 		const root = this.ctx.config.root;
-		const seconds = (spec: TestSpecification) =>
-			SECONDS[path.relative(root, spec.moduleId).split(path.sep).join('/')] ?? 0;
-		const size = (spec: TestSpecification) => fs.statSync(spec.moduleId).size;
-		return [...files].sort((a, b) => seconds(b) - seconds(a) || size(b) - size(a));
+		const order = new Map(
+			files.map((spec) => [
+				spec,
+				{
+					seconds: SECONDS[path.relative(root, spec.moduleId).split(path.sep).join('/')] ?? 0,
+					size: fs.statSync(spec.moduleId).size
+				}
+			])
+		);
+		return [...files].sort((a, b) => {
+			const [x, y] = [order.get(a)!, order.get(b)!];
+			return y.seconds - x.seconds || y.size - x.size;
+		});
 	}
 }
