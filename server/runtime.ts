@@ -10,6 +10,7 @@ import { openDatabase } from '../src/lib/server/db/open';
 import * as sessions from '../src/lib/server/auth/sessions';
 import { log } from '../src/lib/server/logger';
 import { sendDueReminders } from '../src/lib/server/reviews';
+import { stopVerifier } from '../src/lib/server/polls/verifier';
 
 export interface Runtime {
 	database: Database;
@@ -70,6 +71,8 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 						log.error({ err: error }, 'a shutdown task failed');
 					}
 				}
+				// Casts still in flight are verified on this thread.
+				await stopVerifier();
 				unregisterDatabase(database);
 				await database.close();
 			})())

@@ -7,10 +7,15 @@ import { readFileSync } from 'node:fs';
 import { METRICS_LINE } from '../../server/bench-metrics';
 import type { RunningServer } from '../support/server';
 
-/** CPU time (user + system) the process has used so far, in ms. */
-export function cpuMs(pid: number | undefined): number {
+/**
+ * CPU time (user + system) the process has used so far, in ms (in 10 ms ticks). With `thread`,
+ * that thread's only: the process's own id names its main thread, the one that parses and
+ * answers every request.
+ */
+export function cpuMs(pid: number | undefined, thread?: number): number {
 	try {
-		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		const file = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+		const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
 		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 	} catch {
 		return Number.NaN;

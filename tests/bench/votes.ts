@@ -50,6 +50,7 @@ import { cpuMs } from './process-stats';
 import { formatMs, formatRate, percentile, table } from './stats';
 
 const N = Number(process.env.VOTES_N || 500);
+const ROUNDS = Number(process.env.VOTES_ROUNDS || 2);
 /**
  * How casts reach the app. `pool` (the default): through a TLS proxy's pool of kept-alive
  * connections, as the README's deployment has it (HAProxy's `maxconn`, Envoy's connection
@@ -142,121 +143,148 @@ async function run(kind: DatabaseKind) {
 		const joinMs = performance.now() - joinStarted;
 
 		const api = `/api/workshops/${workshopId}`;
-		const agreement = await facilitator.json('POST', `${api}/agreements`, {
-			statement: 'An MQL is a lead scored 60 or more.'
-		});
-		const poll = await facilitator.json('POST', `${api}/polls`, {
-			kind: 'consent',
-			agreementId: agreement.body.id
-		});
-		const pollId = String(poll.body.id);
-		const keys = (
-			(await facilitator.json('GET', `${api}/polls/${pollId}`)).body.poll as {
-				keys: TokenKey[];
+		const rounds = [];
+		for (let round = 1; round <= ROUNDS; round++) {
+			const agreement = await facilitator.json('POST', `${api}/agreements`, {
+				statement: `An MQL is a lead scored ${50 + round * 10} or more.`
+			});
+			const poll = await facilitator.json('POST', `${api}/polls`, {
+				kind: 'consent',
+				agreementId: agreement.body.id
+			});
+			const pollId = String(poll.body.id);
+			const keys = (
+				(await facilitator.json('GET', `${api}/polls/${pollId}`)).body.poll as {
+					keys: TokenKey[];
+				}
+			).keys;
+
+			// The draft: every device blinds its request (not timed; a phone does this on its own).
+			const blindStarted = performance.now();
+			const pending: Pending[] = [];
+			for (const person of people) pending.push(await prepare(keyFor(keys, person.teamId)!));
+			const blindMsPerDevice = (performance.now() - blindStarted) / N;
+
+			// Tokens.
+			const cpuBeforeTokens = cpuMs(server.child.pid);
+			const opened = performance.now();
+			await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'open' });
+			const signatures = await Promise.all(
+				people.map(async (person, i) => {
+					const answer = await person.client.json('POST', `${api}/polls/${pollId}/token`, {
+						keyId: pending[i]!.key.id,
+						blindedMessage: pending[i]!.blinded
+					});
+					if (answer.status !== 200) throw new Error(`token ${i}: ${JSON.stringify(answer)}`);
+					return {
+						at: performance.now() - opened,
+						blindSignature: String(answer.body.blindSignature)
+					};
+				})
+			);
+			const serverTokenCpuMs = cpuMs(server.child.pid) - cpuBeforeTokens;
+			const tokens = [];
+			const tokenMs: number[] = [];
+			const finalizeMs: number[] = [];
+			for (const [i, signed] of signatures.entries()) {
+				const started = performance.now();
+				tokens.push(await finalize(pending[i]!, signed.blindSignature));
+				const own = performance.now() - started;
+				finalizeMs.push(own);
+				tokenMs.push(signed.at + own);
 			}
-		).keys;
+			const tokensWallMs = performance.now() - opened;
 
-		// The draft: every device blinds its request (not timed; a phone does this on its own).
-		const blindStarted = performance.now();
-		const pending: Pending[] = [];
-		for (const person of people) pending.push(await prepare(keyFor(keys, person.teamId)!));
-		const blindMsPerDevice = (performance.now() - blindStarted) / N;
+			// Casts.
+			const ballotPath = `${api}/polls/${pollId}/ballot`;
+			const choices = tokens.map((_, i) => CHOICES[i % CHOICES.length]!);
+			let pool: RawPool | undefined;
+			let requests: Buffer[] = [];
+			if (VIA === 'pool') {
+				pool = await openPool(server.url, POOL);
+				const host = new URL(server.url).host;
+				// The pool's connections have each served a request before the burst.
+				await pool.send(
+					Array.from({ length: POOL }, () => encode(host, { method: 'GET', path: ballotPath }))
+				);
+				requests = tokens.map((token, i) =>
+					encode(host, {
+						method: 'POST',
+						path: ballotPath,
+						body: JSON.stringify(castBody(token, choices[i]!))
+					})
+				);
+			}
+			const expected: Record<string, number> = { agree: 0, live: 0, object: 0 };
+			let latencies: number[] = [];
+			let refused = 0;
+			const count = (status: number, i: number) => {
+				if (status === 201) expected[choices[i]!]! += 1;
+				else refused++;
+			};
+			const cpuBefore = cpuMs(server.child.pid);
+			const mainCpuBefore = cpuMs(server.child.pid, server.child.pid);
+			const clientCpuBefore = process.cpuUsage();
+			const burstStarted = performance.now();
+			if (pool) {
+				const answered = await pool.send(requests);
+				answered.forEach((a, i) => count(a.status, i));
+				latencies = answered.map((a) => a.ms);
+			} else {
+				await Promise.all(
+					tokens.map(async (token, i) => {
+						const sent = performance.now();
+						const status = await postJson(
+							`${server.url}${ballotPath}`,
+							castBody(token, choices[i]!)
+						);
+						latencies.push(performance.now() - sent);
+						count(status, i);
+					})
+				);
+			}
+			const burstMs = performance.now() - burstStarted;
+			pool?.close();
+			const serverCpuMs = cpuMs(server.child.pid) - cpuBefore;
+			const mainCpuMs = cpuMs(server.child.pid, server.child.pid) - mainCpuBefore;
+			const clientCpu = process.cpuUsage(clientCpuBefore);
+			const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
 
-		// Tokens.
-		const cpuBeforeTokens = cpuMs(server.child.pid);
-		const opened = performance.now();
-		await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'open' });
-		const signatures = await Promise.all(
-			people.map(async (person, i) => {
-				const answer = await person.client.json('POST', `${api}/polls/${pollId}/token`, {
-					keyId: pending[i]!.key.id,
-					blindedMessage: pending[i]!.blinded
-				});
-				if (answer.status !== 200) throw new Error(`token ${i}: ${JSON.stringify(answer)}`);
-				return {
-					at: performance.now() - opened,
-					blindSignature: String(answer.body.blindSignature)
-				};
-			})
-		);
-		const serverTokenCpuMs = cpuMs(server.child.pid) - cpuBeforeTokens;
-		const tokens = [];
-		const tokenMs: number[] = [];
-		const finalizeMs: number[] = [];
-		for (const [i, signed] of signatures.entries()) {
-			const started = performance.now();
-			tokens.push(await finalize(pending[i]!, signed.blindSignature));
-			const own = performance.now() - started;
-			finalizeMs.push(own);
-			tokenMs.push(signed.at + own);
+			await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'close' });
+			await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'reveal' });
+			const read = await facilitator.json('GET', `${api}/polls/${pollId}`);
+			const result = (
+				read.body.poll as { result: { voters: number; counts: Record<string, number> } }
+			).result;
+			const bulletin = (await facilitator.json('GET', `${api}/polls/${pollId}/bulletin`)).body
+				.ballots as { tracker: string }[];
+			const onBulletin = new Set(bulletin.map((b) => b.tracker));
+			const exact =
+				refused === 0 &&
+				result.voters === N &&
+				CHOICES.every((c) => result.counts[c] === expected[c]) &&
+				bulletin.length === N &&
+				tokens.every((t) => onBulletin.has(t.tracker));
+			rounds.push({
+				round,
+				blindMsPerDevice,
+				tokenP50: percentile(tokenMs, 50),
+				tokenP99: percentile(tokenMs, 99),
+				tokensWallMs,
+				finalizeP50: percentile(finalizeMs, 50),
+				serverTokenCpuPer: serverTokenCpuMs / N,
+				burstMs,
+				p50: percentile(latencies, 50),
+				p99: percentile(latencies, 99),
+				max: Math.max(...latencies),
+				perSecond: (N / burstMs) * 1000,
+				refused,
+				exact,
+				cpuPerBallot: serverCpuMs / N,
+				mainCpuPerBallot: mainCpuMs / N,
+				clientCpuPerBallot: clientCpuMs / N
+			});
 		}
-		const tokensWallMs = performance.now() - opened;
-
-		// Casts.
-		const ballotPath = `${api}/polls/${pollId}/ballot`;
-		const choices = tokens.map((_, i) => CHOICES[i % CHOICES.length]!);
-		let pool: RawPool | undefined;
-		let requests: Buffer[] = [];
-		if (VIA === 'pool') {
-			pool = await openPool(server.url, POOL);
-			const host = new URL(server.url).host;
-			// The pool's connections have each served a request before the burst.
-			await pool.send(
-				Array.from({ length: POOL }, () => encode(host, { method: 'GET', path: ballotPath }))
-			);
-			requests = tokens.map((token, i) =>
-				encode(host, {
-					method: 'POST',
-					path: ballotPath,
-					body: JSON.stringify(castBody(token, choices[i]!))
-				})
-			);
-		}
-		const expected: Record<string, number> = { agree: 0, live: 0, object: 0 };
-		let latencies: number[] = [];
-		let refused = 0;
-		const count = (status: number, i: number) => {
-			if (status === 201) expected[choices[i]!]! += 1;
-			else refused++;
-		};
-		const cpuBefore = cpuMs(server.child.pid);
-		const clientCpuBefore = process.cpuUsage();
-		const burstStarted = performance.now();
-		if (pool) {
-			const answered = await pool.send(requests);
-			answered.forEach((a, i) => count(a.status, i));
-			latencies = answered.map((a) => a.ms);
-		} else {
-			await Promise.all(
-				tokens.map(async (token, i) => {
-					const sent = performance.now();
-					const status = await postJson(`${server.url}${ballotPath}`, castBody(token, choices[i]!));
-					latencies.push(performance.now() - sent);
-					count(status, i);
-				})
-			);
-		}
-		const burstMs = performance.now() - burstStarted;
-		pool?.close();
-		const serverCpuMs = cpuMs(server.child.pid) - cpuBefore;
-		const clientCpu = process.cpuUsage(clientCpuBefore);
-		const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
-
-		await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'close' });
-		await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'reveal' });
-		const read = await facilitator.json('GET', `${api}/polls/${pollId}`);
-		const result = (
-			read.body.poll as { result: { voters: number; counts: Record<string, number> } }
-		).result;
-		const bulletin = (await facilitator.json('GET', `${api}/polls/${pollId}/bulletin`)).body
-			.ballots as { tracker: string }[];
-		const onBulletin = new Set(bulletin.map((b) => b.tracker));
-		const exact =
-			refused === 0 &&
-			result.voters === N &&
-			CHOICES.every((c) => result.counts[c] === expected[c]) &&
-			bulletin.length === N &&
-			tokens.every((t) => onBulletin.has(t.tracker));
 
 		let ceiling = Number.NaN;
 		if (kind === 'postgres') {
@@ -266,28 +294,7 @@ async function run(kind: DatabaseKind) {
 			await admin.end();
 			ceiling = pgbenchCeiling(database.env.DATABASE_URL!);
 		}
-		const perSecond = (N / burstMs) * 1000;
-		return {
-			kind,
-			joinMs,
-			blindMsPerDevice,
-			tokenP50: percentile(tokenMs, 50),
-			tokenP99: percentile(tokenMs, 99),
-			tokensWallMs,
-			finalizeP50: percentile(finalizeMs, 50),
-			serverTokenCpuPer: serverTokenCpuMs / N,
-			burstMs,
-			p50: percentile(latencies, 50),
-			p99: percentile(latencies, 99),
-			max: Math.max(...latencies),
-			perSecond,
-			refused,
-			exact,
-			cpuPerBallot: serverCpuMs / N,
-			clientCpuPerBallot: clientCpuMs / N,
-			ceiling,
-			ratio: perSecond / ceiling
-		};
+		return rounds.map((r) => ({ kind, joinMs, ...r, ceiling, ratio: r.perSecond / ceiling }));
 	} finally {
 		await server.stop();
 		await database.drop();
@@ -304,12 +311,13 @@ for (const kind of kinds) {
 	console.log(
 		`votes: ${N} participants on ${kind}, casts via ${VIA === 'pool' ? `a proxy's pool of ${POOL} connections` : 'a connection each'}, load average ${os.loadavg()[0]!.toFixed(2)}…`
 	);
-	results.push(await run(kind));
+	results.push(...(await run(kind)));
 }
 console.log(
 	table(
 		[
 			'db',
+			'poll',
 			'N',
 			'join all',
 			'blind/device',
@@ -321,6 +329,7 @@ console.log(
 		],
 		results.map((r) => [
 			r.kind,
+			String(r.round),
 			String(N),
 			`${(r.joinMs / 1000).toFixed(1)} s`,
 			`${formatMs(r.blindMsPerDevice)} ms`,
@@ -336,6 +345,7 @@ console.log(
 	table(
 		[
 			'db',
+			'poll',
 			'burst',
 			'ack p50',
 			'ack p99',
@@ -343,6 +353,7 @@ console.log(
 			'ballots/s',
 			'refused',
 			'server CPU/ballot',
+			'of it request thread',
 			'clients CPU/ballot',
 			'exact',
 			'insert ceiling',
@@ -350,6 +361,7 @@ console.log(
 		],
 		results.map((r) => [
 			r.kind,
+			String(r.round),
 			`${formatMs(r.burstMs)} ms`,
 			`${formatMs(r.p50)} ms`,
 			`${formatMs(r.p99)} ms`,
@@ -357,6 +369,7 @@ console.log(
 			formatRate(r.perSecond),
 			String(r.refused),
 			`${r.cpuPerBallot.toFixed(2)} ms`,
+			`${r.mainCpuPerBallot.toFixed(2)} ms`,
 			`${r.clientCpuPerBallot.toFixed(2)} ms`,
 			String(r.exact),
 			Number.isNaN(r.ceiling) ? '–' : `${formatRate(r.ceiling)} tx/s`,
@@ -367,6 +380,6 @@ console.log(
 console.log(`load average after: ${os.loadavg()[0]!.toFixed(2)}`);
 for (const r of results) {
 	console.log(
-		`votes N=${N} db=${r.kind} via=${VIA} exact=${r.exact} p99=${Math.round(r.p99)} per_s=${Math.round(r.perSecond)} token_p99=${Math.round(r.tokenP99)} ceiling_ratio=${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(2)}`
+		`votes N=${N} db=${r.kind} poll=${r.round} via=${VIA} exact=${r.exact} p99=${Math.round(r.p99)} per_s=${Math.round(r.perSecond)} token_p99=${Math.round(r.tokenP99)} ceiling_ratio=${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(2)}`
 	);
 }

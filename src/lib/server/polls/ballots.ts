@@ -38,7 +38,8 @@ import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../doma
 import { db, rowsOf } from '../db';
 import { RuleError } from '../rules';
 import { groupCommit } from './group-commit';
-import { verifyingKey, verifyToken } from './keys';
+import { verifyingKey } from './keys';
+import { verifyTokenOffThread } from './verifier';
 import { notOpen, rulesFor } from './rules';
 
 export interface CastRequest {
@@ -129,7 +130,7 @@ export async function cast(
 	}
 	const key = await verifyingKey(pollId, request.keyId);
 	if (!key) throw new RuleError('This voting token is not for this poll.', 403);
-	if (!verifyToken(key, message, signature)) {
+	if (!(await verifyTokenOffThread(key, message, signature))) {
 		throw new RuleError('This voting token is not valid: its signature does not verify.', 403);
 	}
 	// The same SHA-256 as the device's `trackerOf`, with Node's native hash.

@@ -38,7 +38,7 @@ interface HeldKey extends TokenKey {
 	publicKey: KeyObject;
 }
 
-interface VerifyingKey {
+export interface VerifyingKey {
 	teamId: string;
 	publicKey: KeyObject;
 }
