@@ -18,7 +18,8 @@
  *   its `xmin`, its neighbours on the page and its place in the write-ahead log with the
  *   ballots cast around it, and with no `ballot_token` row. Presenting the same token again
  *   rewrites that ballot the same way.
- * - Nothing here logs per request.
+ * - Nothing here logs per request. The token's signature is checked on a worker thread of this
+ *   process (verifier.ts), which is handed the public key, the message and the signature only.
  *
  * Against a participant with a WebSocket client of their own, reading the room document and
  * sending what they like:
