@@ -86,6 +86,15 @@ describe.skipIf(!process.env.DATABASE_URL)('ballots against a database administr
 				question: 'Who owns the lead-score threshold?',
 				options: ['Marketing ops', 'Sales ops', 'Revenue ops']
 			});
+			// The cluster is shared: other suites creating and dropping databases write WAL fast
+			// enough that a checkpoint recycles the segments this test reads before pg_waldump
+			// gets to them. A temporary slot (gone with this connection) keeps them, as a DBA
+			// reading the log would. (A server without slots, max_replication_slots = 0, reads
+			// as before.)
+			const slot = `cg_unlinkability_${process.pid}`;
+			await sqlAdmin`select pg_create_physical_replication_slot(${slot}, true, true)`.catch(
+				() => {}
+			);
 			const walStart = await scalar('select pg_current_wal_lsn()::text');
 			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
 

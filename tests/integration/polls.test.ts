@@ -17,6 +17,14 @@ import { controlPoll, createPoll, postAnonymously, runPoll, Voter } from '../sup
 
 // Ballots, tokens and turnout run on both databases; the rules above them (the k rule, double
 // majority, dot budgets, refusals) run on one.
+/**
+ * Devices of one person asking for a token, and casts of that token, all at one moment. The
+ * embedded database runs one query at a time whatever the number, so 20 reach the same code
+ * paths there (the group commit, the one signature, the one ballot) that 50 reach on
+ * PostgreSQL, where concurrent connections race for real.
+ */
+const BURST = { postgres: 50, pglite: 20 } as const;
+
 describe.each(databaseKinds())('polls on %s', (kind) => {
 	const suite = serverForSuite(kind);
 	let ws: FacilitatorWithWorkshop;
@@ -428,7 +436,8 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 			});
 		});
 
-	test('50 token requests at once by one participant sign one, and 50 casts of that token leave one ballot', async () => {
+	const burst = BURST[kind];
+	test(`${burst} token requests at once by one participant sign one, and ${burst} casts of that token leave one ballot`, async () => {
 		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
 			kind: 'choice',
 			question: 'Who owns lead scoring?',
@@ -436,7 +445,7 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		});
 		const revealed = await runPoll(ws.facilitator, ws.workshopId, pollId, async () => {
 			const devices = Array.from(
-				{ length: 50 },
+				{ length: burst },
 				(_, i) => new Voter(sales[3]!.client, ws.workshopId, `Sky ${i}`, ws.teams.Sales!)
 			);
 			// Every device blinds first, then all ask at one moment: the server's group commit
@@ -453,11 +462,11 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 			expect(signed).toHaveLength(1);
 			const token = (signed[0] as PromiseFulfilledResult<Awaited<ReturnType<Voter['token']>>>)
 				.value;
-			const burst = await Promise.all(
-				Array.from({ length: 50 }, (_, i) => sales[3]!.cast(pollId, token, i % 2 ? 'o1' : 'o2'))
+			const casts = await Promise.all(
+				Array.from({ length: burst }, (_, i) => sales[3]!.cast(pollId, token, i % 2 ? 'o1' : 'o2'))
 			);
-			expect(burst.every((r) => r.status === 201 || r.status === 200)).toBe(true);
-			expect(burst.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
+			expect(casts.every((r) => r.status === 201 || r.status === 200)).toBe(true);
+			expect(casts.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
 			for (const voter of [...sales.slice(0, 3), ...marketing]) await voter.vote(pollId, 'o3');
 		});
 		const result = revealed.result as PublishedResult;

@@ -1,10 +1,10 @@
 /**
- * kill -9 in the middle of a busy workshop: 50 devices typing on five boards and casting
- * ballots when the process dies. Whatever the server acknowledged (an answered sync request
- * for board edits, a 2xx for a ballot) must be in the database; when a new process comes up
- * on the same address, the devices reconnect by themselves, each after its own random delay
- * (the app's DocConnection), resend what the crash cut off, and every device ends with the
- * server's document.
+ * kill -9 in the middle of a busy workshop: 50 devices (20 on PGlite) typing on five boards
+ * and casting ballots when the process dies. Whatever the server acknowledged (an answered
+ * sync request for board edits, a 2xx for a ballot) must be in the database; when a new
+ * process comes up on the same address, the devices reconnect by themselves, each after its
+ * own random delay (the app's DocConnection), resend what the crash cut off, and every device
+ * ends with the server's document.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,15 +15,27 @@ import type { PublishedResult } from '../../src/lib/domain/polls';
 import type { BackoffPolicy } from '../../src/lib/state/backoff';
 import { facilitatorWithWorkshop, joinAsParticipant, type Participant } from '../support/actors';
 import { addTerm, entries, lines, mergedText, putNow } from '../support/board-text';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import {
+	createTestDatabase,
+	databaseKinds,
+	type DatabaseKind,
+	type TestDatabase
+} from '../support/databases';
 import { connectDevice, type Device } from '../support/devices';
 import { connectPeer, waitFor, type Peer } from '../support/realtime';
 import { startServer, type RunningServer } from '../support/server';
 import { readStoredDocs } from '../support/stored-docs';
 import { controlPoll, createPoll, Voter } from '../support/voting';
 
-const CLIENTS = 50;
+/**
+ * Devices per run. PostgreSQL runs the full room. The embedded database runs 20 (four per
+ * board): the same requests, acknowledgements, kill and reconnects on the same five boards,
+ * while 50 devices there took two to three times as long as on PostgreSQL for nothing new.
+ */
+const CLIENTS: Record<DatabaseKind, number> = { postgres: 50, pglite: 20 };
 const BOARDS = 5;
+/** Acknowledged ballots the kill waits for: 30 % of the room, some still in flight. */
+const BALLOTS_BEFORE_KILL = 0.3;
 /**
  * The app's schedule (full jitter, 1 s doubling to 10 s) with shorter windows, so the test
  * does not wait out a long window; each attempt still comes after a random delay.
@@ -83,11 +95,13 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 		await database?.drop();
 	});
 
-	test('kill -9 while 50 devices type and vote: acknowledged edits and ballots survive, and the devices come back by themselves and converge', async () => {
+	const clients = CLIENTS[kind];
+
+	test(`kill -9 while ${clients} devices type and vote: acknowledged edits and ballots survive, and the devices come back by themselves and converge`, async () => {
 		const facilitator = await facilitatorWithWorkshop(server);
 		const { workshopId } = facilitator;
 		const participants: Participant[] = [];
-		for (let i = 0; i < CLIENTS; i++) {
+		for (let i = 0; i < clients; i++) {
 			participants.push(
 				await joinAsParticipant(server, facilitator, i % 2 ? 'Sales' : 'Marketing', `Writer ${i}`)
 			);
@@ -173,11 +187,12 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 			}
 		});
 		const ballotsAcknowledged = () => writers.filter((w) => w.ballot === 'acknowledged').length;
-		// Fifty devices typing and voting on a machine that also runs browser scenarios: the
+		// Dozens of devices typing and voting on a machine that also runs browser scenarios: the
 		// wait ends at its condition, and a failure says how far the devices got.
+		const ballotsBeforeKill = Math.ceil(clients * BALLOTS_BEFORE_KILL);
 		await waitFor(
 			'enough acknowledged edits and ballots',
-			() => writers.every((w) => w.acknowledged >= 6) && ballotsAcknowledged() >= 15,
+			() => writers.every((w) => w.acknowledged >= 6) && ballotsAcknowledged() >= ballotsBeforeKill,
 			{ timeoutMs: 60_000 }
 		).catch((error: Error) => {
 			const slowest = Math.min(...writers.map((w) => w.acknowledged));
@@ -194,7 +209,7 @@ describe.each(databaseKinds())('a crash under load on %s', (kind) => {
 		expect(unexpected).toEqual([]);
 		const totalMade = writers.reduce((n, w) => n + w.made, 0);
 		const totalAcknowledged = writers.reduce((n, w) => n + w.acknowledged, 0);
-		expect(totalAcknowledged).toBeGreaterThanOrEqual(CLIENTS * 6);
+		expect(totalAcknowledged).toBeGreaterThanOrEqual(clients * 6);
 		const acknowledgedBallots = writers.filter((w) => w.ballot === 'acknowledged');
 		const castBallots = writers.filter((w) => w.ballot !== 'not cast');
 
