@@ -10,7 +10,6 @@ import { openDatabase } from '../src/lib/server/db/open';
 import * as sessions from '../src/lib/server/auth/sessions';
 import { log } from '../src/lib/server/logger';
 import { sendDueReminders } from '../src/lib/server/reviews';
-import { stopVerifier } from '../src/lib/server/polls/verifier';
 
 export interface Runtime {
 	database: Database;
@@ -71,8 +70,6 @@ export async function startRuntime(config: AppConfig): Promise<Runtime> {
 						log.error({ err: error }, 'a shutdown task failed');
 					}
 				}
-				// Casts still in flight are verified on this thread.
-				await stopVerifier();
 				unregisterDatabase(database);
 				await database.close();
 			})())

@@ -8,7 +8,6 @@ import { describe, expect, test } from 'vitest';
 import { obtain, type KeptToken } from '../../src/lib/client/voting-token';
 import { writtenRows, type Issuance } from '../../src/lib/server/polls/tokens';
 import { blindSign, verifyToken } from '../../src/lib/server/polls/keys';
-import { stopVerifier, verifyTokenOffThread } from '../../src/lib/server/polls/verifier';
 import {
 	fromBase64url,
 	keyIdOf,
@@ -66,40 +65,6 @@ describe('voting tokens', () => {
 		expect(
 			verifyToken(sales, fromBase64url(other.token.message), fromBase64url(other.token.signature))
 		).toBe(false);
-	});
-
-	test('casts verified together on the worker thread get each its own verdict, also when the worker stops mid-batch', async () => {
-		const good = await tokenFrom(sales);
-		const other = await tokenFrom(marketing);
-		const cases = () => {
-			const message = fromBase64url(good.token.message);
-			const signature = fromBase64url(good.token.signature);
-			const forged = new Uint8Array(signature);
-			forged[100]! ^= 1;
-			return [
-				{ key: sales, message, signature, valid: true },
-				{ key: marketing, message, signature, valid: false },
-				{ key: sales, message, signature: forged, valid: false },
-				{
-					key: marketing,
-					message: fromBase64url(other.token.message),
-					signature: fromBase64url(other.token.signature),
-					valid: true
-				},
-				{ key: sales, message: message.subarray(1), signature, valid: false }
-			];
-		};
-		const verdicts = (batch: ReturnType<typeof cases>) =>
-			Promise.all(batch.map((c) => verifyTokenOffThread(c.key, c.message, c.signature)));
-		// One moment's casts go to the worker in one batch.
-		const batch = cases();
-		expect(await verdicts(batch)).toEqual(batch.map((c) => c.valid));
-		// A batch sent to a worker that then stops is verified on this thread instead.
-		const inFlight = verdicts(batch);
-		await new Promise((resolve) => setImmediate(resolve));
-		await stopVerifier();
-		expect(await inFlight).toEqual(batch.map((c) => c.valid));
-		expect(await verdicts(cases())).toEqual(batch.map((c) => c.valid));
 	});
 
 	test('a value that is no number below the modulus is refused, not signed', () => {

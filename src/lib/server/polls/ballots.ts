@@ -18,8 +18,7 @@
  *   its `xmin`, its neighbours on the page and its place in the write-ahead log with the
  *   ballots cast around it, and with no `ballot_token` row. Presenting the same token again
  *   rewrites that ballot the same way.
- * - Nothing here logs per request. The token's signature is checked on a worker thread of this
- *   process (verifier.ts), which is handed the public key, the message and the signature only.
+ * - Nothing here logs per request.
  *
  * Against a participant with a WebSocket client of their own, reading the room document and
  * sending what they like:
@@ -39,8 +38,7 @@ import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../doma
 import { db, rowsOf } from '../db';
 import { RuleError } from '../rules';
 import { groupCommit } from './group-commit';
-import { verifyingKey } from './keys';
-import { verifyTokenOffThread } from './verifier';
+import { verifyingKey, verifyToken } from './keys';
 import { notOpen, rulesFor } from './rules';
 
 export interface CastRequest {
@@ -131,7 +129,7 @@ export async function cast(
 	}
 	const key = await verifyingKey(pollId, request.keyId);
 	if (!key) throw new RuleError('This voting token is not for this poll.', 403);
-	if (!(await verifyTokenOffThread(key, message, signature))) {
+	if (!verifyToken(key, message, signature)) {
 		throw new RuleError('This voting token is not valid: its signature does not verify.', 403);
 	}
 	// The same SHA-256 as the device's `trackerOf`, with Node's native hash.

@@ -38,7 +38,7 @@ interface HeldKey extends TokenKey {
 	publicKey: KeyObject;
 }
 
-export interface VerifyingKey {
+interface VerifyingKey {
 	teamId: string;
 	publicKey: KeyObject;
 }
