@@ -23,6 +23,9 @@
  *    transaction from 16 connections, for 5 s; the ratio is ballots/s over that rate. pgbench's
  *    rate is a steady state, so the last poll's ratio is the like-for-like one; every poll's
  *    figures are printed.
+ * 5. HTTP floor (via the pool): the same casts' bytes, poll by poll, sent the same way to a bare
+ *    node:http server that parses each body and answers it (http-floor.ts). The app's rate over
+ *    that one is how much of node:http's own rate on this machine the ballot path keeps.
  *
  * Runs on PostgreSQL when DATABASE_URL is set, else PGlite (`VOTES_DB` picks one). Prints
  * figures, asserts nothing. A line per poll; the last line is the last poll's:
@@ -50,6 +53,7 @@ import { createTestDatabase, databaseKinds, type DatabaseKind } from '../support
 import { Client } from '../support/http';
 import { startServer } from '../support/server';
 import { mapBounded } from './ours';
+import { httpFloor } from './http-floor';
 import { encode, openPool, type RawPool } from './raw-pool';
 import { cpuMs } from './process-stats';
 import { formatMs, formatRate, percentile, table } from './stats';
@@ -149,6 +153,8 @@ async function run(kind: DatabaseKind) {
 
 		const api = `/api/workshops/${workshopId}`;
 		const rounds = [];
+		/** Each poll's casts as the pool sent them, for the HTTP floor. */
+		const bursts: Buffer[][] = [];
 		for (let round = 1; round <= ROUNDS; round++) {
 			const agreement = await facilitator.json('POST', `${api}/agreements`, {
 				statement: `An MQL is a lead scored ${50 + round * 10} or more.`
@@ -219,6 +225,7 @@ async function run(kind: DatabaseKind) {
 						body: JSON.stringify(castBody(token, choices[i]!))
 					})
 				);
+				bursts.push(requests);
 			}
 			const expected: Record<string, number> = { agree: 0, live: 0, object: 0 };
 			let latencies: number[] = [];
@@ -299,7 +306,16 @@ async function run(kind: DatabaseKind) {
 			await admin.end();
 			ceiling = pgbenchCeiling(database.env.DATABASE_URL!);
 		}
-		return rounds.map((r) => ({ kind, joinMs, ...r, ceiling, ratio: r.perSecond / ceiling }));
+		// The app's server is idle by now, so the two never share the cores.
+		const floors = bursts.length > 0 ? await httpFloor(bursts, POOL) : [];
+		return rounds.map((r, i) => ({
+			kind,
+			joinMs,
+			...r,
+			ceiling,
+			ratio: r.perSecond / ceiling,
+			floor: floors[i] ?? Number.NaN
+		}));
 	} finally {
 		await server.stop();
 		await database.drop();
@@ -362,7 +378,9 @@ console.log(
 			'clients CPU/ballot',
 			'exact',
 			'insert ceiling',
-			'ratio'
+			'ratio',
+			'bare HTTP',
+			'of bare HTTP'
 		],
 		results.map((r) => [
 			r.kind,
@@ -378,7 +396,9 @@ console.log(
 			`${r.clientCpuPerBallot.toFixed(2)} ms`,
 			String(r.exact),
 			Number.isNaN(r.ceiling) ? '–' : `${formatRate(r.ceiling)} tx/s`,
-			Number.isNaN(r.ratio) ? '–' : r.ratio.toFixed(2)
+			Number.isNaN(r.ratio) ? '–' : r.ratio.toFixed(2),
+			Number.isNaN(r.floor) ? '–' : `${formatRate(r.floor)}/s`,
+			Number.isNaN(r.floor) ? '–' : (r.perSecond / r.floor).toFixed(2)
 		])
 	)
 );
