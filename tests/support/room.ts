@@ -85,7 +85,30 @@ export async function addCard(
 		await form.getByLabel(label).selectOption({ label: option });
 	}
 	await form.getByRole('button', { name: 'Add', exact: true }).click();
-	await form.waitFor({ state: 'detached' });
+	// Closed once the server took the card; a refusal stays in the form, in words: say them.
+	const refusal = form.getByRole('alert');
+	let outcome = 'open';
+	await expect
+		.poll(
+			async () =>
+				(outcome =
+					(await form.count()) === 0
+						? 'added'
+						: (await refusal.count()) > 0
+							? `refused: ${await refusal.innerText()}`
+							: 'open'),
+			{ timeout: 30_000 }
+		)
+		.not.toBe('open')
+		.catch(async () => {
+			const text = await form
+				.getByRole('textbox')
+				.first()
+				.inputValue()
+				.catch(() => '?');
+			throw new Error(`"${add}" neither closed nor said why in 30 s (its text: "${text}")`);
+		});
+	if (outcome !== 'added') throw new Error(`"${add}" was ${outcome}`);
 }
 
 /** The console's "Bring everyone here" on a stage; answers once the console shows it current. */
