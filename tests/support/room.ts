@@ -87,18 +87,14 @@ export async function addCard(
 	await form.getByRole('button', { name: 'Add', exact: true }).click();
 	// Closed once the server took the card; a refusal stays in the form, in words: say them.
 	const refusal = form.getByRole('alert');
+	const state = async () => {
+		if ((await form.count()) === 0) return 'added';
+		if ((await refusal.count()) > 0) return `refused: ${await refusal.innerText()}`;
+		return 'open';
+	};
 	let outcome = 'open';
 	await expect
-		.poll(
-			async () =>
-				(outcome =
-					(await form.count()) === 0
-						? 'added'
-						: (await refusal.count()) > 0
-							? `refused: ${await refusal.innerText()}`
-							: 'open'),
-			{ timeout: 30_000 }
-		)
+		.poll(async () => (outcome = await state()), { timeout: 30_000 })
 		.not.toBe('open')
 		.catch(async () => {
 			const text = await form
