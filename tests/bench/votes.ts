@@ -25,7 +25,9 @@
  *    figures are printed.
  * 5. HTTP floor (via the pool): the same casts' bytes, poll by poll, sent the same way to a bare
  *    node:http server that parses each body and answers it (http-floor.ts). The app's rate over
- *    that one is how much of node:http's own rate on this machine the ballot path keeps.
+ *    that one is how much of node:http's own rate on this machine the ballot path keeps, and the
+ *    bare server's own ratio ("its ratio") is the most that any ballot path served by one Node
+ *    process could reach against the insert ceiling in this run.
  *
  * Runs on PostgreSQL when DATABASE_URL is set, else PGlite (`VOTES_DB` picks one). Prints
  * figures, asserts nothing. A line per poll; the last line is the last poll's:
@@ -380,6 +382,7 @@ console.log(
 			'insert ceiling',
 			'ratio',
 			'bare HTTP',
+			'its ratio',
 			'of bare HTTP'
 		],
 		results.map((r) => [
@@ -398,6 +401,7 @@ console.log(
 			Number.isNaN(r.ceiling) ? '–' : `${formatRate(r.ceiling)} tx/s`,
 			Number.isNaN(r.ratio) ? '–' : r.ratio.toFixed(2),
 			Number.isNaN(r.floor) ? '–' : `${formatRate(r.floor)}/s`,
+			Number.isNaN(r.floor / r.ceiling) ? '–' : (r.floor / r.ceiling).toFixed(2),
 			Number.isNaN(r.floor) ? '–' : (r.perSecond / r.floor).toFixed(2)
 		])
 	)
