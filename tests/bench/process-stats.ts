@@ -3,6 +3,7 @@
  * /proc (Linux only; NaN elsewhere), and the event loop's delay and request times, which the
  * server reports on SIGUSR2 when started with BENCH_METRICS=1 (server/bench-metrics.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { METRICS_LINE } from '../../server/bench-metrics';
 import type { RunningServer } from '../support/server';
@@ -17,6 +18,23 @@ export function cpuMs(pid: number | undefined, thread?: number): number {
 		const file = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
 		const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
 		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+	} catch {
+		return Number.NaN;
+	}
+}
+
+/**
+ * CPU time every process of the local PostgreSQL (user `postgres`) has used so far, in ms: its
+ * backends, WAL writer and checkpointer together. NaN when there is none to read.
+ */
+export function postgresCpuMs(): number {
+	try {
+		const pids = execFileSync('pgrep', ['-u', 'postgres'], { encoding: 'utf8' })
+			.split('\n')
+			.filter(Boolean)
+			.map(Number);
+		// A process that ended between the listing and the read counts nothing.
+		return pids.reduce((sum, pid) => sum + (cpuMs(pid) || 0), 0);
 	} catch {
 		return Number.NaN;
 	}

@@ -16,6 +16,9 @@
  *    (sent → answered, which the server gives once the ballot's batch is committed), ballots
  *    per second over the burst, and whether the revealed tally and the bulletin are exactly
  *    what was cast.
+ *    The burst's CPU per ballot is read for the server, the clients (this process) and, on
+ *    PostgreSQL, every process of the database; "cores carry" is the rate at which that much
+ *    work per ballot would keep all the machine's cores busy with nothing else.
  *    Steps 1 (the poll) to 3 run for VOTES_ROUNDS polls (2 by default), as a workshop votes
  *    many times: the first poll is the server's first vote since it started, with its ballot
  *    code not yet optimized by V8; later polls show the steady state.
@@ -57,7 +60,7 @@ import { startServer } from '../support/server';
 import { mapBounded } from './ours';
 import { httpFloor } from './http-floor';
 import { encode, openPool, type RawPool } from './raw-pool';
-import { cpuMs } from './process-stats';
+import { cpuMs, postgresCpuMs } from './process-stats';
 import { formatMs, formatRate, percentile, table } from './stats';
 
 const N = Number(process.env.VOTES_N || 500);
@@ -239,6 +242,7 @@ async function run(kind: DatabaseKind) {
 			const cpuBefore = cpuMs(server.child.pid);
 			const mainCpuBefore = cpuMs(server.child.pid, server.child.pid);
 			const clientCpuBefore = process.cpuUsage();
+			const postgresCpuBefore = kind === 'postgres' ? postgresCpuMs() : Number.NaN;
 			const burstStarted = performance.now();
 			if (pool) {
 				const answered = await pool.send(requests);
@@ -263,6 +267,7 @@ async function run(kind: DatabaseKind) {
 			const mainCpuMs = cpuMs(server.child.pid, server.child.pid) - mainCpuBefore;
 			const clientCpu = process.cpuUsage(clientCpuBefore);
 			const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
+			const postgresCpuPerBallot = (postgresCpuMs() - postgresCpuBefore) / N;
 
 			await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'close' });
 			await facilitator.json('POST', `${api}/polls/${pollId}`, { action: 'reveal' });
@@ -296,7 +301,12 @@ async function run(kind: DatabaseKind) {
 				exact,
 				cpuPerBallot: serverCpuMs / N,
 				mainCpuPerBallot: mainCpuMs / N,
-				clientCpuPerBallot: clientCpuMs / N
+				clientCpuPerBallot: clientCpuMs / N,
+				postgresCpuPerBallot,
+				// The rate at which the machine's cores would be busy with nothing else.
+				cpuBound:
+					(os.cpus().length * 1000) /
+					(serverCpuMs / N + clientCpuMs / N + (postgresCpuPerBallot || 0))
 			});
 		}
 
@@ -378,6 +388,8 @@ console.log(
 			'server CPU/ballot',
 			'of it request thread',
 			'clients CPU/ballot',
+			'PostgreSQL CPU/ballot',
+			'cores carry',
 			'exact',
 			'insert ceiling',
 			'ratio',
@@ -397,6 +409,8 @@ console.log(
 			`${r.cpuPerBallot.toFixed(2)} ms`,
 			`${r.mainCpuPerBallot.toFixed(2)} ms`,
 			`${r.clientCpuPerBallot.toFixed(2)} ms`,
+			Number.isNaN(r.postgresCpuPerBallot) ? '–' : `${r.postgresCpuPerBallot.toFixed(2)} ms`,
+			`${formatRate(r.cpuBound)}/s`,
 			String(r.exact),
 			Number.isNaN(r.ceiling) ? '–' : `${formatRate(r.ceiling)} tx/s`,
 			Number.isNaN(r.ratio) ? '–' : r.ratio.toFixed(2),
