@@ -22,6 +22,7 @@ import { cast, issue, publishTurnout, TokenError, voterOf } from '../src/lib/ser
 import { RuleError } from '../src/lib/server/rules';
 import { ballotSchema, tokenRequestSchema } from '../src/lib/schemas/polls';
 import { describeIssue } from '../src/lib/schemas/issues';
+import { holdsUnstorableText, UNSTORABLE_TEXT } from '../src/lib/schemas/storable';
 import { log } from '../src/lib/server/logger';
 import { metrics } from '../src/lib/server/metrics';
 
@@ -92,6 +93,8 @@ async function readJson<TSchema extends v.GenericSchema>(
 	} catch {
 		return refuse(400, 'The request body is not valid JSON.');
 	}
+	// A reason PostgreSQL cannot store would fail the whole batch of ballots cast with it.
+	if (holdsUnstorableText(body)) return refuse(400, UNSTORABLE_TEXT);
 	const parsed = v.safeParse(schema, body);
 	if (!parsed.success) return refuse(400, describeIssue(parsed.issues[0]));
 	return { ok: true, value: parsed.output };

@@ -558,6 +558,39 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 			expect((await readPoll(pollId)).turnout.voted).toBe(0);
 		});
 
+	test('a reason the database cannot store is refused with words, and the ballots cast with it still count', async () => {
+		const pollId = await consentPoll('Every MQL reaches an SDR within a working day.');
+		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+		const voters = [sales[0]!, sales[1]!, marketing[0]!];
+		const tokens = await Promise.all(voters.map((voter) => voter.token(pollId)));
+		// Sent at the same moment, so the good ones would share the bad one's batch.
+		const [nul, broken, good] = await Promise.all([
+			voters[0]!.cast(pollId, tokens[0]!, 'object', 'Too slow\u0000 for us'),
+			voters[1]!.cast(pollId, tokens[1]!, 'object', 'Half an emoji \ud83d'),
+			voters[2]!.cast(pollId, tokens[2]!, 'agree')
+		]);
+		for (const refused of [nul, broken]) {
+			expect(refused.status).toBe(400);
+			expect(String(refused.body.message)).toMatch(/character that cannot be stored/);
+		}
+		expect(good.status).toBe(201);
+		// The refused keep their tokens: the same token with a clean reason counts.
+		expect((await voters[0]!.cast(pollId, tokens[0]!, 'object', 'Too slow for us')).status).toBe(
+			201
+		);
+		expect((await readPoll(pollId)).turnout.voted).toBe(2);
+		// The same rule on every other JSON body.
+		const agreement = await ws.facilitator.json(
+			'POST',
+			`/api/workshops/${ws.workshopId}/agreements`,
+			{
+				statement: 'An SQL is\u0000 accepted by sales.'
+			}
+		);
+		expect(agreement.status).toBe(400);
+		expect(String(agreement.body.message)).toMatch(/character that cannot be stored/);
+	});
+
 	if (onOne(kind))
 		test('participants cannot run polls, and another workshop’s people cannot see or vote in this one', async () => {
 			const pollId = await consentPoll('Opportunities need a next step and a date.');

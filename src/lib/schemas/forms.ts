@@ -3,6 +3,7 @@
  * The valibot schemas next to this file state the rules; this only adapts them to forms.
  */
 import * as v from 'valibot';
+import { holdsUnstorableText, UNSTORABLE_TEXT } from './storable';
 
 export type FieldErrors = Record<string, string>;
 
@@ -25,6 +26,11 @@ export function parseForm<TSchema extends v.GenericSchema<Record<string, string>
 	fields: readonly string[]
 ): FormResult<v.InferOutput<TSchema>> {
 	const values = formValues(form, fields);
+	const unstorable = fields.filter((field) => holdsUnstorableText(values[field]));
+	if (unstorable.length > 0) {
+		const errors = Object.fromEntries(unstorable.map((field) => [field, UNSTORABLE_TEXT]));
+		return { ok: false, errors, values: redact(values) };
+	}
 	const result = v.safeParse(schema, values);
 	if (result.success) return { ok: true, data: result.output };
 	const errors: FieldErrors = {};

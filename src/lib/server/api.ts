@@ -11,6 +11,7 @@ import { isFirmWorkshop } from './firms';
 import { refusalFor } from './guards';
 import * as workshops from './workshops';
 import { describeIssue } from '../schemas/issues';
+import { holdsUnstorableText, UNSTORABLE_TEXT } from '../schemas/storable';
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
@@ -39,6 +40,7 @@ export function parseJson<TSchema extends v.GenericSchema>(
 	} catch {
 		error(400, notJson);
 	}
+	if (holdsUnstorableText(body)) error(400, UNSTORABLE_TEXT);
 	const parsed = v.safeParse(schema, body);
 	if (!parsed.success) error(400, describeIssue(parsed.issues[0]));
 	return parsed.output;

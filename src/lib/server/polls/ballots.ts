@@ -36,6 +36,8 @@ import { sql } from 'drizzle-orm';
 import { BallotError, checkChoice, takesReason, type Choice } from '../../domain/polls';
 import { fromBase64url, PREPARED_MESSAGE_BYTES, MODULUS_BYTES } from '../../domain/voting-token';
 import { db, rowsOf } from '../db';
+import { codesOf } from '../db/availability';
+import { UNSTORABLE_TEXT } from '../../schemas/storable';
 import { RuleError } from '../rules';
 import { groupCommit } from './group-commit';
 import { verifyingKey, verifyToken } from './keys';
@@ -57,7 +59,7 @@ export interface CastAnswer {
 	changed: boolean;
 }
 
-type Outcome = 'created' | 'changed' | 'refused';
+type Outcome = 'created' | 'changed' | 'refused' | 'unstorable';
 
 interface Row {
 	poll_id: string;
@@ -105,7 +107,25 @@ async function writeBatch(rows: Row[]): Promise<Outcome[]> {
 	return rows.map((row) => outcome.get(`${row.poll_id}:${row.token_hash}`) ?? 'refused');
 }
 
-const store = groupCommit(writeBatch);
+/**
+ * A batch the database refuses for a value in it (SQLSTATE class 22, data exception: text it
+ * cannot store, say) is written again as two halves, each still shuffled in its own write, so
+ * that the ballot at fault fails alone and never takes the ballots cast beside it down too.
+ * Requests are checked for such text before they get here (schemas/storable.ts); this is for
+ * whatever that check does not foresee.
+ */
+async function writeMixed(rows: Row[]): Promise<Outcome[]> {
+	try {
+		return await writeBatch(rows);
+	} catch (error) {
+		if (!codesOf(error).some((code) => code.startsWith('22'))) throw error;
+		if (rows.length === 1) return ['unstorable'];
+		const half = Math.ceil(rows.length / 2);
+		return [...(await writeMixed(rows.slice(0, half))), ...(await writeMixed(rows.slice(half)))];
+	}
+}
+
+const store = groupCommit(writeMixed);
 
 /** Casts or changes the ballot of this token. `onCreated` runs after a first cast commits. */
 export async function cast(
@@ -142,6 +162,7 @@ export async function cast(
 		reason: takesReason(rules.kind) && request.reason ? request.reason : null
 	});
 	if (outcome === 'refused') throw await notOpen(workshopId, pollId);
+	if (outcome === 'unstorable') throw new RuleError(UNSTORABLE_TEXT, 400);
 	if (outcome === 'created') onCreated?.();
 	return { tracker, changed: outcome === 'changed' };
 }
