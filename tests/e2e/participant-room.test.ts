@@ -3,7 +3,8 @@
  * generic board carries an empathy card from one team to the other and its verdict back, a
  * private round stays within each team until the reveal, barriers are grouped and given a
  * remedy, the journey is a flow diagram the teams keep up to date, and a participant moved to
- * another team follows at once. Joining by code and votes are the whole-workshop scenario's
+ * another team follows at once, and after a reveal a phone that did not vote reads the public
+ * list of ballots as a voter's does. Joining by code and votes are the whole-workshop scenario's
  * (whole-workshop.test.ts); Shared terms, the lock and the timer the live-workshop scenario's
  * (live-workshop.test.ts).
  */
@@ -16,7 +17,15 @@ import {
 } from '../factories/workshops';
 import { launchChromium, shouldRunBrowserTests, saveScreenshot } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { addCard, LARGE_PHONE, openAs, phoneContext, phoneProblems } from '../support/room';
+import {
+	addCard,
+	castChoice,
+	LARGE_PHONE,
+	openAs,
+	phoneContext,
+	phoneProblems
+} from '../support/room';
+import { controlPoll, createPoll } from '../support/voting';
 import { startServer, type RunningServer } from '../support/server';
 
 describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
@@ -350,5 +359,31 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			);
 			expect(fits, await field.inputValue()).toBe(true);
 		}
+	});
+
+	test('after a reveal a phone that did not vote reads the public list of ballots too, so the reading tells no one who voted', async () => {
+		const pollId = await createPoll(ws.facilitator, ws.workshopId, {
+			kind: 'choice',
+			question: 'Which system holds the lead status?',
+			options: ['The CRM', 'Marketing automation']
+		});
+		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+		await castChoice(sam, 'The CRM');
+		await mia.getByTestId('ballot').waitFor();
+		const asked = (page: Page) =>
+			page.waitForRequest((request) => request.url().endsWith(`/polls/${pollId}/bulletin`), {
+				timeout: 15_000
+			});
+		const [samAsked, miaAsked] = [asked(sam), asked(mia)];
+		for (const step of ['close', 'reveal'] as const) {
+			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, step)).status).toBe(200);
+		}
+		await Promise.all([samAsked, miaAsked]);
+		await sam
+			.getByTestId('ballot-verified')
+			.getByText('Your ballot is in the count, as cast')
+			.waitFor();
+		// Mia's phone holds no ballot of hers to find, and says nothing about one.
+		expect(await mia.getByTestId('ballot-verified').count()).toBe(0);
 	});
 });
