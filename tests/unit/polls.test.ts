@@ -150,6 +150,30 @@ describe('a consent poll’s outcome (double majority)', () => {
 		);
 	});
 
+	test('whether it passed tells nothing beyond the counts shown (every split of up to 4 voters each over 3 teams)', () => {
+		// A team of k or more hidden to protect a smaller one must not be judged on its own: its
+		// verdict, beside the overall count, would give the smaller team's votes away.
+		const rules = { ...consent, maxObjectionPercent: 50 };
+		const teams = ['s', 'm', 'o'];
+		const verdicts = new Map<string, boolean | null>();
+		for (let code = 0; code < 15 ** 3; code++) {
+			const cast: CountedBallot[] = [];
+			for (let t = 0, c = code; t < 3; t++, c = Math.floor(c / 15)) {
+				// 15 (size, objections) pairs: sizes 0–4, objections 0–size.
+				const pairs = [0, 1, 2, 3, 4].flatMap((n) => [...Array(n + 1).keys()].map((o) => [n, o]));
+				const [size, objections] = pairs[c % 15]!;
+				for (let i = 0; i < size!; i++) {
+					cast.push(...ballots(teams[t]!, i < objections! ? 'object' : 'agree'));
+				}
+			}
+			const published = publishResult(rules, teams, tally(rules, teams, cast));
+			const { passed, ...shown } = published;
+			const key = JSON.stringify(shown);
+			if (verdicts.has(key)) expect(passed, key).toBe(verdicts.get(key));
+			else verdicts.set(key, passed);
+		}
+	});
+
 	test('fewer than k voters in all cannot pass, and show nothing of the count', () => {
 		const count = tally(consent, ['s', 'm'], ballots('s', 'agree', 'agree'));
 		expect(consentPasses(consent, count)).toBe(false);
@@ -178,11 +202,12 @@ describe('a consent poll’s outcome (double majority)', () => {
 describe('what a consent poll’s result says decided it', () => {
 	const TEAMS = [
 		{ id: 's', name: 'Sales', colour: '#1d4ed8' },
-		{ id: 'm', name: 'Marketing', colour: '#b45309' }
+		{ id: 'm', name: 'Marketing', colour: '#b45309' },
+		{ id: 'o', name: 'Ops', colour: '#047857' }
 	];
 	/** The outcome line a screen shows for these ballots. */
-	function outcomeOf(rules: PollRules, cast: CountedBallot[]): string {
-		const result = publishResult(rules, ['s', 'm'], tally(rules, ['s', 'm'], cast));
+	function outcomeOf(rules: PollRules, cast: CountedBallot[], teamIds = ['s', 'm']): string {
+		const result = publishResult(rules, teamIds, tally(rules, teamIds, cast));
 		const body = render(PollResult, { props: { result, teams: TEAMS } }).body;
 		const line = /data-testid="poll-outcome"[^>]*>([\s\S]*?)<\/p>/.exec(body)?.[1] ?? '';
 		return line
@@ -204,13 +229,29 @@ describe('what a consent poll’s result says decided it', () => {
 		expect(said).toBe('Adopted: passed by double majority: overall and within every team.');
 	});
 
-	test('a team below k is named as not checked on its own', () => {
-		const said = outcomeOf(consent, [
-			...ballots('s', 'agree', 'agree', 'agree'),
-			...ballots('m', 'agree', 'live')
-		]);
-		expect(said).toBe(
-			'Adopted: passed overall and within Sales; Marketing had fewer than 3 voters, so no check of its own.'
+	test('a team below k is named as not checked on its own, and so is a team hidden with it', () => {
+		// Ops (1) and Marketing (2) are hidden together, at 3 voters: Sales is shown and checked.
+		expect(
+			outcomeOf(
+				consent,
+				[
+					...ballots('s', 'agree', 'agree', 'agree'),
+					...ballots('m', 'agree', 'live'),
+					...ballots('o', 'agree')
+				],
+				['s', 'm', 'o']
+			)
+		).toBe(
+			'Adopted: passed overall and within Sales; Marketing and Ops each had fewer than 3 voters, so no check of their own.'
+		);
+		// Marketing (2) alone could be worked out from Sales, so Sales is hidden too, unjudged.
+		expect(
+			outcomeOf(consent, [
+				...ballots('s', 'agree', 'agree', 'agree'),
+				...ballots('m', 'agree', 'live')
+			])
+		).toBe(
+			'Adopted: passed overall; Marketing had fewer than 3 voters and Sales is hidden with it, so no check of their own.'
 		);
 	});
 

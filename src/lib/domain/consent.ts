@@ -53,16 +53,19 @@ export function describeConsent(d: ConsentDecision): { verdict: string; reason: 
 		return { verdict, reason: '' };
 	}
 	const voting = d.teams.filter((t) => t.voters > 0);
-	const checked = voting.filter((t) => t.voters >= d.k);
-	const unchecked = voting.filter((t) => t.voters < d.k);
+	// Judged on its own: a team shown with k or more voters. Not judged: a team below k, and a
+	// team of k or more hidden so that a smaller one cannot be worked out from it.
+	const checked = voting.filter((t) => t.passes !== null);
+	const small = voting.filter((t) => t.passes === null && t.voters < d.k);
+	const shielding = voting.filter((t) => t.passes === null && t.voters >= d.k);
 	const verdict = 'Adopted';
-	if (checked.length === 0) {
+	if (checked.length === 0 && shielding.length === 0) {
 		return {
 			verdict,
 			reason: `passed overall; no team had ${d.k} voters, so no per-team check`
 		};
 	}
-	if (unchecked.length === 0) {
+	if (small.length === 0 && shielding.length === 0) {
 		return {
 			verdict,
 			reason:
@@ -71,9 +74,19 @@ export function describeConsent(d: ConsentDecision): { verdict: string; reason: 
 					: 'passed by double majority: overall and within every team'
 		};
 	}
-	const few = unchecked.length === 1 ? 'had' : 'each had';
-	return {
-		verdict,
-		reason: `passed overall and within ${namesOf(checked)}; ${namesOf(unchecked)} ${few} fewer than ${d.k} voters, so no check of ${unchecked.length === 1 ? 'its' : 'their'} own`
-	};
+	const notes: string[] = [];
+	if (small.length > 0) {
+		notes.push(
+			`${namesOf(small)} ${small.length === 1 ? 'had' : 'each had'} fewer than ${d.k} voters`
+		);
+	}
+	if (shielding.length > 0) {
+		notes.push(
+			`${namesOf(shielding)} ${shielding.length === 1 ? 'is' : 'are'} hidden with ${small.length === 1 ? 'it' : 'them'}`
+		);
+	}
+	const own = small.length + shielding.length === 1 ? 'its' : 'their';
+	const opening =
+		checked.length > 0 ? `passed overall and within ${namesOf(checked)}` : 'passed overall';
+	return { verdict, reason: `${opening}; ${notes.join(' and ')}, so no check of ${own} own` };
 }

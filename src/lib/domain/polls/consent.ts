@@ -9,7 +9,7 @@ import type { Counts, Tally } from './tally';
 export function consentRule(k: number, maxObjectionPercent: number): string {
 	const bar =
 		maxObjectionPercent === 0 ? 'no objection' : `no more than ${maxObjectionPercent}% objecting`;
-	return `Passes with ${bar} overall and within every team of ${k} or more voters, and at least ${k} voters in all.`;
+	return `Passes with ${bar} overall and within every team of ${k} or more voters whose count is shown, and at least ${k} voters in all.`;
 }
 
 export function objectionsPass(
@@ -22,16 +22,24 @@ export function objectionsPass(
 }
 
 /**
- * Double majority: the overall count passes and so does every team with at least k voters.
- * A team below k is not judged on its own (its verdict would be its members' votes) but counts
- * in the overall; a poll with fewer than k voters in all does not pass.
+ * Double majority: the overall count passes and so does every team with at least k voters
+ * whose count is shown. A team below k is not judged on its own (its verdict would be its
+ * members' votes) but counts in the overall; nor is a team of k or more hidden to protect a
+ * smaller one (`hidden`, from the k rule): its verdict beside the overall count would give
+ * the smaller team's votes away. A poll with fewer than k voters in all does not pass.
  */
-export function consentPasses(rules: PollRules, count: Tally): boolean {
+export function consentPasses(
+	rules: PollRules,
+	count: Tally,
+	hidden: ReadonlySet<string> = new Set()
+): boolean {
 	if (count.voters < rules.k) return false;
 	if (!objectionsPass(count.counts, count.voters, rules.maxObjectionPercent)) return false;
-	return Object.values(count.teams).every(
-		(team) =>
-			team.voters < rules.k || objectionsPass(team.counts, team.voters, rules.maxObjectionPercent)
+	return Object.entries(count.teams).every(
+		([teamId, team]) =>
+			team.voters < rules.k ||
+			hidden.has(teamId) ||
+			objectionsPass(team.counts, team.voters, rules.maxObjectionPercent)
 	);
 }
 

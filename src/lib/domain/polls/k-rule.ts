@@ -102,7 +102,7 @@ export function publishResult(rules: PollRules, teamIds: string[], count: Tally)
 		teams,
 		reasons: enough ? count.reasons : [],
 		k: rules.k,
-		passed: rules.kind === 'consent' ? consentPasses(rules, count) : null,
+		passed: rules.kind === 'consent' ? consentPasses(rules, count, hidden) : null,
 		overallPasses:
 			rules.kind === 'consent' && enough
 				? objectionsPass(count.counts, count.voters, rules.maxObjectionPercent)
