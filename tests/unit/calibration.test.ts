@@ -173,6 +173,21 @@ describe('a calibration ballot and its result', () => {
 		);
 		expect(tiny).toMatchObject({ isShown: false, overall: null, criteria: [], undecided: 0 });
 		expect(tiny.leads.every((l) => l.counts === null && l.split === null)).toBe(true);
+
+		// Two ballots of a team removed since ('x': its people moved to Sales) count in the
+		// overall; Sales is hidden with them, or the overall minus Sales would give them away.
+		const removed = publishCalibration(
+			calibrationRules,
+			['s', 'm'],
+			[
+				...[...Array(3)].map(() => ballot('s', sales)),
+				ballot('x', marketing),
+				ballot('x', marketing)
+			]
+		);
+		expect(removed.isShown).toBe(true);
+		expect(removed.teams.find((t) => t.teamId === 's')!.isHidden).toBe(true);
+		expect(removed.leads.every((l) => l.teams.every((t) => t.counts === null))).toBe(true);
 	});
 
 	test('everyone puts every lead in one category: percent agreement, and the words for the missing kappa', () => {

@@ -101,7 +101,12 @@ export function publishCalibration(
 	const isShown = voters >= rules.k;
 	const byTeam = new Map<string, ClassificationBallot[]>();
 	for (const b of ballots) byTeam.set(b.teamId, [...(byTeam.get(b.teamId) ?? []), b]);
-	const voterCounts = Object.fromEntries(teamIds.map((id) => [id, byTeam.get(id)?.length ?? 0]));
+	// Every team with ballots, also one removed since (its ballots keep its id and count in
+	// the overall): left out here, it would be neither shown nor hidden, and the overall minus
+	// the shown teams would give it away.
+	const voterCounts = Object.fromEntries(
+		[...new Set([...teamIds, ...byTeam.keys()])].map((id) => [id, byTeam.get(id)?.length ?? 0])
+	);
 	const hidden = hiddenTeams(voterCounts, rules.k);
 	const shownTeams = teamIds.filter(
 		(id) => isShown && !hidden.has(id) && (voterCounts[id] ?? 0) > 0
