@@ -13,6 +13,11 @@ import { databaseKinds, onOne } from '../support/databases';
 import { connectPeer, waitFor } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
 import { randomBytes } from 'node:crypto';
+import { registerDatabase } from '../../src/lib/server/db';
+import { openDatabase } from '../../src/lib/server/db/open';
+import { cast } from '../../src/lib/server/polls/ballots';
+import type { RuleError } from '../../src/lib/server/rules';
+import { UNSTORABLE_TEXT } from '../../src/lib/schemas/storable';
 import { controlPoll, createPoll, postAnonymously, runPoll, Voter } from '../support/voting';
 
 // Ballots, tokens and turnout run on both databases; the rules above them (the k rule, double
@@ -590,6 +595,42 @@ describe.each(databaseKinds())('polls on %s', (kind) => {
 		expect(agreement.status).toBe(400);
 		expect(String(agreement.body.message)).toMatch(/character that cannot be stored/);
 	});
+
+	// PostgreSQL only: the test opens the server's database from this process too, which the
+	// embedded one (one process's) does not allow.
+	if (kind === 'postgres')
+		test('a batch the database refuses for one ballot is written again in halves: the others count', async () => {
+			const pollId = await consentPoll('Sales accepts or rejects every MQL within two days.');
+			expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
+			const voters = [sales[2]!, sales[3]!, marketing[1]!, marketing[2]!];
+			const tokens = await Promise.all(voters.map((voter) => voter.token(pollId)));
+			// Past the endpoint's own check, as a value it did not foresee would be.
+			const database = await openDatabase({ ...suite.database.options, migrationsDir: 'drizzle' });
+			registerDatabase(database);
+			try {
+				const casts = await Promise.allSettled(
+					tokens.map(({ tracker: _, ...token }, i) =>
+						cast(ws.workshopId, pollId, {
+							...token,
+							choice: 'agree',
+							reason: i === 1 ? 'Two days\u0000 is fine' : null
+						})
+					)
+				);
+				expect(casts.map((c) => c.status)).toEqual([
+					'fulfilled',
+					'rejected',
+					'fulfilled',
+					'fulfilled'
+				]);
+				const refusal = (casts[1] as PromiseRejectedResult).reason as RuleError;
+				expect([refusal.status, refusal.message]).toEqual([400, UNSTORABLE_TEXT]);
+			} finally {
+				registerDatabase(undefined);
+				await database.close();
+			}
+			expect((await readPoll(pollId)).turnout.voted).toBe(3);
+		});
 
 	if (onOne(kind))
 		test('participants cannot run polls, and another workshop’s people cannot see or vote in this one', async () => {
