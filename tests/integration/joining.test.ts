@@ -21,6 +21,7 @@ import { databaseKinds } from '../support/databases';
 import { Client } from '../support/http';
 import { connectPeer, headersOf, waitFor, type Peer } from '../support/realtime';
 import { serverForSuite } from '../support/suite';
+import { UNSTORABLE_TEXT } from '../../src/lib/schemas/storable';
 
 const JOINS_PER_MINUTE = 20;
 
@@ -184,6 +185,15 @@ describe.each(databaseKinds())('joining a workshop on %s', (kind) => {
 		expect((await join(new Client(suite.server.url, nat), other, 'Neighbour')).type).toBe(
 			'redirect'
 		);
+	});
+
+	test('a name holding a character the database cannot store is refused beside its field; the same person joins once it is gone', async () => {
+		const ws = await workshop('Odd names');
+		const device = new Client(suite.server.url, '192.0.2.31');
+		const refused = await join(device, ws, 'Sam\u0000 Reyes');
+		expect(refused.status).toBe(400);
+		expect(errorsOf(refused).displayName).toBe(UNSTORABLE_TEXT);
+		expect((await join(device, ws, 'Sam Reyes')).type).toBe('redirect');
 	});
 
 	test('an archived workshop’s code answers that it has ended', async () => {
