@@ -57,7 +57,10 @@ describe('a lead file', () => {
 		});
 	});
 
-	test('unclosed quotes, uneven lines and an empty file are refused with the line to fix', () => {
+	test('unclosed quotes, uneven lines, a null character and an empty file are refused with the line to fix', () => {
+		expect(() => decodeLeadFile(bytes('Lead,Notes\nL-1,ok\nL-2,x\u0000y'))).toThrow(
+			/^Line 3 holds a null character, which cannot be stored/
+		);
 		expect(() => readLeadFile('Lead,Notes\nL-1,"never closed')).toThrow(
 			'Line 2 has a quotation mark that is never closed: check the quotes on that line.'
 		);

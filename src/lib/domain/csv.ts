@@ -17,11 +17,21 @@ export function decodeUpload(
 	refuse: (message: string) => Error
 ): string {
 	if (bytes.length > rules.maxBytes) throw refuse(rules.tooLarge);
+	let text: string;
 	try {
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 	} catch {
 		throw refuse(rules.notUtf8);
 	}
+	// The database stores no NUL in text; refused here, with its line, not at the write.
+	const nul = text.indexOf('\u0000');
+	if (nul >= 0) {
+		const line = text.slice(0, nul).split('\n').length;
+		throw refuse(
+			`Line ${line} holds a null character, which cannot be stored. Remove it (open the file in a text editor) and upload it again.`
+		);
+	}
+	return text;
 }
 
 /**
