@@ -65,6 +65,7 @@ describe('the template file, version 1', () => {
 		expect(refusal('name: not json')).toMatch(/not JSON/);
 		expect(readTemplateFile(new Uint8Array([0xff, 0xfe, 0x00]))).toMatchObject({ ok: false });
 		expect(refusal('[1, 2]')).toMatch(/not a template/);
+		expect(refusal({ ...good(), name: 'Q\u0000 review' })).toMatch(/cannot be stored/);
 	});
 
 	test('another format or another version is named, not listed as wrong fields', () => {

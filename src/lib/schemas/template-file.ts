@@ -18,6 +18,7 @@ import {
 	type TemplateFile
 } from '../domain/template-library';
 import { TEAM_COLOURS } from './teams';
+import { holdsUnstorableText, UNSTORABLE_TEXT } from './storable';
 
 const text = (label: string, max: number, required = false) =>
 	required
@@ -211,6 +212,7 @@ export function readTemplateFile(bytes: Uint8Array | string): TemplateReading {
 	}
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
 		return refuse('This file is JSON but not a template: a template file is one JSON object.');
+	if (holdsUnstorableText(raw)) return refuse(UNSTORABLE_TEXT);
 	const { format, version } = raw as Record<string, unknown>;
 	if (format !== TEMPLATE_FORMAT)
 		return refuse(
