@@ -88,6 +88,10 @@ export function boardUpdateRefusal(
 		) {
 			return 'inserts content that is not text';
 		}
+		// No keyboard types one, and no database stores one in text (src/lib/schemas/storable.ts).
+		if (content instanceof Y.ContentString && content.str.includes('\u0000')) {
+			return 'inserts a null character';
+		}
 		if (item.parentSub !== null) return 'sets a map key';
 		verdicts.set(item, 'busy');
 		const landings: Landing[] = [];

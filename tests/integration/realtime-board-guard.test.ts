@@ -615,4 +615,45 @@ describe.each(oneDatabase('postgres'))('board updates over Yjs on %s', (kind) =>
 		expect(receivedBy(observer)).not.toContain(MARK);
 		expect((await controlStage(facilitator, 'measures', 'reveal')).status).toBe(200);
 	});
+
+	test('a null character typed into a wording is refused; half an emoji is read as "\uFFFD" where the server puts the text to a vote or in the charter', async () => {
+		const board = stageDocName(facilitator.workshopId, 'shared-terms');
+		const termId = await addTerm(
+			facilitator.client,
+			facilitator.workshopId,
+			'shared-terms',
+			'Recycled lead'
+		);
+		const nul = await attempt(sales.client, board, (doc) =>
+			termText(doc, termId, TERM_TEXT.merged)!.insert(0, 'Back to\u0000 nurture')
+		);
+		expect(nul).toEqual({
+			code: CLOSE.editRefused,
+			reason: 'edit refused: inserts a null character'
+		});
+
+		const typist = peer(sales.client, board);
+		await typist.whenSynced();
+		termText(typist.doc, termId, TERM_TEXT.merged)!.insert(
+			0,
+			'Back to nurture after 90 days \ud83d'
+		);
+		await typist.ack();
+		const poll = await facilitator.client.json(
+			'POST',
+			`/api/workshops/${facilitator.workshopId}/polls`,
+			{ kind: 'consent', stageKey: 'shared-terms', sourceItemId: termId }
+		);
+		expect(poll.status).toBe(201);
+		const read = await facilitator.client.json(
+			'GET',
+			`/api/workshops/${facilitator.workshopId}/polls/${String(poll.body.id)}`
+		);
+		expect((read.body.poll as { question: string }).question).toBe(
+			'Recycled lead: Back to nurture after 90 days \uFFFD'
+		);
+		const charter = await facilitator.client.get(`/workshops/${facilitator.workshopId}/charter`);
+		expect(charter.status).toBe(200);
+		expect(await charter.text()).toContain('Back to nurture after 90 days \uFFFD');
+	});
 });

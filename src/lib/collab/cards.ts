@@ -6,6 +6,7 @@
  * edited live over Yjs.
  */
 import * as Y from 'yjs';
+import { storableText } from '../schemas/storable';
 import { BOARD_KEYS } from './board';
 import {
 	parseCard,
@@ -62,7 +63,7 @@ export function readCard(id: string, item: Y.Map<unknown>): Card | UnknownItem {
 	const raw: Record<string, unknown> = { id };
 	item.forEach((value, key) => {
 		if (key.includes(':') || key === TERM_TEXT.merged) return;
-		raw[key] = value instanceof Y.Text ? value.toString() : value;
+		raw[key] = value instanceof Y.Text ? textOf(value) : value;
 	});
 	return parseCard(raw);
 }
@@ -111,6 +112,14 @@ export function listUnknownItems(doc: Y.Doc): UnknownItem[] {
 export function termText(doc: Y.Doc, cardId: string, key: string): Y.Text | null {
 	const value = cardsOf(doc).get(cardId)?.get(key);
 	return value instanceof Y.Text ? value : null;
+}
+
+/**
+ * A shared text's characters as a string the database can store (''; for none): anyone in the
+ * room types into it over a live connection, so it may hold what no form would let through.
+ */
+export function textOf(text: Y.Text | null | undefined): string {
+	return text ? storableText(text.toString()) : '';
 }
 
 /** Server side: adds a card, with the Y.Text values a term needs for the given teams. */

@@ -13,6 +13,8 @@ export const UNSTORABLE_TEXT =
 /** A NUL, or a surrogate that is not half of a pair. */
 // eslint-disable-next-line no-control-regex -- the NUL is the character looked for
 const UNSTORABLE = /\u0000|\p{Cs}/u;
+// eslint-disable-next-line no-control-regex -- the NUL is the character looked for
+const UNSTORABLE_ALL = /\u0000|\p{Cs}/gu;
 
 /** Whether any string in `value` (keys included, at any depth) holds such a character. */
 export function holdsUnstorableText(value: unknown): boolean {
@@ -32,4 +34,13 @@ export function holdsUnstorableText(value: unknown): boolean {
 		}
 	}
 	return false;
+}
+
+/**
+ * Text as the database can store it: NULs dropped, a lone surrogate shown as "\uFFFD". For text
+ * that arrives where it cannot be refused with words: a shared document's characters, typed by
+ * anyone over its live connection, read on the server into a poll, a charter or a template.
+ */
+export function storableText(text: string): string {
+	return text.replace(UNSTORABLE_ALL, (found) => (found === '\u0000' ? '' : '\uFFFD'));
 }

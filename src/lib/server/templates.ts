@@ -5,7 +5,7 @@
 import type { AccountActor } from './auth/sessions';
 import { and, desc, eq, or, inArray, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { listCards, termText, TERM_TEXT } from '../collab/cards';
+import { listCards, termText, textOf, TERM_TEXT } from '../collab/cards';
 import { stageDocName } from '../collab/doc-names';
 import { journeyOrder } from '../collab/journey';
 import type { JsonObject } from '../domain/charter/canon';
@@ -170,7 +170,7 @@ export async function contentOfWorkshop(
 					hint: term.hint ?? '',
 					valueType: term.valueType ?? 'none',
 					value: typeof term.value === 'number' ? term.value : null,
-					draft: termText(doc, term.id, TERM_TEXT.merged)?.toString() ?? ''
+					draft: textOf(termText(doc, term.id, TERM_TEXT.merged))
 				}))
 			);
 		}

@@ -9,6 +9,7 @@ import {
 	isUnknownItem,
 	readCard,
 	termText,
+	textOf,
 	TERM_TEXT,
 	textOwner,
 	type Card
@@ -100,7 +101,7 @@ export async function copy(sourceWorkshopId: string, targetWorkshopId: string): 
 			cardsOf(doc).forEach((item, id) => {
 				const texts: Array<[string, string]> = [];
 				item.forEach((value, key) => {
-					if (value instanceof Y.Text) texts.push([key, value.toString()]);
+					if (value instanceof Y.Text) texts.push([key, textOf(value)]);
 				});
 				const card = readCard(id, item);
 				// An item this release cannot read is not copied: it could not be shown there either.

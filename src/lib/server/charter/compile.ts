@@ -6,7 +6,7 @@
  */
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { stageDocName } from '../../collab/doc-names';
-import { listCards, termText, TERM_TEXT, type Card } from '../../collab/cards';
+import { listCards, termText, textOf, TERM_TEXT, type Card } from '../../collab/cards';
 import { isTemplateStep, isUntouchedTemplateJourney } from '../../collab/journey';
 import type { JsonObject } from '../../domain/charter/canon';
 import {
@@ -108,12 +108,9 @@ export async function compile(workshopId: string): Promise<CharterContent> {
 				.filter((c) => c.type === 'term')
 				.map((card) => ({
 					card,
-					merged: termText(doc, card.id, TERM_TEXT.merged)?.toString() ?? '',
+					merged: textOf(termText(doc, card.id, TERM_TEXT.merged)),
 					fields: Object.fromEntries(
-						teams.map((t) => [
-							t.name,
-							termText(doc, card.id, TERM_TEXT.fields(t.id))?.toString() ?? ''
-						])
+						teams.map((t) => [t.name, textOf(termText(doc, card.id, TERM_TEXT.fields(t.id)))])
 					)
 				}));
 			return { cards, terms };

@@ -9,7 +9,7 @@
  * without its session (ballots.ts), so eligibility and ballot never meet.
  */
 import { and, eq } from 'drizzle-orm';
-import { listCards, termText } from '../../collab/cards';
+import { listCards, termText, textOf } from '../../collab/cards';
 import { readLive } from '../../collab/live';
 import { roomDocName, stageDocName } from '../../collab/doc-names';
 import { deletePoll, writeResult, type PollView } from '../../collab/polls';
@@ -54,7 +54,7 @@ async function agreementForTerm(workshopId: string, stageKey: string, cardId: st
 	const term = await rooms.read(stageDocName(workshopId, stageKey), (doc) => {
 		const card = listCards(doc, 'term').find((c) => c.id === cardId);
 		if (!card) return null;
-		return { name: card.text, merged: termText(doc, cardId, 'merged')?.toString().trim() ?? '' };
+		return { name: card.text, merged: textOf(termText(doc, cardId, 'merged')).trim() };
 	});
 	if (!term) throw new RuleError('This stage has no such term.', 404);
 	if (!term.merged) {
