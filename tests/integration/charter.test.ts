@@ -264,6 +264,15 @@ describe.each(oneDatabase('postgres'))('the charter on %s', (kind) => {
 	});
 
 	test('republishing supersedes version 1: pending signatures are void, completed ones stay', async () => {
+		// A clause holding a character the database cannot store is refused, with words.
+		const unstorable = await ws.act('edit', {
+			op: 'clause-text',
+			section: 'agreements',
+			clause: await firstAgreementId(),
+			text: 'Sales follows up\u0000 every MQL.'
+		});
+		expect(unstorable.status).toBe(400);
+		expect(JSON.stringify(unstorable.data)).toMatch(/character that cannot be stored/);
 		const edited = await ws.act('edit', {
 			op: 'clause-text',
 			section: 'agreements',

@@ -66,6 +66,12 @@ describe.each(databaseKinds())('pre-work on %s', (kind) => {
 			MAIL_FROM: 'Common Ground <workshops@example.com>'
 		});
 		facilitator = await facilitatorWithWorkshop(server, 'Pre-work workshop');
+		const unstorable = await facilitator.client.action(
+			`/workshops/${facilitator.workshopId}/prework?/open`,
+			{ 'prompts:focus-value': 'A recent lost\u0000 deal' }
+		);
+		expect(unstorable.status).toBe(400);
+		expect(JSON.stringify(unstorable.data)).toMatch(/character that cannot be stored/);
 		const opened = await facilitator.client.action(
 			`/workshops/${facilitator.workshopId}/prework?/open`,
 			{

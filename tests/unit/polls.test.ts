@@ -174,6 +174,26 @@ describe('a consent poll’s outcome (double majority)', () => {
 		}
 	});
 
+	test('a team of k or more that objects keeps its veto when it is hidden to protect a smaller one', () => {
+		const rules = { ...consent, maxObjectionPercent: 50 };
+		// Eight who mostly object and eight who agree, beside a team of one. Which of the two is
+		// hidden with the one depends on their ids: the poll fails either way.
+		for (const [objecting, agreeing] of [
+			['a', 'b'],
+			['b', 'a']
+		] as const) {
+			const teams = [objecting, agreeing, 'z'];
+			const count = tally(rules, teams, [
+				...ballots(objecting, ...Array(5).fill('object'), ...Array(3).fill('agree')),
+				...ballots(agreeing, ...Array(8).fill('agree')),
+				...ballots('z', 'agree')
+			]);
+			const published = publishResult(rules, teams, count);
+			expect(published.overallPasses).toBe(true);
+			expect(published.passed).toBe(false);
+		}
+	});
+
 	test('fewer than k voters in all cannot pass, and show nothing of the count', () => {
 		const count = tally(consent, ['s', 'm'], ballots('s', 'agree', 'agree'));
 		expect(consentPasses(consent, count)).toBe(false);

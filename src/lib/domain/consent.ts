@@ -47,7 +47,7 @@ export function describeConsent(d: ConsentDecision): { verdict: string; reason: 
 		if (d.overallPasses === true) {
 			return {
 				verdict,
-				reason: `passed overall, but not within one of the teams of ${d.k} or more voters`
+				reason: 'passed overall, but not within the teams whose counts are hidden'
 			};
 		}
 		return { verdict, reason: '' };
@@ -82,7 +82,9 @@ export function describeConsent(d: ConsentDecision): { verdict: string; reason: 
 	}
 	if (shielding.length > 0) {
 		notes.push(
-			`${namesOf(shielding)} ${shielding.length === 1 ? 'is' : 'are'} hidden with ${small.length === 1 ? 'it' : 'them'}`
+			small.length > 0
+				? `${namesOf(shielding)} ${shielding.length === 1 ? 'is' : 'are'} hidden with ${small.length === 1 ? 'it' : 'them'}`
+				: `${namesOf(shielding)} ${shielding.length === 1 ? 'is' : 'are'} hidden to protect a smaller team`
 		);
 	}
 	const own = small.length + shielding.length === 1 ? 'its' : 'their';

@@ -9,7 +9,7 @@ import type { Counts, Tally } from './tally';
 export function consentRule(k: number, maxObjectionPercent: number): string {
 	const bar =
 		maxObjectionPercent === 0 ? 'no objection' : `no more than ${maxObjectionPercent}% objecting`;
-	return `Passes with ${bar} overall and within every team of ${k} or more voters whose count is shown, and at least ${k} voters in all.`;
+	return `Passes with ${bar} overall and within every team of ${k} or more voters whose count is shown (teams hidden to protect a smaller one are judged together), and at least ${k} voters in all.`;
 }
 
 export function objectionsPass(
@@ -24,9 +24,12 @@ export function objectionsPass(
 /**
  * Double majority: the overall count passes and so does every team with at least k voters
  * whose count is shown. A team below k is not judged on its own (its verdict would be its
- * members' votes) but counts in the overall; nor is a team of k or more hidden to protect a
- * smaller one (`hidden`, from the k rule): its verdict beside the overall count would give
- * the smaller team's votes away. A poll with fewer than k voters in all does not pass.
+ * members' votes) but counts in the overall. Nor is a team of k or more hidden to protect a
+ * smaller one (`hidden`, from the k rule): its verdict beside the overall count would give the
+ * smaller team's votes away. The hidden teams are judged together instead, as one group: its
+ * count is the overall minus the teams shown, which anyone can work out, and the k rule keeps
+ * it at k voters or more; so a large team that objects keeps its veto when it is hidden. A
+ * poll with fewer than k voters in all does not pass.
  */
 export function consentPasses(
 	rules: PollRules,
@@ -34,13 +37,18 @@ export function consentPasses(
 	hidden: ReadonlySet<string> = new Set()
 ): boolean {
 	if (count.voters < rules.k) return false;
-	if (!objectionsPass(count.counts, count.voters, rules.maxObjectionPercent)) return false;
-	return Object.entries(count.teams).every(
-		([teamId, team]) =>
-			team.voters < rules.k ||
-			hidden.has(teamId) ||
-			objectionsPass(team.counts, team.voters, rules.maxObjectionPercent)
-	);
+	const max = rules.maxObjectionPercent;
+	if (!objectionsPass(count.counts, count.voters, max)) return false;
+	const group = { voters: 0, counts: { object: 0 } as Counts };
+	for (const [teamId, team] of Object.entries(count.teams)) {
+		if (hidden.has(teamId)) {
+			group.voters += team.voters;
+			group.counts.object! += team.counts.object ?? 0;
+		} else if (team.voters >= rules.k && !objectionsPass(team.counts, team.voters, max)) {
+			return false;
+		}
+	}
+	return group.voters < rules.k || objectionsPass(group.counts, group.voters, max);
 }
 
 /** The outcome stored on an agreement once its consent poll is revealed (and in the charter). */

@@ -59,7 +59,7 @@ export interface CastAnswer {
 	changed: boolean;
 }
 
-type Outcome = 'created' | 'changed' | 'refused' | 'unstorable';
+type Outcome = 'created' | 'changed' | 'refused' | 'unstorable' | { failed: unknown };
 
 interface Row {
 	poll_id: string;
@@ -121,7 +121,11 @@ async function writeMixed(rows: Row[]): Promise<Outcome[]> {
 		if (!codesOf(error).some((code) => code.startsWith('22'))) throw error;
 		if (rows.length === 1) return ['unstorable'];
 		const half = Math.ceil(rows.length / 2);
-		return [...(await writeMixed(rows.slice(0, half))), ...(await writeMixed(rows.slice(half)))];
+		// Each half answers for its own rows: one committed is never reported as failed
+		// because the other then could not be written (the database gone in between, say).
+		const inHalf = (part: Row[]) =>
+			writeMixed(part).catch((failed: unknown) => part.map((): Outcome => ({ failed })));
+		return [...(await inHalf(rows.slice(0, half))), ...(await inHalf(rows.slice(half)))];
 	}
 }
 
@@ -161,6 +165,7 @@ export async function cast(
 		choice: { v: choice },
 		reason: takesReason(rules.kind) && request.reason ? request.reason : null
 	});
+	if (typeof outcome === 'object') throw outcome.failed;
 	if (outcome === 'refused') throw await notOpen(workshopId, pollId);
 	if (outcome === 'unstorable') throw new RuleError(UNSTORABLE_TEXT, 400);
 	if (outcome === 'created') onCreated?.();

@@ -21,6 +21,7 @@ import {
 	measureValueSchema
 } from '$lib/schemas/charter';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { holdsUnstorableText, UNSTORABLE_TEXT } from '$lib/schemas/storable';
 
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
@@ -137,6 +138,7 @@ export const actions: Actions = {
 			if (typeof value === 'string' && (value !== '' || field === 'text')) input[field] = value;
 		}
 		if (input.op?.startsWith('move') || input.op === 'remove-clause') delete input.text;
+		if (holdsUnstorableText(input)) return invalid(400, { form: UNSTORABLE_TEXT }, input);
 		const parsed = v.safeParse(charterEditSchema, input);
 		if (!parsed.success) return invalid(400, { form: parsed.issues[0].message }, input);
 		try {
