@@ -304,9 +304,11 @@ async function run(kind: DatabaseKind) {
 				clientCpuPerBallot: clientCpuMs / N,
 				postgresCpuPerBallot,
 				// The rate at which the machine's cores would be busy with nothing else.
+				// PGlite runs in the server's process, its CPU already counted there; a PostgreSQL
+				// whose processes could not be read leaves the figure out (NaN, printed "–").
 				cpuBound:
 					(os.cpus().length * 1000) /
-					(serverCpuMs / N + clientCpuMs / N + (postgresCpuPerBallot || 0))
+					(serverCpuMs / N + clientCpuMs / N + (kind === 'pglite' ? 0 : postgresCpuPerBallot))
 			});
 		}
 
@@ -410,7 +412,7 @@ console.log(
 			`${r.mainCpuPerBallot.toFixed(2)} ms`,
 			`${r.clientCpuPerBallot.toFixed(2)} ms`,
 			Number.isNaN(r.postgresCpuPerBallot) ? '–' : `${r.postgresCpuPerBallot.toFixed(2)} ms`,
-			`${formatRate(r.cpuBound)}/s`,
+			Number.isNaN(r.cpuBound) ? '–' : `${formatRate(r.cpuBound)}/s`,
 			String(r.exact),
 			Number.isNaN(r.ceiling) ? '–' : `${formatRate(r.ceiling)} tx/s`,
 			Number.isNaN(r.ratio) ? '–' : r.ratio.toFixed(2),

@@ -25,7 +25,7 @@ import {
 	phoneContext,
 	phoneProblems
 } from '../support/room';
-import { controlPoll, createPoll } from '../support/voting';
+import { controlPoll, createPoll, Voter } from '../support/voting';
 import { startServer, type RunningServer } from '../support/server';
 
 describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () => {
@@ -369,6 +369,12 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 		});
 		expect((await controlPoll(ws.facilitator, ws.workshopId, pollId, 'open')).status).toBe(200);
 		await castChoice(sam, 'The CRM');
+		// Two more vote from devices of their own, so that the result shows its counts (k = 3).
+		for (const name of ['Sol', 'Sky']) {
+			const client = await joinAs(server.url, ws.joinCode, ws.teams.Sales!, name);
+			const voter = new Voter(client, ws.workshopId, name, ws.teams.Sales!);
+			expect((await voter.vote(pollId, 'o2')).status).toBe(201);
+		}
 		await mia.getByTestId('ballot').waitFor();
 		const asked = (page: Page) =>
 			page.waitForRequest((request) => request.url().endsWith(`/polls/${pollId}/bulletin`), {
@@ -383,7 +389,11 @@ describe.runIf(shouldRunBrowserTests)('the participant room on two phones', () =
 			.getByTestId('ballot-verified')
 			.getByText('Your ballot is in the count, as cast')
 			.waitFor();
-		// Mia's phone holds no ballot of hers to find, and says nothing about one.
+		// Mia's phone holds no ballot of hers to find; it checks the count all the same.
+		await mia
+			.getByTestId('bulletin-recount')
+			.getByText('The 3 ballots on the public list add up to this result.')
+			.waitFor();
 		expect(await mia.getByTestId('ballot-verified').count()).toBe(0);
 	});
 });

@@ -616,7 +616,7 @@ describe.each(oneDatabase('postgres'))('board updates over Yjs on %s', (kind) =>
 		expect((await controlStage(facilitator, 'measures', 'reveal')).status).toBe(200);
 	});
 
-	test('a null character typed into a wording is refused; half an emoji is read as "\uFFFD" where the server puts the text to a vote or in the charter', async () => {
+	test('a null character typed into a wording is refused; half an emoji arrives as "\uFFFD" (Yjs encodes it so), and a poll and the charter take the text', async () => {
 		const board = stageDocName(facilitator.workshopId, 'shared-terms');
 		const termId = await addTerm(
 			facilitator.client,

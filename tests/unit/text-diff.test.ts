@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
+import { textOf } from '../../src/lib/collab/cards';
 import {
 	capChange,
 	diffText,
@@ -123,5 +124,16 @@ describe('keeping the caret in place when someone else edits', () => {
 		// The caret was before "world" (index 6); it still is.
 		const caret = transformIndex(6, delta);
 		expect(text.toString().slice(caret)).toBe('world');
+	});
+});
+
+describe('a shared text read on the server', () => {
+	test('drops a NUL and shows a lone surrogate as U+FFFD, and keeps whole emoji as typed', () => {
+		// A document stored before the board guard refused NULs, read into a poll or the charter.
+		const doc = new Y.Doc();
+		const text = doc.getText('wording');
+		text.insert(0, 'Back\u0000 to nurture \ud83d after 90 days 🙂');
+		expect(textOf(text)).toBe('Back to nurture \uFFFD after 90 days 🙂');
+		expect(textOf(null)).toBe('');
 	});
 });
