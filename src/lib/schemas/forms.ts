@@ -25,8 +25,18 @@ export function parseForm<TSchema extends v.GenericSchema<Record<string, string>
 	form: FormData,
 	fields: readonly string[]
 ): FormResult<v.InferOutput<TSchema>> {
-	const values = formValues(form, fields);
-	const unstorable = fields.filter((field) => holdsUnstorableText(values[field]));
+	return parseValues(schema, formValues(form, fields));
+}
+
+/**
+ * A form's values (read by the caller, when which fields it sends depends on the form) as
+ * `schema` reads them; text the database cannot store is refused beside its field first.
+ */
+export function parseValues<TSchema extends v.GenericSchema<Record<string, string>, unknown>>(
+	schema: TSchema,
+	values: Record<string, string>
+): FormResult<v.InferOutput<TSchema>> {
+	const unstorable = Object.keys(values).filter((field) => holdsUnstorableText(values[field]));
 	if (unstorable.length > 0) {
 		const errors = Object.fromEntries(unstorable.map((field) => [field, UNSTORABLE_TEXT]));
 		return { ok: false, errors, values: redact(values) };

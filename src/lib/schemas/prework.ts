@@ -1,6 +1,7 @@
 /** What the pre-work forms and endpoints accept. */
 import * as v from 'valibot';
 import { MAX_CARD_TEXT } from '../collab/cards';
+import { holdsUnstorableText, UNSTORABLE_TEXT } from './storable';
 
 export const MAX_PREWORK_PROMPT = 300;
 export const MAX_PREWORK_PROMPTS_PER_STAGE = 5;
@@ -27,6 +28,7 @@ export const preworkAnswerFields = ['promptId', 'text'] as const;
 export function parsePromptLines(
 	raw: string
 ): { ok: true; prompts: string[] } | { ok: false; message: string } {
+	if (holdsUnstorableText(raw)) return { ok: false, message: UNSTORABLE_TEXT };
 	const prompts = raw
 		.split(/\r?\n/)
 		.map((line) => line.trim().replace(/\s+/g, ' '))

@@ -10,11 +10,13 @@
 export const UNSTORABLE_TEXT =
 	'The text holds a character that cannot be stored (a null character or a broken emoji). Remove it and send again.';
 
-/** A NUL, or a surrogate that is not half of a pair. */
+/**
+ * A NUL, or a surrogate that is not half of a pair. Global for `replace`; `search` ignores the
+ * flag (and `lastIndex`), so the one expression serves both.
+ */
 // eslint-disable-next-line no-control-regex -- the NUL is the character looked for
-const UNSTORABLE = /\u0000|\p{Cs}/u;
-// eslint-disable-next-line no-control-regex -- the NUL is the character looked for
-const UNSTORABLE_ALL = /\u0000|\p{Cs}/gu;
+const UNSTORABLE = /\u0000|\p{Cs}/gu;
+const holds = (text: string) => text.search(UNSTORABLE) >= 0;
 
 /** Whether any string in `value` (keys included, at any depth) holds such a character. */
 export function holdsUnstorableText(value: unknown): boolean {
@@ -23,12 +25,12 @@ export function holdsUnstorableText(value: unknown): boolean {
 	while (stack.length > 0) {
 		const item = stack.pop();
 		if (typeof item === 'string') {
-			if (UNSTORABLE.test(item)) return true;
+			if (holds(item)) return true;
 		} else if (Array.isArray(item)) {
 			stack.push(...item);
 		} else if (item !== null && typeof item === 'object') {
 			for (const [key, inner] of Object.entries(item)) {
-				if (UNSTORABLE.test(key)) return true;
+				if (holds(key)) return true;
 				stack.push(inner);
 			}
 		}
@@ -42,5 +44,5 @@ export function holdsUnstorableText(value: unknown): boolean {
  * anyone over its live connection, read on the server into a poll, a charter or a template.
  */
 export function storableText(text: string): string {
-	return text.replace(UNSTORABLE_ALL, (found) => (found === '\u0000' ? '' : '\uFFFD'));
+	return text.replace(UNSTORABLE, (found) => (found === '\u0000' ? '' : '\uFFFD'));
 }

@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import { agreementsWithoutEvidence, isEmptyCharter } from '$lib/domain/charter/content';
 import * as boards from '$lib/server/boards';
 import { leftOut } from '$lib/server/charter/compile';
@@ -21,7 +20,7 @@ import {
 	measureValueSchema
 } from '$lib/schemas/charter';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { holdsUnstorableText, UNSTORABLE_TEXT } from '$lib/schemas/storable';
+import { parseValues } from '$lib/schemas/forms';
 
 async function requireManager(event: RequestEvent) {
 	const owned = await requireOwnedWorkshop(event, event.params.id, 'charter.manage');
@@ -138,11 +137,10 @@ export const actions: Actions = {
 			if (typeof value === 'string' && (value !== '' || field === 'text')) input[field] = value;
 		}
 		if (input.op?.startsWith('move') || input.op === 'remove-clause') delete input.text;
-		if (holdsUnstorableText(input)) return invalid(400, { form: UNSTORABLE_TEXT }, input);
-		const parsed = v.safeParse(charterEditSchema, input);
-		if (!parsed.success) return invalid(400, { form: parsed.issues[0].message }, input);
+		const parsed = parseValues(charterEditSchema, input);
+		if (!parsed.ok) return invalid(400, { form: Object.values(parsed.errors)[0]! }, input);
 		try {
-			await charters.edit(workshop.id, parsed.output);
+			await charters.edit(workshop.id, parsed.data);
 		} catch (e) {
 			return failRefusal(e, 'form');
 		}

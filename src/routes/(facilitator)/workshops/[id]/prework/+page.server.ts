@@ -8,7 +8,6 @@ import * as stages from '$lib/server/stages';
 import * as workshops from '$lib/server/workshops';
 import { parseAddresses, parsePromptLines } from '$lib/schemas/prework';
 import type { Actions, PageServerLoad } from './$types';
-import { holdsUnstorableText, UNSTORABLE_TEXT } from '$lib/schemas/storable';
 
 /** The facilitator's pre-work page: questions per stage, open and close, links, completion. */
 export const load: PageServerLoad = async (event) => {
@@ -49,9 +48,6 @@ export const actions: Actions = {
 			values[stage.key] = typeof raw === 'string' ? raw : '';
 		}
 		for (const stage of stageRows) {
-			if (holdsUnstorableText(values[stage.key])) {
-				return fail(400, { open: { message: `${stage.title}: ${UNSTORABLE_TEXT}`, values } });
-			}
 			const parsed = parsePromptLines(values[stage.key]!);
 			if (!parsed.ok)
 				return fail(400, { open: { message: `${stage.title}: ${parsed.message}`, values } });
